@@ -1,0 +1,20 @@
+import { loadConfig } from '../config';
+import { startApi } from './server';
+
+/** Entry point of the API process (`npm run api`). */
+async function main(): Promise<void> {
+  const api = await startApi(loadConfig());
+  const stop = () => {
+    api.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

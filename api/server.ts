@@ -1,0 +1,62 @@
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import type { Config } from '../config';
+import { createLogger } from '../config/logger';
+import { temporalConnectionOptions } from '../config/temporal';
+import { createDatabase } from '../prisma/client';
+import { createApplicationRepository } from '../prisma/repositories/application.repository';
+import { createApp } from './app';
+import { createTokenService } from './http/auth';
+
+export interface RunningApi {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Connects to the database and Temporal and serves the API until closed. */
+export async function startApi(
+  config: Config,
+  options: { port?: number } = {},
+): Promise<RunningApi> {
+  const logger = createLogger(config, 'api');
+  if (!config.databaseUrl) throw new Error('DATABASE_URL is not set');
+  if (!config.temporal.address) throw new Error('TEMPORAL_ADDRESS is not set');
+  const db = createDatabase(config.databaseUrl);
+  const connection = await Connection.connect(
+    temporalConnectionOptions(config, config.temporal.address),
+  );
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const app = createApp({
+    workflows: client.workflow,
+    taskQueue: config.temporal.taskQueue,
+    applications: createApplicationRepository(db),
+    tokens: createTokenService(config.auth),
+    logger,
+    healthChecks: [
+      { name: 'database', check: async () => void (await db.$queryRaw`SELECT 1`) },
+      {
+        name: 'temporal',
+        check: async () => void (await connection.workflowService.getSystemInfo({})),
+      },
+    ],
+  });
+  const port = options.port ?? config.port;
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, '0.0.0.0', () => resolve(s));
+    s.on('error', reject);
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  logger.info({ port: actualPort }, 'API listening');
+  return {
+    url: `http://localhost:${actualPort}`,
+    server,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await connection.close();
+      await db.$disconnect();
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. Everything else receives a typed Config.
+ * Parsing fails fast at start-up with every problem listed.
+ */
+const DEV_AUTH_SECRET = 'development-only-secret-change-me-in-production-0001';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    PORT: port(3000),
+    /** Existing database; when absent `npm start` runs a PostgreSQL of its own. */
+    DATABASE_URL: optionalString,
+    POSTGRES_PORT: port(54329),
+    POSTGRES_DB: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .default('partner_platform'),
+    /** Existing Temporal frontend (host:port); when absent `npm start` runs the dev server. */
+    TEMPORAL_ADDRESS: optionalString,
+    TEMPORAL_PORT: port(7233),
+    TEMPORAL_UI_PORT: port(8233),
+    TEMPORAL_UI_URL: optionalString,
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('partner-platform'),
+    TEMPORAL_API_KEY: optionalString,
+    TEMPORAL_TLS: z.enum(['true', 'false']).default('false'),
+    TEMPORAL_TLS_CERT_PATH: optionalString,
+    TEMPORAL_TLS_KEY_PATH: optionalString,
+    AUTH_SECRET: optionalString,
+    AUTH_ISSUER: z.string().default('partner-platform'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && (!env.AUTH_SECRET || env.AUTH_SECRET.length < 32)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_SECRET'],
+        message: 'must be set to at least 32 characters in production',
+      });
+    }
+    if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TEMPORAL_TLS_CERT_PATH'],
+        message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together',
+      });
+    }
+  });
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  logLevel: string;
+  port: number;
+  databaseUrl?: string;
+  postgres: { port: number; database: string };
+  temporal: {
+    address?: string;
+    devServerPort: number;
+    uiPort: number;
+    uiUrl: string;
+    namespace: string;
+    taskQueue: string;
+    apiKey?: string;
+    tls: boolean;
+    tlsCertPath?: string;
+    tlsKeyPath?: string;
+  };
+  auth: { secret: string; issuer: string };
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    postgres: { port: e.POSTGRES_PORT, database: e.POSTGRES_DB },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      devServerPort: e.TEMPORAL_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      uiUrl: e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      apiKey: e.TEMPORAL_API_KEY,
+      tls:
+        e.TEMPORAL_TLS === 'true' ||
+        Boolean(e.TEMPORAL_API_KEY) ||
+        Boolean(e.TEMPORAL_TLS_CERT_PATH),
+      tlsCertPath: e.TEMPORAL_TLS_CERT_PATH,
+      tlsKeyPath: e.TEMPORAL_TLS_KEY_PATH,
+    },
+    auth: { secret: e.AUTH_SECRET ?? DEV_AUTH_SECRET, issuer: e.AUTH_ISSUER },
+  };
+}

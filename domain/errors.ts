@@ -1,0 +1,27 @@
+/**
+ * Errors the business rules raise. They carry a stable code and, where the problem is in
+ * one input field, its path; the API maps them to problem+json, workflows to failures.
+ */
+export type DomainErrorCode =
+  'validation_failed' | 'not_found' | 'conflict' | 'forbidden' | 'invalid_state';
+
+export interface FieldProblem {
+  /** Dotted path of the offending field, e.g. "contact.email". */
+  field: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly fields: FieldProblem[] = [],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export function fieldError(field: string, message: string): DomainError {
+  return new DomainError('validation_failed', message, [{ field, message }]);
+}

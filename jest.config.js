@@ -1,0 +1,30 @@
+/** @type {import('jest').Config} */
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }];
+
+const common = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': swc },
+  modulePathIgnorePatterns: ['<rootDir>/.local/'],
+};
+
+module.exports = {
+  testTimeout: 60_000,
+  projects: [
+    {
+      // Pure business rules: no services needed.
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/domain/**/*.test.ts', '<rootDir>/test/config/**/*.test.ts'],
+    },
+    {
+      // Real PostgreSQL, the time-skipping test server and the Temporal dev server, started
+      // once for the run by the global setup and stopped by the teardown.
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['<rootDir>/test/domain/', '<rootDir>/test/config/'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+  ],
+};

@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { localDir } from '../../scripts/infra/paths';
+import { freePort } from '../../scripts/infra/process';
+import { startPostgres } from '../../scripts/infra/postgres';
+import { recreateDatabase } from '../../scripts/infra/database';
+import { ensureTemporalCli } from '../../scripts/infra/temporal-cli';
+import { ensureTimeSkippingServer } from '../../scripts/infra/test-server';
+import { startTemporalDevServer } from '../../scripts/infra/temporal-dev-server';
+import { step } from '../../scripts/infra/step';
+import { migrate } from '../../prisma/migrator';
+import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import type { TestServices } from './services';
+
+/**
+ * Starts what the integration tests need, once per `npm test`: a PostgreSQL of the
+ * project's own (or TEST_DATABASE_URL), a fresh migrated database, the Temporal dev server
+ * in memory, and the time-skipping test server's launcher. Tests read the addresses from
+ * the environment; the teardown stops everything.
+ */
+export default async function globalSetup(): Promise<void> {
+  process.stdout.write('\n');
+  const testServerPath = await step('time-skipping test server', ensureTimeSkippingServer);
+  const cli = await step('Temporal CLI', ensureTemporalCli);
+
+  let databaseUrl = process.env.TEST_DATABASE_URL;
+  let stopPostgres: (() => Promise<void>) | undefined;
+  if (!databaseUrl) {
+    const port = await freePort();
+    const pg = await step('PostgreSQL for tests', () =>
+      startPostgres({ home: path.join(localDir, 'test-postgres'), port }),
+    );
+    databaseUrl = pg.url('partner_test');
+    stopPostgres = () => pg.stop();
+  }
+  const url = databaseUrl;
+  await step('fresh test database and migrations', async () => {
+    await recreateDatabase(url);
+    await migrate(url);
+  });
+
+  const temporalPort = await freePort();
+  const devServer = await step('Temporal dev server for end-to-end tests', () =>
+    startTemporalDevServer({
+      cli,
+      port: temporalPort,
+      namespace: 'default',
+      logFile: path.join(localDir, 'logs', 'test-temporal.log'),
+      searchAttributes: SEARCH_ATTRIBUTES,
+    }),
+  );
+
+  process.env.DATABASE_URL = url;
+  process.env.TEMPORAL_ADDRESS = devServer.address;
+  process.env.TEMPORAL_TEST_SERVER_PATH = testServerPath;
+  process.env.NODE_ENV = 'test';
+  process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'silent';
+
+  const services: TestServices = {
+    stop: async () => {
+      await devServer.stop();
+      if (stopPostgres) await stopPostgres();
+    },
+  };
+  (globalThis as { __services?: TestServices }).__services = services;
+  fs.mkdirSync(localDir, { recursive: true });
+}

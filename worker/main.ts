@@ -1,0 +1,16 @@
+import { loadConfig } from '../config';
+import { startWorker } from './worker';
+
+/** Entry point of the worker process (`npm run worker`). */
+async function main(): Promise<void> {
+  const running = await startWorker(loadConfig());
+  const stop = () => void running.shutdown();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await running.done;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
