@@ -1,8 +1,9 @@
-import { loadConfig } from '../config';
+import { loadConfig, loadEnvFile } from '../config';
 import { startApi } from './server';
 
 /** Entry point of the API process (`npm run api`). */
 async function main(): Promise<void> {
+  loadEnvFile();
   const api = await startApi(loadConfig());
   const stop = () => {
     api.close().then(

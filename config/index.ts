@@ -42,22 +42,26 @@ const schema = z
     AUTH_SECRET: optionalString,
     AUTH_ISSUER: z.string().default('partner-platform'),
   })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV === 'production' && (!env.AUTH_SECRET || env.AUTH_SECRET.length < 32)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['AUTH_SECRET'],
-        message: 'must be set to at least 32 characters in production',
-      });
-    }
-    if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['TEMPORAL_TLS_CERT_PATH'],
-        message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together',
-      });
-    }
-  });
+  // Cross-field rules run even when a field failed, so one start-up lists every problem.
+  .superRefine(
+    (env, ctx) => {
+      if (env.NODE_ENV === 'production' && (!env.AUTH_SECRET || env.AUTH_SECRET.length < 32)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['AUTH_SECRET'],
+          message: 'must be set to at least 32 characters in production',
+        });
+      }
+      if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['TEMPORAL_TLS_CERT_PATH'],
+          message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together',
+        });
+      }
+    },
+    { when: () => true },
+  );
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -81,6 +85,18 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+/**
+ * Reads a `.env` file from the working directory into process.env if there is one (values
+ * already set win). Entry points call it before loadConfig; tests never do.
+ */
+export function loadEnvFile(file = '.env'): void {
+  try {
+    process.loadEnvFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig, type Config } from '../config';
+import { loadConfig, loadEnvFile, type Config } from '../config';
 import { migrate } from '../prisma/migrator';
 import { DEVELOPMENT_PRINCIPALS, createTokenService } from '../api/http/auth';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
@@ -83,6 +83,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
   const started = Date.now();
+  loadEnvFile();
   const config: Config = loadConfig();
   fs.mkdirSync(localDir, { recursive: true });
 

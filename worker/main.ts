@@ -1,8 +1,9 @@
-import { loadConfig } from '../config';
+import { loadConfig, loadEnvFile } from '../config';
 import { startWorker } from './worker';
 
 /** Entry point of the worker process (`npm run worker`). */
 async function main(): Promise<void> {
+  loadEnvFile();
   const running = await startWorker(loadConfig());
   const stop = () => void running.shutdown();
   process.once('SIGINT', stop);

@@ -1,6 +1,13 @@
-import { NativeConnection, Worker, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  makeTelemetryFilterString,
+  type LogLevel,
+} from '@temporalio/worker';
 import type { Config } from '../config';
-import { createLogger } from '../config/logger';
+import { createLogger, type Logger } from '../config/logger';
 import { temporalConnectionOptions } from '../config/temporal';
 import { createActivities } from '../activities';
 import { createDatabase } from '../prisma/client';
@@ -12,21 +19,46 @@ export interface RunningWorker {
   shutdown(): Promise<void>;
 }
 
+const SDK_LEVELS: Record<string, LogLevel> = {
+  trace: 'TRACE',
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+  fatal: 'ERROR',
+  silent: 'ERROR',
+};
+
 let runtimeInstalled = false;
+
+/**
+ * Routes the Temporal SDK's own logs (worker, workflow and activity loggers) into the
+ * process's structured JSON log. The SDK allows one runtime per process.
+ */
+function installRuntime(logger: Logger, level: string): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({
+      logger: new DefaultLogger(SDK_LEVELS[level] ?? 'INFO', (entry) => {
+        const method = entry.level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';
+        logger[method]({ sdk: entry.meta }, entry.message);
+      }),
+      telemetryOptions: {
+        logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      },
+    });
+  } catch {
+    // Installed already in this process (tests start several workers).
+  }
+}
 
 /** Builds and runs the worker: every workflow and activity on the platform's task queue. */
 export async function startWorker(config: Config): Promise<RunningWorker> {
   const logger = createLogger(config, 'worker');
   if (!config.databaseUrl) throw new Error('DATABASE_URL is not set');
   if (!config.temporal.address) throw new Error('TEMPORAL_ADDRESS is not set');
-  if (!runtimeInstalled) {
-    runtimeInstalled = true;
-    Runtime.install({
-      telemetryOptions: {
-        logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
-      },
-    });
-  }
+  installRuntime(logger, config.logLevel);
   const db = createDatabase(config.databaseUrl);
   const connection = await NativeConnection.connect(
     temporalConnectionOptions(config, config.temporal.address),

