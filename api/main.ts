@@ -5,14 +5,17 @@ import { startApi } from './server';
 async function main(): Promise<void> {
   loadEnvFile();
   const api = await startApi(loadConfig());
+  let closing = false;
   const stop = () => {
+    if (closing) return;
+    closing = true;
     api.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {

@@ -22,13 +22,14 @@ import { startTemporalDevServer } from './infra/temporal-dev-server';
 const stoppers: { name: string; stop: () => Promise<void> }[] = [];
 let stopping = false;
 
-async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    process.stdout.write('\nStopping…\n');
-    for (const { name, stop } of [...stoppers].reverse()) {
-      await step(`stop ${name}`, stop).catch(() => undefined);
-    }
+async function shutdown(code: number): Promise<void> {
+  // The terminal sends Ctrl-C to the whole process group and tsx relays it as well, so
+  // repeated signals are expected: the first one stops everything, the rest are ignored.
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write('\nStopping…\n');
+  for (const { name, stop } of [...stoppers].reverse()) {
+    await step(`stop ${name}`, stop).catch(() => undefined);
   }
   process.exit(code);
 }
@@ -80,8 +81,8 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<unknown> {
 }
 
 async function main(): Promise<void> {
-  process.once('SIGINT', () => void shutdown(0));
-  process.once('SIGTERM', () => void shutdown(0));
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
   const started = Date.now();
   loadEnvFile();
   const config: Config = loadConfig();

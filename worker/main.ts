@@ -6,8 +6,8 @@ async function main(): Promise<void> {
   loadEnvFile();
   const running = await startWorker(loadConfig());
   const stop = () => void running.shutdown();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   await running.done;
 }
 
