@@ -1,10 +1,37 @@
+import type { Config } from '../config';
 import type { Database } from '../prisma/client';
 import { createApplicationRepository } from '../prisma/repositories/application.repository';
+import { createBillingAccountRepository } from '../prisma/repositories/billing-account.repository';
+import { createNotificationRepository } from '../prisma/repositories/notification.repository';
+import { createPartnerRepository } from '../prisma/repositories/partner.repository';
+import { createNotificationActivities } from './notifications/notification.activities';
+import { createWebhookSender } from './notifications/webhook';
 import { createOnboardingActivities } from './onboarding.activities';
+import { createCompanyRegistry, type CompanyRegistry } from './registry/company-registry';
+
+export interface ActivityDeps {
+  db: Database;
+  config: Pick<Config, 'companyRegistry' | 'notifications'>;
+  /** Tests may pass their own registry; default: the configured one. */
+  registry?: CompanyRegistry;
+}
 
 /** Every activity the worker registers, wired to its dependencies. */
-export function createActivities(deps: { db: Database }) {
+export function createActivities(deps: ActivityDeps) {
+  const { webhookUrl, webhookSecret } = deps.config.notifications;
   return {
-    ...createOnboardingActivities({ applications: createApplicationRepository(deps.db) }),
+    ...createOnboardingActivities({
+      applications: createApplicationRepository(deps.db),
+      billingAccounts: createBillingAccountRepository(deps.db),
+      partners: createPartnerRepository(deps.db),
+      registry: deps.registry ?? createCompanyRegistry(deps.config.companyRegistry),
+    }),
+    ...createNotificationActivities({
+      notifications: createNotificationRepository(deps.db),
+      webhook:
+        webhookUrl && webhookSecret
+          ? createWebhookSender({ url: webhookUrl, secret: webhookSecret })
+          : undefined,
+    }),
   };
 }

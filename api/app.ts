@@ -3,6 +3,9 @@ import express, { Router, type Express } from 'express';
 import type { WorkflowClient } from '@temporalio/client';
 import type { Logger } from '../config/logger';
 import type { ApplicationRepository } from '../prisma/repositories/application.repository';
+import type { BillingAccountRepository } from '../prisma/repositories/billing-account.repository';
+import type { PartnerRepository } from '../prisma/repositories/partner.repository';
+import { partnerRoutes } from './features/partners/partners.routes';
 import { applicationRoutes } from './features/applications/applications.routes';
 import { createApplicationService } from './features/applications/applications.service';
 import { healthRoutes, type HealthCheck } from './features/health/health.routes';
@@ -15,6 +18,14 @@ export interface AppDeps {
   workflows: WorkflowClient;
   taskQueue: string;
   applications: ApplicationRepository;
+  billingAccounts: BillingAccountRepository;
+  partners: PartnerRepository;
+  settings: {
+    referralProgramOpen: boolean;
+    recipients: { managers: string; supervisors: string };
+    temporalUiUrl: string;
+    namespace: string;
+  };
   tokens: TokenService;
   healthChecks: HealthCheck[];
   logger: Logger;
@@ -59,10 +70,12 @@ export function createApp(deps: AppDeps): Express {
     workflows: deps.workflows,
     taskQueue: deps.taskQueue,
     applications: deps.applications,
+    ...deps.settings,
   });
   const routes: AnyRoute[] = [
     ...healthRoutes(deps.healthChecks),
     ...applicationRoutes(applications),
+    ...partnerRoutes({ partners: deps.partners, billingAccounts: deps.billingAccounts }),
   ];
 
   const document = buildOpenApi(

@@ -5,6 +5,8 @@ import { createLogger } from '../config/logger';
 import { temporalConnectionOptions } from '../config/temporal';
 import { createDatabase } from '../prisma/client';
 import { createApplicationRepository } from '../prisma/repositories/application.repository';
+import { createBillingAccountRepository } from '../prisma/repositories/billing-account.repository';
+import { createPartnerRepository } from '../prisma/repositories/partner.repository';
 import { createApp } from './app';
 import { createTokenService } from './http/auth';
 
@@ -31,6 +33,17 @@ export async function startApi(
     workflows: client.workflow,
     taskQueue: config.temporal.taskQueue,
     applications: createApplicationRepository(db),
+    billingAccounts: createBillingAccountRepository(db),
+    partners: createPartnerRepository(db),
+    settings: {
+      referralProgramOpen: config.referralProgramOpen,
+      recipients: {
+        managers: config.notifications.managerRecipient,
+        supervisors: config.notifications.supervisorRecipient,
+      },
+      temporalUiUrl: config.temporal.uiUrl,
+      namespace: config.temporal.namespace,
+    },
     tokens: createTokenService(config.auth),
     logger,
     healthChecks: [

@@ -40,6 +40,18 @@ const schema = z
     TEMPORAL_TLS_CERT_PATH: optionalString,
     TEMPORAL_TLS_KEY_PATH: optionalString,
     AUTH_SECRET: optionalString,
+    /** `offline` uses fixture companies (development, tests); `http` calls the real registry. */
+    COMPANY_REGISTRY_PROVIDER: z.enum(['offline', 'http']).default('offline'),
+    COMPANY_REGISTRY_URL: optionalString.pipe(z.url().optional()),
+    COMPANY_REGISTRY_TOKEN: optionalString,
+    /** Where notifications are posted (signed with HMAC-SHA256); unset = stored only. */
+    NOTIFICATION_WEBHOOK_URL: optionalString.pipe(z.url().optional()),
+    NOTIFICATION_WEBHOOK_SECRET: optionalString,
+    /** Addresses of the partner-manager team and of the supervisors who get escalations. */
+    MANAGER_NOTIFICATION_RECIPIENT: z.string().min(1).default('partner-managers'),
+    SUPERVISOR_NOTIFICATION_RECIPIENT: z.string().min(1).default('partner-supervisors'),
+    /** The referral program takes new applications (SPEC §3: it can be closed). */
+    REFERRAL_PROGRAM_OPEN: z.enum(['true', 'false']).default('true'),
     AUTH_ISSUER: z.string().default('partner-platform'),
   })
   // Cross-field rules run even when a field failed, so one start-up lists every problem.
@@ -50,6 +62,20 @@ const schema = z
           code: 'custom',
           path: ['AUTH_SECRET'],
           message: 'must be set to at least 32 characters in production',
+        });
+      }
+      if (env.COMPANY_REGISTRY_PROVIDER === 'http' && !env.COMPANY_REGISTRY_URL) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['COMPANY_REGISTRY_URL'],
+          message: 'is required when COMPANY_REGISTRY_PROVIDER=http',
+        });
+      }
+      if (env.NOTIFICATION_WEBHOOK_URL && !env.NOTIFICATION_WEBHOOK_SECRET) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['NOTIFICATION_WEBHOOK_SECRET'],
+          message: 'is required with NOTIFICATION_WEBHOOK_URL (deliveries are signed)',
         });
       }
       if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
@@ -82,6 +108,14 @@ export interface Config {
     tlsKeyPath?: string;
   };
   auth: { secret: string; issuer: string };
+  companyRegistry: { provider: 'offline' | 'http'; url?: string; token?: string };
+  notifications: {
+    webhookUrl?: string;
+    webhookSecret?: string;
+    managerRecipient: string;
+    supervisorRecipient: string;
+  };
+  referralProgramOpen: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -127,5 +161,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tlsKeyPath: e.TEMPORAL_TLS_KEY_PATH,
     },
     auth: { secret: e.AUTH_SECRET ?? DEV_AUTH_SECRET, issuer: e.AUTH_ISSUER },
+    companyRegistry: {
+      provider: e.COMPANY_REGISTRY_PROVIDER,
+      url: e.COMPANY_REGISTRY_URL,
+      token: e.COMPANY_REGISTRY_TOKEN,
+    },
+    notifications: {
+      webhookUrl: e.NOTIFICATION_WEBHOOK_URL,
+      webhookSecret: e.NOTIFICATION_WEBHOOK_SECRET,
+      managerRecipient: e.MANAGER_NOTIFICATION_RECIPIENT,
+      supervisorRecipient: e.SUPERVISOR_NOTIFICATION_RECIPIENT,
+    },
+    referralProgramOpen: e.REFERRAL_PROGRAM_OPEN === 'true',
   };
 }

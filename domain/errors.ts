@@ -3,7 +3,13 @@
  * one input field, its path; the API maps them to problem+json, workflows to failures.
  */
 export type DomainErrorCode =
-  'validation_failed' | 'not_found' | 'conflict' | 'forbidden' | 'invalid_state';
+  | 'validation_failed'
+  | 'not_found'
+  | 'conflict'
+  | 'forbidden'
+  | 'invalid_state'
+  /** A dependency (registry, billing) cannot answer now; retrying later may work. */
+  | 'unavailable';
 
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. "contact.email". */

@@ -42,3 +42,138 @@ export type OnboardingStep = (typeof ONBOARDING_STEPS)[number];
 
 /** An application with no applicant activity for this long expires (SPEC §1.7). */
 export const APPLICANT_INACTIVITY_DAYS = 30;
+
+// ---------------------------------------------------------------------------------------
+// The applicant's answers and the rules that check them (SPEC §1.3–1.5).
+// Each check returns field problems; an empty list means the input is acceptable.
+// ---------------------------------------------------------------------------------------
+
+export const PROGRAMS = ['var', 'referral'] as const;
+export type Program = (typeof PROGRAMS)[number];
+
+export const TAXATION_TYPES = [
+  'general_with_vat',
+  'simplified',
+  'patent',
+  'unified_agricultural',
+] as const;
+export type TaxationType = (typeof TAXATION_TYPES)[number];
+
+export const BILLING_ACCOUNT_TYPES = ['business', 'individual_entrepreneur', 'individual'] as const;
+export type BillingAccountType = (typeof BILLING_ACCOUNT_TYPES)[number];
+
+export interface Contact {
+  name: string;
+  email: string;
+  phone: string;
+}
+
+export interface BankDetails {
+  bik: string;
+  account: string;
+}
+
+/** The company-profile questionnaire of step 4; every answer is required. */
+export interface Questionnaire {
+  companySize: '1-10' | '11-50' | '51-250' | '251+';
+  /** What the company does with the cloud, e.g. "integration", "development". */
+  specializations: string[];
+  /** Customers the company serves today. */
+  customerCount: number;
+  /** Why the company wants to become a partner. */
+  motivation: string;
+}
+
+/** What the platform knows of a billing account when an applicant picks it. */
+export interface BillingAccountFacts {
+  id: string;
+  organizationId: string;
+  type: BillingAccountType;
+  ownerResident: boolean;
+  paymentMethod: 'invoice' | 'card';
+  lockedByApplication: string | null;
+  bankDetails: BankDetails | null;
+}
+
+export interface Problem {
+  field: string;
+  message: string;
+}
+
+/**
+ * An existing billing account qualifies when it is a business account (legal entity or
+ * individual entrepreneur) of a Russian resident paying by invoice, belongs to the
+ * applicant's organization and is not already tied to another application.
+ */
+export function billingAccountProblems(
+  account: BillingAccountFacts,
+  context: { organizationId: string; applicationId: string },
+): Problem[] {
+  const field = 'company.billingAccountId';
+  const problems: Problem[] = [];
+  if (account.organizationId !== context.organizationId) {
+    return [{ field, message: 'this billing account belongs to another organization' }];
+  }
+  if (account.type === 'individual') {
+    problems.push({
+      field,
+      message: 'must be a business account (legal entity or individual entrepreneur)',
+    });
+  }
+  if (!account.ownerResident) {
+    problems.push({ field, message: 'the owner must be a resident of the Russian Federation' });
+  }
+  if (account.paymentMethod !== 'invoice') {
+    problems.push({ field, message: 'the payment method must be invoice / wire transfer' });
+  }
+  if (account.lockedByApplication && account.lockedByApplication !== context.applicationId) {
+    problems.push({
+      field,
+      message: 'this billing account is already used by another application',
+    });
+  }
+  return problems;
+}
+
+/** Choice of programs (step 4). Referral requires valid bank details (checked by the caller). */
+export function partnershipProblems(input: {
+  videoWatched: boolean;
+  programs: Program[];
+  referralProgramOpen: boolean;
+  hasBankDetails: boolean;
+}): Problem[] {
+  const problems: Problem[] = [];
+  if (!input.videoWatched) {
+    problems.push({
+      field: 'programs',
+      message: 'watch the information video to the end before choosing the partnership type',
+    });
+  }
+  if (input.programs.length === 0) {
+    problems.push({ field: 'programs', message: 'choose VAR, referral or both' });
+  }
+  if (new Set(input.programs).size !== input.programs.length) {
+    problems.push({ field: 'programs', message: 'each program may be chosen once' });
+  }
+  if (input.programs.includes('referral') && !input.referralProgramOpen) {
+    problems.push({
+      field: 'programs',
+      message: 'the referral program no longer accepts new partners; choose VAR',
+    });
+  }
+  if (input.programs.includes('referral') && !input.hasBankDetails) {
+    problems.push({
+      field: 'bankDetails',
+      message: 'the referral program requires bank details (BIK and settlement account)',
+    });
+  }
+  return problems;
+}
+
+/** The information video counts as watched when playback reached its end (1 s tolerance). */
+export function videoWatchedToEnd(positionSeconds: number, durationSeconds: number): boolean {
+  return durationSeconds > 0 && positionSeconds >= durationSeconds - 1;
+}
+
+/** Billing-verification reminders to the applicant while the check takes days. */
+export const BILLING_VERIFICATION_REMINDER_DAYS = 2;

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, loadEnvFile, type Config } from '../config';
 import { migrate } from '../prisma/migrator';
+import { createDatabase } from '../prisma/client';
+import { seedDevelopmentData } from '../prisma/seed';
 import { DEVELOPMENT_PRINCIPALS, createTokenService } from '../api/http/auth';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { ensureDatabase } from './infra/database';
@@ -141,6 +143,17 @@ async function main(): Promise<void> {
     for (const name of result.applied) note(`applied ${name}`);
     note(`${result.applied.length} applied, ${result.alreadyApplied.length} already applied`);
   });
+
+  if (config.env !== 'production') {
+    await step('development data', async () => {
+      const db = createDatabase(dbUrl, { poolSize: 1 });
+      try {
+        await seedDevelopmentData(db);
+      } finally {
+        await db.$disconnect();
+      }
+    });
+  }
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,

@@ -68,7 +68,7 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ db }),
+    activities: createActivities({ db, config }),
   });
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker started');
   const done = worker.run().finally(async () => {

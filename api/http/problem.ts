@@ -39,6 +39,7 @@ const DOMAIN_STATUS: Record<DomainError['code'], [number, string]> = {
   conflict: [409, 'Conflict'],
   forbidden: [403, 'Forbidden'],
   invalid_state: [409, 'Not allowed in the current state'],
+  unavailable: [503, 'Service unavailable'],
 };
 
 /** Turns zod issues into field problems ("contact.email: Invalid email address"). */

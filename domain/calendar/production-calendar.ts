@@ -9,6 +9,7 @@
  */
 import { RUSSIA_2025 } from './russia-2025';
 import { RUSSIA_2026 } from './russia-2026';
+import { RUSSIA_2027 } from './russia-2027';
 
 /** A calendar date, 'YYYY-MM-DD'. */
 export type IsoDate = string;
@@ -114,7 +115,7 @@ function indexYears(years: readonly ProductionCalendarYear[]): ReadonlyMap<numbe
   return index;
 }
 
-const CALENDAR = indexYears([RUSSIA_2025, RUSSIA_2026]);
+const CALENDAR = indexYears([RUSSIA_2025, RUSSIA_2026, RUSSIA_2027]);
 
 /** Years for which business-day questions can be answered, ascending. */
 export function supportedYears(): number[] {

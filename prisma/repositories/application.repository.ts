@@ -14,6 +14,26 @@ export interface ApplicationRecord {
   startedAt: Date;
 }
 
+/** Columns that follow the workflow's state; each transition may change some of them. */
+export interface ApplicationChanges {
+  contactName?: string;
+  contactEmail?: string;
+  contactPhone?: string;
+  companyInn?: string | null;
+  companyName?: string | null;
+  billingAccountId?: string | null;
+  programs?: ('var' | 'referral')[];
+  taxationType?: string | null;
+  details?: Record<string, unknown>;
+  submittedAt?: Date;
+  reviewDeadline?: Date;
+  reminderAt?: Date;
+  escalatedAt?: Date;
+  decidedAt?: Date;
+  decidedBy?: string;
+  decisionReason?: string | null;
+}
+
 export interface ApplicationEvent {
   applicationId: string;
   /** Position of the event in the application's history; with the id it makes the key. */
@@ -24,6 +44,7 @@ export interface ApplicationEvent {
   to: ApplicationStatus;
   step: OnboardingStep;
   at: Date;
+  changes?: ApplicationChanges;
 }
 
 /** Applications and their audit trail. Every write is idempotent by business key. */
@@ -74,12 +95,20 @@ export function createApplicationRepository(db: Database) {
             fromState: event.from,
             toState: event.to,
             occurredAt: event.at,
-            details: Prisma.JsonNull,
+            details: event.changes
+              ? (JSON.parse(JSON.stringify(event.changes)) as Prisma.InputJsonValue)
+              : Prisma.JsonNull,
           },
         });
+        const { details, ...columns } = event.changes ?? {};
         await tx.application.update({
           where: { id: event.applicationId },
-          data: { status: event.to, step: event.step },
+          data: {
+            ...columns,
+            ...(details ? { details: details as Prisma.InputJsonValue } : {}),
+            status: event.to,
+            step: event.step,
+          },
         });
       });
     },
@@ -99,6 +128,33 @@ export function createApplicationRepository(db: Database) {
             startedAt: row.startedAt,
           }
         : null;
+    },
+
+    /** The manager's queue: applications in review, the nearest deadline first. */
+    async reviewQueue(limit: number) {
+      const rows = await db.application.findMany({
+        where: { status: 'in_review' },
+        orderBy: [{ reviewDeadline: 'asc' }, { id: 'asc' }],
+        take: limit,
+      });
+      return rows.map((row) => ({
+        id: row.id,
+        organizationId: row.organizationId,
+        companyName: row.companyName,
+        companyInn: row.companyInn,
+        programs: row.programs,
+        submittedAt: row.submittedAt,
+        reviewDeadline: row.reviewDeadline,
+        escalatedAt: row.escalatedAt,
+      }));
+    },
+
+    async findByBillingAccount(billingAccountId: string): Promise<ApplicationRecord | null> {
+      const row = await db.application.findFirst({
+        where: { billingAccountId },
+        orderBy: { startedAt: 'desc' },
+      });
+      return row ? this.findById(row.id) : null;
     },
 
     async list(filter: { status?: ApplicationStatus; organizationId?: string; limit: number }) {

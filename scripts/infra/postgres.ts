@@ -161,8 +161,9 @@ export async function startPostgres(options: PostgresOptions): Promise<LocalPost
     chownTree(dataDir, user);
   }
 
+  let port = options.port;
   const url = (database: string) =>
-    `postgresql://${SUPERUSER}@127.0.0.1:${options.port}/${encodeURIComponent(database)}`;
+    `postgresql://${SUPERUSER}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
   const pgCtl = path.join(binDir, 'pg_ctl');
   const status = await run(pgCtl, ['status', '-D', dataDir], { env, ...spawnAs }).then(
     () => true,
@@ -201,10 +202,14 @@ export async function startPostgres(options: PostgresOptions): Promise<LocalPost
       );
     });
   } else {
-    note(`PostgreSQL already running from ${dataDir}`);
+    // Left running by an earlier start that was killed: adopt it on the port it listens on.
+    const pidLines = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+    const running = Number(pidLines[3]);
+    if (Number.isInteger(running) && running > 0) port = running;
+    note(`PostgreSQL already running from ${dataDir} on port ${port}`);
   }
   return {
-    port: options.port,
+    port,
     dataDir,
     binDir,
     superuser: SUPERUSER,

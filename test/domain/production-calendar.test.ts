@@ -12,24 +12,58 @@ import {
 } from '../../domain/calendar/production-calendar';
 import { RUSSIA_2025 } from '../../domain/calendar/russia-2025';
 import { RUSSIA_2026 } from '../../domain/calendar/russia-2026';
+import { RUSSIA_2027 } from '../../domain/calendar/russia-2027';
 
 // Every expected value below was worked out by hand from the published calendars
-// (decree No. 1335 of 4 Oct 2024 for 2025, decree No. 1466 of 24 Sep 2025 for 2026).
+// (decree No. 1335 of 4 Oct 2024 for 2025, decree No. 1466 of 24 Sep 2025 for 2026,
+// decree No. 1187 of 17 Sep 2026 for 2027).
 
 describe('production calendar data', () => {
-  it('ships 2025 and 2026', () => {
-    expect(supportedYears()).toEqual([2025, 2026]);
+  it('ships 2025, 2026 and 2027', () => {
+    expect(supportedYears()).toEqual([2025, 2026, 2027]);
   });
 
-  it.each([RUSSIA_2025, RUSSIA_2026])('keeps every $year entry inside its year', (data) => {
-    for (const { date } of [...data.daysOff, ...data.workingWeekendDays]) {
-      expect(date.slice(0, 5)).toBe(`${data.year}-`);
-    }
-  });
+  it.each([RUSSIA_2025, RUSSIA_2026, RUSSIA_2027])(
+    'keeps every $year entry inside its year',
+    (data) => {
+      for (const { date } of [...data.daysOff, ...data.workingWeekendDays]) {
+        expect(date.slice(0, 5)).toBe(`${data.year}-`);
+      }
+    },
+  );
 
-  it('lists only Saturday 1 November 2025 as a working weekend day in either year', () => {
+  it('lists only Sat 1 Nov 2025 and Sat 20 Feb 2027 as working weekend days', () => {
     expect(RUSSIA_2025.workingWeekendDays.map((d) => d.date)).toEqual(['2025-11-01']);
     expect(RUSSIA_2026.workingWeekendDays).toEqual([]);
+    expect(RUSSIA_2027.workingWeekendDays.map((d) => d.date)).toEqual(['2027-02-20']);
+  });
+
+  it('lists exactly the 2027 holidays and transferred days off', () => {
+    expect(RUSSIA_2027.daysOff.map((d) => d.date)).toEqual([
+      // Labour Code art. 112: 1–8 Jan, 23 Feb, 8 Mar, 1 May, 9 May, 12 Jun, 4 Nov
+      // (also those on a weekend); art. 112 moves: 3 May, 10 May, 14 Jun;
+      // decree No. 1187: 22 Feb, 5 Nov, 31 Dec.
+      '2027-01-01',
+      '2027-01-02',
+      '2027-01-03',
+      '2027-01-04',
+      '2027-01-05',
+      '2027-01-06',
+      '2027-01-07',
+      '2027-01-08',
+      '2027-02-22',
+      '2027-02-23',
+      '2027-03-08',
+      '2027-05-01',
+      '2027-05-03',
+      '2027-05-09',
+      '2027-05-10',
+      '2027-06-12',
+      '2027-06-14',
+      '2027-11-04',
+      '2027-11-05',
+      '2027-12-31',
+    ]);
   });
 });
 
@@ -85,13 +119,54 @@ describe('isBusinessDay', () => {
     ['2026-11-04', false], // Wed, National Unity Day
     ['2026-12-30', true], // Wed, last working day of 2026
     ['2026-12-31', false], // Thu, from 4 Jan
+    // 2027: every public holiday (art. 112), and every transfer
+    ['2027-01-01', false], // Fri, New Year holidays
+    ['2027-01-02', false], // Sat, New Year holidays; its day off moved to 5 Nov
+    ['2027-01-03', false], // Sun, New Year holidays; its day off moved to 31 Dec
+    ['2027-01-04', false], // Mon, New Year holidays
+    ['2027-01-05', false], // Tue, New Year holidays
+    ['2027-01-06', false], // Wed, New Year holidays
+    ['2027-01-07', false], // Thu, Christmas
+    ['2027-01-08', false], // Fri, New Year holidays
+    ['2027-01-09', false], // Sat
+    ['2027-01-10', false], // Sun
+    ['2027-01-11', true], // Mon, first working day of 2027
+    ['2027-02-19', true], // Fri
+    ['2027-02-20', true], // Sat, transferred working day
+    ['2027-02-21', false], // Sun
+    ['2027-02-22', false], // Mon, from 20 Feb
+    ['2027-02-23', false], // Tue, Defender of the Fatherland Day
+    ['2027-02-24', true], // Wed
+    ['2027-03-05', true], // Fri
+    ['2027-03-08', false], // Mon, International Women's Day
+    ['2027-03-09', true], // Tue
+    ['2027-04-30', true], // Fri
+    ['2027-05-01', false], // Sat, Spring and Labour Day
+    ['2027-05-03', false], // Mon, for 1 May (Sat)
+    ['2027-05-04', true], // Tue
+    ['2027-05-07', true], // Fri
+    ['2027-05-09', false], // Sun, Victory Day
+    ['2027-05-10', false], // Mon, for 9 May (Sun)
+    ['2027-05-11', true], // Tue
+    ['2027-06-11', true], // Fri
+    ['2027-06-12', false], // Sat, Russia Day
+    ['2027-06-14', false], // Mon, for 12 Jun (Sat)
+    ['2027-06-15', true], // Tue
+    ['2027-11-03', true], // Wed
+    ['2027-11-04', false], // Thu, National Unity Day
+    ['2027-11-05', false], // Fri, from 2 Jan
+    ['2027-11-06', false], // plain Saturday: no working Saturday in November
+    ['2027-11-08', true], // Mon
+    ['2027-11-13', false], // plain Saturday
+    ['2027-12-30', true], // Thu, last working day of 2027
+    ['2027-12-31', false], // Fri, from 3 Jan
   ])('%s is a business day: %p', (date, expected) => {
     expect(isBusinessDay(date)).toBe(expected);
   });
 
   it.each([
     ['2024-12-31', 2024],
-    ['2027-01-11', 2027],
+    ['2028-01-10', 2028],
   ])('refuses %s, a year without data, naming %i', (date, year) => {
     expect(() => isBusinessDay(date)).toThrow(CalendarDataMissingError);
     expect(() => isBusinessDay(date)).toThrow(String(year));
@@ -111,21 +186,21 @@ describe('isBusinessDay', () => {
 });
 
 describe('working days per month match the published calendars', () => {
-  // [month, working days in 2025, working days in 2026]
+  // [month, working days in 2025, in 2026, in 2027]
   it.each([
-    ['01', 17, 15],
-    ['02', 20, 19],
-    ['03', 21, 21],
-    ['04', 22, 22],
-    ['05', 18, 19],
-    ['06', 19, 21],
-    ['07', 23, 23],
-    ['08', 21, 21],
-    ['09', 22, 22],
-    ['10', 23, 22],
-    ['11', 19, 20],
-    ['12', 22, 22],
-  ])('month %s: %i in 2025, %i in 2026', (month, in2025, in2026) => {
+    ['01', 17, 15, 15],
+    ['02', 20, 19, 19],
+    ['03', 21, 21, 22],
+    ['04', 22, 22, 22],
+    ['05', 18, 19, 19],
+    ['06', 19, 21, 21],
+    ['07', 23, 23, 22],
+    ['08', 21, 21, 22],
+    ['09', 22, 22, 22],
+    ['10', 23, 22, 21],
+    ['11', 19, 20, 20],
+    ['12', 22, 22, 22],
+  ])('month %s: %i in 2025, %i in 2026, %i in 2027', (month, in2025, in2026, in2027) => {
     const count = (year: number): number => {
       let n = 0;
       for (let day = `${year}-${month}-01`; day.startsWith(`${year}-${month}`);) {
@@ -136,11 +211,13 @@ describe('working days per month match the published calendars', () => {
     };
     expect(count(2025)).toBe(in2025);
     expect(count(2026)).toBe(in2026);
+    expect(count(2027)).toBe(in2027);
   });
 
   it('has 247 working days in each year', () => {
     expect(businessDaysBetween('2024-12-31', '2025-12-31')).toBe(247);
     expect(businessDaysBetween('2025-12-31', '2026-12-31')).toBe(247);
+    expect(businessDaysBetween('2026-12-31', '2027-12-31')).toBe(247);
   });
 });
 
@@ -213,6 +290,11 @@ describe('addBusinessDays and nextBusinessDay', () => {
     ['2025-10-31', '2025-11-01'], // working Saturday
     ['2025-11-01', '2025-11-05'],
     ['2024-12-31', '2025-01-09'], // the start date itself needs no data
+    ['2026-12-30', '2027-01-11'], // over 31 Dec 2026 and 1–10 Jan 2027
+    ['2027-02-19', '2027-02-20'], // working Saturday
+    ['2027-02-20', '2027-02-24'], // over 21–23 Feb
+    ['2027-04-30', '2027-05-04'], // over 1–3 May
+    ['2027-11-03', '2027-11-08'], // over 4–7 Nov
   ])('next business day after %s is %s', (date, expected) => {
     expect(nextBusinessDay(date)).toBe(expected);
   });
@@ -230,9 +312,10 @@ describe('addBusinessDays and nextBusinessDay', () => {
     expect(() => addBusinessDays('2026-01-12', n)).toThrow(RangeError);
   });
 
-  it('throws rather than walk into 2027, which has no data', () => {
-    expect(() => nextBusinessDay('2026-12-30')).toThrow(CalendarDataMissingError);
-    expect(() => nextBusinessDay('2026-12-30')).toThrow('2027');
+  it('throws rather than walk into 2028, which has no data', () => {
+    // Thu 30 Dec 2027 is the last working day; Fri 31 Dec is off, then 2028 has no data.
+    expect(() => nextBusinessDay('2027-12-30')).toThrow(CalendarDataMissingError);
+    expect(() => nextBusinessDay('2027-12-30')).toThrow('2028');
   });
 });
 
@@ -247,12 +330,14 @@ describe('businessDaysBetween', () => {
     ['2026-03-06', '2026-03-09', 0],
     ['2026-03-09', '2026-03-06', 0], // 7–9 Mar are all off
     ['2026-03-10', '2026-03-06', -1], // overdue by one business day, 10 Mar
+    ['2026-12-30', '2027-01-15', 5], // 11–15 Jan 2027
+    ['2027-02-19', '2027-02-24', 2], // working Saturday 20 Feb and 24 Feb
   ])('from %s to %s: %i', (from, to, expected) => {
     expect(businessDaysBetween(from, to)).toBe(expected);
   });
 
   it('throws for a range reaching into a year without data', () => {
-    expect(() => businessDaysBetween('2026-12-30', '2027-01-15')).toThrow(CalendarDataMissingError);
+    expect(() => businessDaysBetween('2027-12-30', '2028-01-15')).toThrow(CalendarDataMissingError);
   });
 });
 
@@ -361,6 +446,22 @@ describe('reviewSla', () => {
       '2025-06-23T21:00:00.000Z',
       '2025-06-24T21:00:00.000Z',
     ],
+    // New Year 2027: 29, 30 Dec; 31 Dec–10 Jan off; 11, 12, 13, 14, 15 Jan.
+    [
+      '2026-12-28T09:00:00Z',
+      '2026-12-28',
+      '2027-01-15',
+      '2027-01-14T21:00:00.000Z',
+      '2027-01-15T21:00:00.000Z',
+    ],
+    // Working Saturday 20 Feb 2027 counts, 21–23 Feb off: 19, 20, 24, 25, 26 Feb; 1, 2 Mar.
+    [
+      '2027-02-18T09:00:00Z',
+      '2027-02-18',
+      '2027-03-02',
+      '2027-03-01T21:00:00.000Z',
+      '2027-03-02T21:00:00.000Z',
+    ],
     // Submitted in 2024 (no data needed for the day itself): 9, 10, 13, 14, 15, 16, 17 Jan 2025.
     [
       '2024-12-31T10:00:00Z',
@@ -379,9 +480,9 @@ describe('reviewSla', () => {
     );
   });
 
-  it('refuses a submission whose 7 business days run into 2027', () => {
-    // 29, 30 Dec are business days, 31 Dec is off, then 2027 has no data.
-    expect(() => reviewSla('2026-12-28T09:00:00Z')).toThrow(CalendarDataMissingError);
+  it('refuses a submission whose 7 business days run into 2028', () => {
+    // 28, 29, 30 Dec 2027 are business days, 31 Dec is off, then 2028 has no data.
+    expect(() => reviewSla('2027-12-27T09:00:00Z')).toThrow(CalendarDataMissingError);
   });
 
   it('does not depend on the host time zone', () => {

@@ -1,3 +1,4 @@
+import { FIXTURE_INN } from '../../activities/registry/fixtures';
 import { DEVELOPMENT_PRINCIPALS, createTokenService } from '../../api/http/auth';
 import { startApi, type RunningApi } from '../../api/server';
 import { startWorker, type RunningWorker } from '../../worker/worker';
@@ -5,8 +6,25 @@ import { testConfig, uniqueTaskQueue } from '../support/env';
 
 /**
  * Through the HTTP API against the Temporal dev server and PostgreSQL, with the worker and
- * the API exactly as `npm start` runs them.
+ * the API exactly as `npm start` runs them: an application goes from start to partner.
  */
+interface Problem {
+  status: number;
+  detail: string;
+  errors?: { field: string; message: string }[];
+}
+interface Application {
+  applicationId: string;
+  status: string;
+  step: string;
+  organizationId: string;
+  nextAction: string;
+  billingAccount: { id: string; verification: string } | null;
+  review: { deadline: string; lastReviewDay: string } | null;
+  decision: { partnerId: string } | null;
+  workflowUrl: string;
+}
+
 describe('onboarding through the HTTP API', () => {
   const config = testConfig({ taskQueue: uniqueTaskQueue('e2e-onboarding') });
   let worker: RunningWorker;
@@ -31,116 +49,236 @@ describe('onboarding through the HTTP API', () => {
     await worker?.shutdown();
   });
 
-  function call(method: string, path: string, token?: string, body?: unknown, raw?: string) {
+  async function call<T = unknown>(
+    method: string,
+    path: string,
+    token?: string,
+    body?: unknown,
+    raw?: string,
+  ): Promise<{ status: number; body: T; headers: Headers }> {
     const headers: Record<string, string> = {};
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined || raw !== undefined) headers['Content-Type'] = 'application/json';
-    return fetch(`${api.url}${path}`, {
+    const res = await fetch(`${api.url}${path}`, {
       method,
       headers,
       body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
+    const text = await res.text();
+    return {
+      status: res.status,
+      body: (text ? JSON.parse(text) : undefined) as T,
+      headers: res.headers,
+    };
   }
+
+  const contact = { name: 'Anna Petrova', email: 'anna@example.com', phone: '+7 495 123-45-67' };
+  const questionnaire = {
+    companySize: '11-50',
+    specializations: ['integration'],
+    customerCount: 12,
+    motivation: 'Resell cloud to our customers',
+  };
 
   it('reports the database and Temporal as reachable', async () => {
     const res = await call('GET', '/healthz');
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({
+    expect(res.body).toMatchObject({
       status: 'ok',
       checks: { database: { status: 'ok' }, temporal: { status: 'ok' } },
     });
   });
 
-  it('starts an application, returns the open one on a second start, shows it, and cancels it', async () => {
+  it('takes an application from start to partner with the HTTP API alone', async () => {
     const anna = tokens['user-anna'];
-    const created = await call('POST', '/v1/applications', anna, { identityMethod: 'new_id' });
+    const base = '/v1/applications';
+    const created = await call<Application>('POST', base, anna, { identityMethod: 'new_id' });
     expect(created.status).toBe(201);
-    const application = (await created.json()) as {
-      applicationId: string;
-      status: string;
-      organizationId: string;
-    };
-    expect(application).toMatchObject({ status: 'draft', organizationId: `org-1001-${suffix}` });
-    expect(created.headers.get('location')).toBe(`/v1/applications/${application.applicationId}`);
-
-    const again = await call('POST', '/v1/applications', anna, {
-      identityMethod: 'sso_federation',
-    });
-    expect(again.status).toBe(200);
-    expect(((await again.json()) as { applicationId: string }).applicationId).toBe(
-      application.applicationId,
-    );
-
-    const byPartner = await call('GET', `/v1/applications/${application.applicationId}`, anna);
-    expect(byPartner.status).toBe(200);
-    expect(await byPartner.json()).toMatchObject({
-      applicationId: application.applicationId,
+    const id = created.body.applicationId;
+    expect(created.headers.get('location')).toBe(`${base}/${id}`);
+    expect(created.body).toMatchObject({
       status: 'draft',
       step: 'application',
-      identityMethod: 'new_id',
-      history: [{ action: 'started', actor: 'user-anna', from: null, to: 'draft' }],
+      organizationId: `org-1001-${suffix}`,
     });
-
-    const byManager = await call(
-      'GET',
-      `/v1/applications/${application.applicationId}`,
-      tokens.manager,
+    expect(created.body.workflowUrl).toContain(
+      encodeURIComponent(`partner-onboarding:org-1001-${suffix}`),
     );
-    expect(byManager.status).toBe(200);
-    const list = await call('GET', '/v1/applications?status=draft&limit=200', tokens.manager);
+
+    const again = await call<Application>('POST', base, anna, { identityMethod: 'sso_federation' });
+    expect(again.status).toBe(200);
+    expect(again.body.applicationId).toBe(id);
+
+    const step3 = await call<Application>('POST', `${base}/${id}/application`, anna, {
+      contact,
+      company: { inn: FIXTURE_INN.active },
+    });
+    expect(step3.status).toBe(200);
+    expect(step3.body.nextAction).toBe('Confirm the company card from the registry');
+
     expect(
-      ((await list.json()) as { items: { applicationId: string }[] }).items.map(
-        (i) => i.applicationId,
-      ),
-    ).toContain(application.applicationId);
+      (await call('POST', `${base}/${id}/company-confirmation`, anna, { confirmed: true })).status,
+    ).toBe(200);
+    expect(
+      (
+        await call('POST', `${base}/${id}/video-progress`, anna, {
+          positionSeconds: 240,
+          durationSeconds: 240,
+        })
+      ).status,
+    ).toBe(200);
 
-    const otherPartner = await call(
+    const referralWithoutBank = await call<Problem>('POST', `${base}/${id}/partnership`, anna, {
+      programs: ['referral'],
+      taxationType: 'general_with_vat',
+      questionnaire,
+    });
+    expect(referralWithoutBank.status).toBe(422);
+    expect(referralWithoutBank.headers.get('content-type')).toContain('application/problem+json');
+    expect(referralWithoutBank.body.errors).toEqual([
+      {
+        field: 'bankDetails',
+        message: 'the referral program requires bank details (BIK and settlement account)',
+      },
+    ]);
+
+    const step4 = await call<Application>('POST', `${base}/${id}/partnership`, anna, {
+      programs: ['var'],
+      taxationType: 'general_with_vat',
+      questionnaire,
+    });
+    expect(step4.body).toMatchObject({ step: 'billing_account', status: 'draft' });
+
+    const step5 = await call<Application>('POST', `${base}/${id}/billing-account`, anna, {
+      name: 'Main account',
+      type: 'business',
+    });
+    expect(step5.body).toMatchObject({ status: 'awaiting_billing_verification' });
+    const billingAccountId = step5.body.billingAccount?.id as string;
+
+    // Only the billing system reports verifications.
+    expect(
+      (
+        await call('POST', '/v1/billing-verifications', anna, {
+          billingAccountId,
+          result: 'approved',
+        })
+      ).status,
+    ).toBe(403);
+    const verified = await call('POST', '/v1/billing-verifications', tokens['billing-system'], {
+      billingAccountId,
+      result: 'approved',
+    });
+    expect(verified.status).toBe(202);
+
+    let current = step5.body;
+    for (let i = 0; i < 100 && current.status !== 'in_review'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      current = (await call<Application>('GET', `${base}/${id}`, anna)).body;
+    }
+    expect(current.status).toBe('in_review');
+
+    const queue = await call<{
+      items: {
+        applicationId: string;
+        businessDaysLeft: number;
+        overdue: boolean;
+        deadline: string;
+      }[];
+    }>('GET', '/v1/review-queue', tokens.manager);
+    const entry = queue.body.items.find((item) => item.applicationId === id);
+    expect(entry).toMatchObject({ overdue: false, deadline: current.review?.deadline });
+    expect(entry?.businessDaysLeft).toBeGreaterThanOrEqual(7);
+    expect(entry?.businessDaysLeft).toBeLessThanOrEqual(8);
+    expect((await call('GET', '/v1/review-queue', anna)).status).toBe(403);
+
+    // The applicant cannot approve; the manager can.
+    expect((await call('POST', `${base}/${id}/approve`, anna, {})).status).toBe(403);
+    const approved = await call<Application>('POST', `${base}/${id}/approve`, tokens.manager, {});
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ status: 'approved', step: 'decision' });
+
+    const partner = await call<{ id: string; status: string; memberships: { program: string }[] }>(
       'GET',
-      `/v1/applications/${application.applicationId}`,
-      tokens['user-boris'],
-    );
-    expect(otherPartner.status).toBe(404);
-    expect(otherPartner.headers.get('content-type')).toContain('application/problem+json');
-
-    const cancelled = await call(
-      'POST',
-      `/v1/applications/${application.applicationId}/cancel`,
+      '/v1/partners/me',
       anna,
+    );
+    expect(partner.status).toBe(200);
+    expect(partner.body).toMatchObject({ id: approved.body.decision?.partnerId, status: 'active' });
+    expect(partner.body.memberships.map((m) => m.program)).toEqual(['var']);
+    expect(
+      (await call('GET', `/v1/partners/${partner.body.id}`, tokens['user-boris'])).status,
+    ).toBe(404);
+    expect((await call('GET', `/v1/partners/${partner.body.id}`, tokens.manager)).status).toBe(200);
+
+    // A closed application makes room for a new one.
+    const fresh = await call<Application>('POST', base, anna, {
+      identityMethod: 'existing_account',
+    });
+    expect(fresh.status).toBe(201);
+    expect(fresh.body.applicationId).not.toBe(id);
+    await call('POST', `${base}/${fresh.body.applicationId}/cancel`, anna, {});
+  });
+
+  it('answers a step out of order with 409 and a cancelled application with 409', async () => {
+    const boris = tokens['user-boris'];
+    const { body } = await call<Application>('POST', '/v1/applications', boris, {
+      identityMethod: 'new_id',
+    });
+    const early = await call<Problem>(
+      'POST',
+      `/v1/applications/${body.applicationId}/billing-account`,
+      boris,
+      {
+        name: 'x',
+        type: 'business',
+      },
+    );
+    expect(early.status).toBe(409);
+    expect(early.body.detail).toMatch(/step "billing_account"/);
+
+    const liquidated = await call<Problem>(
+      'POST',
+      `/v1/applications/${body.applicationId}/application`,
+      boris,
+      {
+        contact,
+        company: { inn: FIXTURE_INN.liquidated },
+      },
+    );
+    expect(liquidated.status).toBe(422);
+    expect(liquidated.body.errors?.[0]?.field).toBe('company.inn');
+
+    expect(
+      (await call('GET', `/v1/applications/${body.applicationId}`, tokens['user-anna'])).status,
+    ).toBe(404);
+    const cancelled = await call<Application>(
+      'POST',
+      `/v1/applications/${body.applicationId}/cancel`,
+      boris,
       {
         reason: 'wrong organization',
       },
     );
-    expect(cancelled.status).toBe(200);
-    expect(await cancelled.json()).toMatchObject({ status: 'cancelled' });
-
-    const twice = await call(
-      'POST',
-      `/v1/applications/${application.applicationId}/cancel`,
-      anna,
-      {},
-    );
-    expect(twice.status).toBe(409);
-
-    // A closed application makes room for a new one.
-    const fresh = await call('POST', '/v1/applications', anna, {
-      identityMethod: 'existing_account',
-    });
-    expect(fresh.status).toBe(201);
-    expect(((await fresh.json()) as { applicationId: string }).applicationId).not.toBe(
-      application.applicationId,
-    );
+    expect(cancelled.body.status).toBe('cancelled');
+    expect(
+      (await call('POST', `/v1/applications/${body.applicationId}/cancel`, boris, {})).status,
+    ).toBe(409);
   });
 
   it('answers bad input with field-level problem+json and starts nothing', async () => {
     const boris = tokens['user-boris'];
-    const wrongValue = await call('POST', '/v1/applications', boris, {
+    const before = await call<{ items: unknown[] }>('GET', '/v1/applications', boris);
+    const wrongValue = await call<Problem>('POST', '/v1/applications', boris, {
       identityMethod: 'fax',
       extra: 1,
     });
     expect(wrongValue.status).toBe(400);
     expect(wrongValue.headers.get('content-type')).toContain('application/problem+json');
-    const problem = (await wrongValue.json()) as { errors: { field: string }[] };
-    expect(problem.errors.map((e) => e.field).sort()).toEqual(['body', 'body.identityMethod']);
+    expect(wrongValue.body.errors?.map((e) => e.field).sort()).toEqual([
+      'body',
+      'body.identityMethod',
+    ]);
 
     const malformed = await call(
       'POST',
@@ -151,30 +289,27 @@ describe('onboarding through the HTTP API', () => {
     );
     expect(malformed.status).toBe(400);
 
-    const badId = await call('GET', '/v1/applications/not-a-uuid', boris);
+    const badId = await call<Problem>('GET', '/v1/applications/not-a-uuid', boris);
     expect(badId.status).toBe(400);
-    expect(((await badId.json()) as { errors: { field: string }[] }).errors[0]?.field).toBe(
-      'path.applicationId',
-    );
+    expect(badId.body.errors?.[0]?.field).toBe('path.applicationId');
 
-    const list = await call('GET', '/v1/applications', boris);
-    expect(((await list.json()) as { items: unknown[] }).items).toEqual([]);
+    const after = await call<{ items: unknown[] }>('GET', '/v1/applications', boris);
+    expect(after.body.items).toEqual(before.body.items);
   });
 
   it('enforces authentication and roles', async () => {
     expect((await call('GET', '/v1/applications')).status).toBe(401);
     expect((await call('GET', '/v1/applications', 'not-a-token')).status).toBe(401);
-    const managerStart = await call('POST', '/v1/applications', tokens.manager, {
+    const managerStart = await call<Problem>('POST', '/v1/applications', tokens.manager, {
       identityMethod: 'new_id',
     });
     expect(managerStart.status).toBe(403);
-    expect(((await managerStart.json()) as { detail: string }).detail).toMatch(/role partner/);
+    expect(managerStart.body.detail).toMatch(/role partner/);
     expect((await call('GET', '/v1/applications', tokens.finance)).status).toBe(403);
   });
 
   it('serves an OpenAPI 3.1 document generated from the route schemas', async () => {
-    const res = await call('GET', '/openapi.json');
-    const doc = (await res.json()) as {
+    const { body: doc } = await call<{
       openapi: string;
       paths: Record<
         string,
@@ -191,19 +326,23 @@ describe('onboarding through the HTTP API', () => {
           }
         >
       >;
-    };
+    }>('GET', '/openapi.json');
     expect(doc.openapi).toBe('3.1.0');
     const start = doc.paths['/v1/applications']?.post;
     expect(start?.['x-roles']).toEqual(['partner']);
     expect(
       start?.requestBody?.content['application/json']?.schema.properties.identityMethod?.enum,
     ).toEqual(['existing_account', 'new_id', 'sso_federation']);
+    expect(doc.paths['/v1/applications/{applicationId}/approve']?.post?.['x-roles']).toEqual([
+      'manager',
+    ]);
+    expect(doc.paths['/v1/billing-verifications']?.post?.['x-roles']).toEqual(['billing-system']);
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
         '/healthz',
-        '/v1/applications',
-        '/v1/applications/{applicationId}',
-        '/v1/applications/{applicationId}/cancel',
+        '/v1/review-queue',
+        '/v1/partners/me',
+        '/v1/applications/{applicationId}/partnership',
       ]),
     );
   });

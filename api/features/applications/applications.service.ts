@@ -5,16 +5,23 @@ import {
   type WorkflowClient,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import { DomainError } from '../../../domain/errors';
-import type { ApplicationStatus, IdentityMethod } from '../../../domain/onboarding';
+import { ActivityFailure, ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import {
+  addDays,
+  businessDaysBetween,
+  moscowDateOf,
+} from '../../../domain/calendar/production-calendar';
+import { DomainError, type FieldProblem } from '../../../domain/errors';
+import { isFinal, type ApplicationStatus, type IdentityMethod } from '../../../domain/onboarding';
 import type { ApplicationRepository } from '../../../prisma/repositories/application.repository';
 import {
+  ONBOARDING_FAILURES,
   applicationStateQuery,
-  cancelApplicationUpdate,
+  billingVerificationSignal,
   ONBOARDING_WORKFLOW_TYPE,
   onboardingWorkflowId,
   type ApplicationState,
+  type BillingVerificationResult,
   type StartOnboardingInput,
 } from '../../../workflows/contracts';
 import { assertOrganizationAccess, type Principal } from '../../http/auth';
@@ -24,28 +31,55 @@ export interface ApplicationServiceDeps {
   workflows: WorkflowClient;
   taskQueue: string;
   applications: ApplicationRepository;
+  referralProgramOpen: boolean;
+  recipients: { managers: string; supervisors: string };
+  /** Base URL of the Temporal Web UI, for links to each application's workflow. */
+  temporalUiUrl: string;
+  namespace: string;
   now?: () => Date;
 }
 
 /** How long a start waits for the workflow to store the application before answering. */
 const RECORD_WAIT_MS = 15_000;
 
-/** Onboarding as the API sees it: starts and signals workflows, reads their state. */
+/**
+ * Turns a refused update into a domain error: the workflow's validation failures keep their
+ * field problems, state conflicts become 409, an unreachable registry 503.
+ */
+export function updateFailureToDomainError(error: unknown): DomainError | undefined {
+  if (!(error instanceof WorkflowUpdateFailedError)) return undefined;
+  let cause: unknown = error.cause;
+  while (cause instanceof ActivityFailure) cause = cause.cause;
+  if (!(cause instanceof ApplicationFailure)) return undefined;
+  switch (cause.type) {
+    case ONBOARDING_FAILURES.validation: {
+      const problems = (cause.details?.[0] ?? []) as FieldProblem[];
+      return new DomainError('validation_failed', cause.message, problems);
+    }
+    case ONBOARDING_FAILURES.invalidState:
+    case 'BillingAccountLocked':
+      return new DomainError('invalid_state', cause.message);
+    case 'RegistryUnavailableError':
+    case 'RegistryResponseError':
+      return new DomainError(
+        'unavailable',
+        'The company registry is unavailable; try again in a minute',
+      );
+    default:
+      return undefined;
+  }
+}
+
+/** Onboarding as the API sees it: starts workflows, sends them updates, reads their state. */
 export function createApplicationService(deps: ApplicationServiceDeps) {
   const now = deps.now ?? (() => new Date());
 
+  function workflowUrl(workflowId: string): string {
+    return `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  }
+
   function view(state: ApplicationState, workflowId: string): ApplicationView {
-    return {
-      applicationId: state.applicationId,
-      organizationId: state.organizationId,
-      identityMethod: state.identityMethod,
-      status: state.status,
-      step: state.step,
-      startedAt: state.startedAt,
-      expiresAt: state.expiresAt,
-      workflowId,
-      history: state.history,
-    };
+    return { ...state, workflowId, workflowUrl: workflowUrl(workflowId) };
   }
 
   /** Waits until the workflow has stored the application, so a GET right after works. */
@@ -77,16 +111,30 @@ export function createApplicationService(deps: ApplicationServiceDeps) {
         identityMethod: body.identityMethod,
         startedBy: principal.subject,
         startedAt: now().toISOString(),
+        referralProgramOpen: deps.referralProgramOpen,
+        recipients: deps.recipients,
       };
       const workflowId = onboardingWorkflowId(organizationId);
-      const handle = await deps.workflows.start(ONBOARDING_WORKFLOW_TYPE, {
-        taskQueue: deps.taskQueue,
-        workflowId,
-        args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      });
-      const state = await recordedState(handle);
+      const startOrJoin = () =>
+        deps.workflows.start(ONBOARDING_WORKFLOW_TYPE, {
+          taskQueue: deps.taskQueue,
+          workflowId,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        });
+      let handle = await startOrJoin();
+      let state = await recordedState(handle);
+      if (state.applicationId !== input.applicationId && isFinal(state.status)) {
+        // The previous application is decided and only finishing its last notifications:
+        // let it close, then start the new one.
+        await Promise.race([
+          handle.result().catch(() => undefined),
+          new Promise((r) => setTimeout(r, 10_000)),
+        ]);
+        handle = await startOrJoin();
+        state = await recordedState(handle);
+      }
       return {
         created: state.applicationId === input.applicationId,
         application: view(state, workflowId),
@@ -99,51 +147,54 @@ export function createApplicationService(deps: ApplicationServiceDeps) {
         return view(await handle.query(applicationStateQuery), record.workflowId);
       } catch (error) {
         if (!(error instanceof WorkflowNotFoundError)) throw error;
-        // The workflow's history is past retention: answer from the database.
-        const trail = await deps.applications.auditTrail(applicationId);
-        return {
-          applicationId: record.id,
-          organizationId: record.organizationId,
-          identityMethod: record.identityMethod,
-          status: record.status,
-          step: record.step,
-          startedAt: record.startedAt.toISOString(),
-          expiresAt: null,
-          workflowId: record.workflowId,
-          history: trail.map((event) => ({
-            at: event.occurredAt.toISOString(),
-            actor: event.actor,
-            action: event.action,
-            from: (event.fromState as ApplicationStatus | null) ?? null,
-            to: event.toState as ApplicationStatus,
-          })),
-        };
+        throw new DomainError(
+          'not_found',
+          `The history of application ${applicationId} is past retention; its record is ${record.status}`,
+        );
       }
     },
 
-    async cancel(
+    /**
+     * Sends one of the workflow's updates on behalf of the caller and returns the new state;
+     * the workflow's validators refuse bad input before it enters history.
+     */
+    async update<Arg>(
       principal: Principal,
       applicationId: string,
-      reason?: string,
+      definition: UpdateDefinition<ApplicationState, [Arg]>,
+      arg: Omit<Arg, 'actor'>,
     ): Promise<ApplicationView> {
       const { record, handle } = await load(principal, applicationId);
       try {
-        const state = await handle.executeUpdate(cancelApplicationUpdate, {
-          args: [{ actor: principal.subject, reason }],
+        const state: ApplicationState = await handle.executeUpdate(definition, {
+          args: [{ ...arg, actor: principal.subject } as Arg],
         });
         return view(state, record.workflowId);
       } catch (error) {
-        if (
-          error instanceof WorkflowUpdateFailedError &&
-          error.cause instanceof ApplicationFailure
-        ) {
-          throw new DomainError('invalid_state', error.cause.message);
-        }
+        const mapped = updateFailureToDomainError(error);
+        if (mapped) throw mapped;
         if (error instanceof WorkflowNotFoundError) {
           throw new DomainError('invalid_state', `The application is already ${record.status}`);
         }
         throw error;
       }
+    },
+
+    /** The billing system reports a verification result; it reaches the waiting workflow. */
+    async reportBillingVerification(
+      result: BillingVerificationResult,
+    ): Promise<{ applicationId: string }> {
+      const record = await deps.applications.findByBillingAccount(result.billingAccountId);
+      if (!record) {
+        throw new DomainError(
+          'not_found',
+          `No application waits for billing account ${result.billingAccountId}`,
+        );
+      }
+      await deps.workflows
+        .getHandle(record.workflowId, record.workflowRunId)
+        .signal(billingVerificationSignal, result);
+      return { applicationId: record.id };
     },
 
     async list(principal: Principal, query: { status?: ApplicationStatus; limit: number }) {
@@ -159,6 +210,33 @@ export function createApplicationService(deps: ApplicationServiceDeps) {
           step: row.step,
           startedAt: row.startedAt.toISOString(),
         })),
+      };
+    },
+
+    /** Applications waiting for a manager, nearest deadline first, with business days left. */
+    async reviewQueue(limit: number) {
+      const today = moscowDateOf(now());
+      const rows = await deps.applications.reviewQueue(limit);
+      return {
+        items: rows.map((row) => {
+          const deadline = row.reviewDeadline ?? now();
+          // The last review day is the Moscow date just before the deadline instant.
+          const lastReviewDay = moscowDateOf(new Date(deadline.getTime() - 1));
+          const overdue = deadline.getTime() <= now().getTime();
+          return {
+            applicationId: row.id,
+            organizationId: row.organizationId,
+            companyName: row.companyName,
+            companyInn: row.companyInn,
+            programs: row.programs,
+            submittedAt: row.submittedAt?.toISOString() ?? null,
+            deadline: deadline.toISOString(),
+            lastReviewDay,
+            businessDaysLeft: overdue ? 0 : businessDaysBetween(addDays(today, -1), lastReviewDay),
+            overdue,
+            escalated: row.escalatedAt !== null,
+          };
+        }),
       };
     },
   };

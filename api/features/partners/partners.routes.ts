@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { DomainError } from '../../../domain/errors';
+import { PROGRAMS } from '../../../domain/onboarding';
+import type { BillingAccountRepository } from '../../../prisma/repositories/billing-account.repository';
+import type { PartnerRepository } from '../../../prisma/repositories/partner.repository';
+import { assertOrganizationAccess } from '../../http/auth';
+import { defineRoute, type AnyRoute } from '../../http/route';
+
+const partnerView = z
+  .object({
+    id: z.uuid(),
+    organizationId: z.string(),
+    name: z.string(),
+    inn: z.string().nullable(),
+    status: z.enum(['active', 'leaving', 'left', 'revoked']),
+    startDate: z.iso.date(),
+    billingAccountId: z.string(),
+    memberships: z.array(
+      z.object({
+        program: z.enum(PROGRAMS),
+        startDate: z.iso.date(),
+        endDate: z.iso.date().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'Partner' });
+
+const billingAccountList = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      type: z.enum(['business', 'individual_entrepreneur', 'individual']),
+      ownerResident: z.boolean(),
+      paymentMethod: z.enum(['invoice', 'card']),
+      status: z.enum(['trial', 'paid']),
+      verificationStatus: z.enum(['not_requested', 'pending', 'approved', 'rejected']),
+      inn: z.string().nullable(),
+      legalName: z.string().nullable(),
+      lockedByApplication: z.string().nullable(),
+    }),
+  ),
+});
+
+/** Partner status and the billing accounts an applicant can choose from. */
+export function partnerRoutes(deps: {
+  partners: PartnerRepository;
+  billingAccounts: BillingAccountRepository;
+}): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/partners/me',
+      operationId: 'myPartner',
+      summary: 'Your organization’s partner status and program memberships',
+      tags: ['Partners'],
+      roles: ['partner'],
+      responses: {
+        200: { description: 'The partner', schema: partnerView },
+        404: { description: 'The organization is not a partner (yet)' },
+      },
+      handler: async ({ principal }) => {
+        const partner = await deps.partners.findByOrganization(principal.organizationId ?? '');
+        if (!partner) throw new DomainError('not_found', 'Your organization is not a partner yet');
+        return { status: 200, body: partner };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/partners/:partnerId',
+      operationId: 'getPartner',
+      summary: 'A partner’s status and program memberships',
+      tags: ['Partners'],
+      roles: ['partner', 'manager', 'finance'],
+      params: z.object({ partnerId: z.uuid({ message: 'must be a partner id (UUID)' }) }),
+      responses: {
+        200: { description: 'The partner', schema: partnerView },
+        404: { description: 'No such partner (or not yours)' },
+      },
+      handler: async ({ principal, params }) => {
+        const partner = await deps.partners.findById(params.partnerId);
+        if (!partner) throw new DomainError('not_found', `No partner ${params.partnerId}`);
+        assertOrganizationAccess(principal, partner.organizationId);
+        return { status: 200, body: partner };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/billing-accounts',
+      operationId: 'myBillingAccounts',
+      summary: 'Your organization’s billing accounts (to choose one in the application step)',
+      tags: ['Partners'],
+      roles: ['partner'],
+      responses: { 200: { description: 'Billing accounts', schema: billingAccountList } },
+      handler: async ({ principal }) => {
+        const accounts = await deps.billingAccounts.listForOrganization(
+          principal.organizationId ?? '',
+        );
+        return {
+          status: 200,
+          body: {
+            items: accounts.map((a) => ({
+              id: a.id,
+              name: a.name,
+              type: a.type,
+              ownerResident: a.ownerResident,
+              paymentMethod: a.paymentMethod,
+              status: a.status,
+              verificationStatus: a.verificationStatus,
+              inn: a.inn,
+              legalName: a.legalName,
+              lockedByApplication: a.lockedByApplication,
+            })),
+          },
+        };
+      },
+    }),
+  ];
+}
