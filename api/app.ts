@@ -6,6 +6,8 @@ import type { ApplicationRepository } from '../prisma/repositories/application.r
 import type { BillingAccountRepository } from '../prisma/repositories/billing-account.repository';
 import type { PartnerRepository } from '../prisma/repositories/partner.repository';
 import { partnerRoutes } from './features/partners/partners.routes';
+import { notificationRoutes } from './features/notifications/notifications.routes';
+import type { NotificationRepository } from '../prisma/repositories/notification.repository';
 import { applicationRoutes } from './features/applications/applications.routes';
 import { createApplicationService } from './features/applications/applications.service';
 import { healthRoutes, type HealthCheck } from './features/health/health.routes';
@@ -20,6 +22,7 @@ export interface AppDeps {
   applications: ApplicationRepository;
   billingAccounts: BillingAccountRepository;
   partners: PartnerRepository;
+  notifications: NotificationRepository;
   settings: {
     referralProgramOpen: boolean;
     recipients: { managers: string; supervisors: string };
@@ -76,6 +79,7 @@ export function createApp(deps: AppDeps): Express {
     ...healthRoutes(deps.healthChecks),
     ...applicationRoutes(applications),
     ...partnerRoutes({ partners: deps.partners, billingAccounts: deps.billingAccounts }),
+    ...notificationRoutes(deps.notifications),
   ];
 
   const document = buildOpenApi(

@@ -7,6 +7,7 @@ import { createDatabase } from '../prisma/client';
 import { createApplicationRepository } from '../prisma/repositories/application.repository';
 import { createBillingAccountRepository } from '../prisma/repositories/billing-account.repository';
 import { createPartnerRepository } from '../prisma/repositories/partner.repository';
+import { createNotificationRepository } from '../prisma/repositories/notification.repository';
 import { createApp } from './app';
 import { createTokenService } from './http/auth';
 
@@ -35,6 +36,7 @@ export async function startApi(
     applications: createApplicationRepository(db),
     billingAccounts: createBillingAccountRepository(db),
     partners: createPartnerRepository(db),
+    notifications: createNotificationRepository(db),
     settings: {
       referralProgramOpen: config.referralProgramOpen,
       recipients: {

@@ -135,12 +135,75 @@ export function billingAccountProblems(
   return problems;
 }
 
-/** Choice of programs (step 4). Referral requires valid bank details (checked by the caller). */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PHONE = /^\+?[0-9 ()-]{7,20}$/;
+
+/** Contact details of step 3: a name, an e-mail address and a phone number. */
+export function contactProblems(contact: Contact, prefix = 'contact'): Problem[] {
+  const problems: Problem[] = [];
+  if (!contact.name?.trim())
+    problems.push({ field: `${prefix}.name`, message: 'must not be empty' });
+  if (!EMAIL.test(contact.email ?? ''))
+    problems.push({ field: `${prefix}.email`, message: 'must be an e-mail address' });
+  if (!PHONE.test(contact.phone ?? '')) {
+    problems.push({
+      field: `${prefix}.phone`,
+      message: 'must be a phone number such as +7 495 123-45-67',
+    });
+  }
+  return problems;
+}
+
+const COMPANY_SIZES: readonly Questionnaire['companySize'][] = ['1-10', '11-50', '51-250', '251+'];
+
+/** The questionnaire must be complete: every answer given. */
+export function questionnaireProblems(questionnaire: Questionnaire | null | undefined): Problem[] {
+  if (!questionnaire)
+    return [
+      { field: 'questionnaire', message: 'complete the questionnaire about the company profile' },
+    ];
+  const problems: Problem[] = [];
+  if (!COMPANY_SIZES.includes(questionnaire.companySize)) {
+    problems.push({
+      field: 'questionnaire.companySize',
+      message: `must be one of ${COMPANY_SIZES.join(', ')}`,
+    });
+  }
+  if (
+    !questionnaire.specializations?.length ||
+    questionnaire.specializations.some((s) => !s.trim())
+  ) {
+    problems.push({
+      field: 'questionnaire.specializations',
+      message: 'name at least one specialization',
+    });
+  }
+  if (!Number.isInteger(questionnaire.customerCount) || questionnaire.customerCount < 0) {
+    problems.push({
+      field: 'questionnaire.customerCount',
+      message: 'must be a whole number, zero or more',
+    });
+  }
+  if (!questionnaire.motivation?.trim()) {
+    problems.push({
+      field: 'questionnaire.motivation',
+      message: 'tell us why you want to become a partner',
+    });
+  }
+  return problems;
+}
+
+/**
+ * Step 4: the partnership type after the video, with a taxation type and a complete
+ * questionnaire. Referral requires bank details (their BIK/account check is separate).
+ */
 export function partnershipProblems(input: {
   videoWatched: boolean;
   programs: Program[];
   referralProgramOpen: boolean;
   hasBankDetails: boolean;
+  taxationType?: string | null;
+  questionnaire?: Questionnaire | null;
 }): Problem[] {
   const problems: Problem[] = [];
   if (!input.videoWatched) {
@@ -167,6 +230,10 @@ export function partnershipProblems(input: {
       message: 'the referral program requires bank details (BIK and settlement account)',
     });
   }
+  if ('taxationType' in input && !TAXATION_TYPES.includes(input.taxationType as TaxationType)) {
+    problems.push({ field: 'taxationType', message: `choose one of ${TAXATION_TYPES.join(', ')}` });
+  }
+  if ('questionnaire' in input) problems.push(...questionnaireProblems(input.questionnaire));
   return problems;
 }
 

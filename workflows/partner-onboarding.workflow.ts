@@ -11,6 +11,7 @@ import {
   APPLICANT_INACTIVITY_DAYS,
   BILLING_VERIFICATION_REMINDER_DAYS,
   billingAccountProblems,
+  contactProblems,
   isFinal,
   partnershipProblems,
   videoWatchedToEnd,
@@ -350,15 +351,17 @@ export async function partnerOnboardingWorkflow(
         });
       }),
     {
-      validator: ({ company }: SubmitApplicationInput) => {
+      validator: ({ contact, company }: SubmitApplicationInput) => {
         requireApplicantTurn('application');
         if (state.billingAccount) {
           wrongState('The billing account has been chosen and cannot be changed');
         }
+        const problems = contactProblems(contact);
         if ('inn' in company) {
           const check = validateInn(company.inn);
-          if (!check.ok) invalid([{ field: 'company.inn', message: check.reason }]);
+          if (!check.ok) problems.push({ field: 'company.inn', message: check.reason });
         }
+        if (problems.length) invalid(problems);
       },
     },
   );
@@ -435,13 +438,20 @@ export async function partnerOnboardingWorkflow(
         if (existing) await submitForReview(actor);
       }),
     {
-      validator: ({ programs, bankDetails }: ChoosePartnershipInput) => {
+      validator: ({
+        programs,
+        bankDetails,
+        taxationType,
+        questionnaire,
+      }: ChoosePartnershipInput) => {
         requireApplicantTurn('partnership_type');
         const problems = partnershipProblems({
           videoWatched: state.videoWatched,
           programs,
           referralProgramOpen: input.referralProgramOpen,
           hasBankDetails: Boolean(bankDetails ?? state.bankDetails),
+          taxationType,
+          questionnaire,
         });
         if (bankDetails) {
           for (const p of validateBankDetails(bankDetails)) {
@@ -489,8 +499,11 @@ export async function partnerOnboardingWorkflow(
         );
       }),
     {
-      validator: ({ type }: BillingAccountInput) => {
+      validator: ({ type, name, contact }: BillingAccountInput) => {
         requireApplicantTurn('billing_account');
+        const problems = contact ? contactProblems(contact) : [];
+        if (!name.trim()) problems.push({ field: 'name', message: 'must not be empty' });
+        if (problems.length) invalid(problems);
         if (state.company && (type === 'business') !== (state.company.kind === 'legal_entity')) {
           invalid([
             {

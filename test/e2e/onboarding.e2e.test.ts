@@ -211,6 +211,17 @@ describe('onboarding through the HTTP API', () => {
     ).toBe(404);
     expect((await call('GET', `/v1/partners/${partner.body.id}`, tokens.manager)).status).toBe(200);
 
+    const inbox = await call<{ items: { kind: string }[] }>('GET', '/v1/notifications', anna);
+    expect(inbox.body.items.map((n) => n.kind)).toEqual(['application-approved']);
+    const staff = await call<{ items: { kind: string; organizationId: string }[] }>(
+      'GET',
+      '/v1/notifications?limit=200',
+      tokens.manager,
+    );
+    expect(
+      staff.body.items.filter((n) => n.organizationId === `org-1001-${suffix}`).map((n) => n.kind),
+    ).toEqual(['review-requested']);
+
     // A closed application makes room for a new one.
     const fresh = await call<Application>('POST', base, anna, {
       identityMethod: 'existing_account',

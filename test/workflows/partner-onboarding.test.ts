@@ -136,12 +136,16 @@ describe('partnerOnboardingWorkflow', () => {
   }
 
   /** Step 5 and a successful verification: the application reaches the manager. */
-  async function throughBillingVerification(handle: Handle): Promise<ApplicationState> {
+  async function throughBillingVerification(
+    handle: Handle,
+    beforeVerification?: (billingAccountId: string) => Promise<unknown>,
+  ): Promise<ApplicationState> {
     const submitted = await handle.executeUpdate(submitBillingAccountUpdate, {
       args: [{ actor: 'user-test', name: 'Main account', type: 'business' }],
     });
     expect(submitted.status).toBe('awaiting_billing_verification');
     const billingAccountId = submitted.billingAccount?.id as string;
+    await beforeVerification?.(billingAccountId);
     await handle.signal(billingVerificationSignal, { billingAccountId, result: 'approved' });
     return waitFor(handle, (s) => s.status === 'in_review');
   }
