@@ -7,6 +7,8 @@ import { createPartnerRepository } from '../prisma/repositories/partner.reposito
 import { createNotificationActivities } from './notifications/notification.activities';
 import { createWebhookSender } from './notifications/webhook';
 import { createOnboardingActivities } from './onboarding.activities';
+import { createSettlementActivities } from './settlement.activities';
+import { createSettlementRepository } from '../prisma/repositories/settlement.repository';
 import { createCompanyRegistry, type CompanyRegistry } from './registry/company-registry';
 
 export interface ActivityDeps {
@@ -26,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
       partners: createPartnerRepository(deps.db),
       registry: deps.registry ?? createCompanyRegistry(deps.config.companyRegistry),
     }),
+    ...createSettlementActivities({ settlements: createSettlementRepository(deps.db) }),
     ...createNotificationActivities({
       notifications: createNotificationRepository(deps.db),
       webhook:

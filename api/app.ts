@@ -7,6 +7,9 @@ import type { BillingAccountRepository } from '../prisma/repositories/billing-ac
 import type { PartnerRepository } from '../prisma/repositories/partner.repository';
 import { partnerRoutes } from './features/partners/partners.routes';
 import { notificationRoutes } from './features/notifications/notifications.routes';
+import { settlementRoutes } from './features/settlement/settlement.routes';
+import { createSettlementService } from './features/settlement/settlement.service';
+import type { SettlementRepository } from '../prisma/repositories/settlement.repository';
 import type { NotificationRepository } from '../prisma/repositories/notification.repository';
 import { applicationRoutes } from './features/applications/applications.routes';
 import { createApplicationService } from './features/applications/applications.service';
@@ -23,6 +26,7 @@ export interface AppDeps {
   billingAccounts: BillingAccountRepository;
   partners: PartnerRepository;
   notifications: NotificationRepository;
+  settlements: SettlementRepository;
   settings: {
     referralProgramOpen: boolean;
     recipients: { managers: string; supervisors: string };
@@ -80,6 +84,14 @@ export function createApp(deps: AppDeps): Express {
     ...applicationRoutes(applications),
     ...partnerRoutes({ partners: deps.partners, billingAccounts: deps.billingAccounts }),
     ...notificationRoutes(deps.notifications),
+    ...settlementRoutes(
+      createSettlementService({
+        workflows: deps.workflows,
+        taskQueue: deps.taskQueue,
+        settlements: deps.settlements,
+        partners: deps.partners,
+      }),
+    ),
   ];
 
   const document = buildOpenApi(

@@ -8,6 +8,7 @@ import { createApplicationRepository } from '../prisma/repositories/application.
 import { createBillingAccountRepository } from '../prisma/repositories/billing-account.repository';
 import { createPartnerRepository } from '../prisma/repositories/partner.repository';
 import { createNotificationRepository } from '../prisma/repositories/notification.repository';
+import { createSettlementRepository } from '../prisma/repositories/settlement.repository';
 import { createApp } from './app';
 import { createTokenService } from './http/auth';
 
@@ -37,6 +38,7 @@ export async function startApi(
     billingAccounts: createBillingAccountRepository(db),
     partners: createPartnerRepository(db),
     notifications: createNotificationRepository(db),
+    settlements: createSettlementRepository(db),
     settings: {
       referralProgramOpen: config.referralProgramOpen,
       recipients: {

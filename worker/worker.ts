@@ -11,6 +11,8 @@ import { createLogger, type Logger } from '../config/logger';
 import { temporalConnectionOptions } from '../config/temporal';
 import { createActivities } from '../activities';
 import { createDatabase } from '../prisma/client';
+import { Client, Connection } from '@temporalio/client';
+import { ensureMonthCloseSchedule } from './schedules';
 
 export interface RunningWorker {
   worker: Worker;
@@ -54,7 +56,10 @@ function installRuntime(logger: Logger, level: string): void {
 }
 
 /** Builds and runs the worker: every workflow and activity on the platform's task queue. */
-export async function startWorker(config: Config): Promise<RunningWorker> {
+export async function startWorker(
+  config: Config,
+  options: { schedules?: boolean } = {},
+): Promise<RunningWorker> {
   const logger = createLogger(config, 'worker');
   if (!config.databaseUrl) throw new Error('DATABASE_URL is not set');
   if (!config.temporal.address) throw new Error('TEMPORAL_ADDRESS is not set');
@@ -70,6 +75,21 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
     workflowsPath: require.resolve('../workflows'),
     activities: createActivities({ db, config }),
   });
+  if (options.schedules !== false) {
+    const clientConnection = await Connection.connect(
+      temporalConnectionOptions(config, config.temporal.address),
+    );
+    try {
+      const client = new Client({
+        connection: clientConnection,
+        namespace: config.temporal.namespace,
+      });
+      const outcome = await ensureMonthCloseSchedule(client, config.temporal.taskQueue);
+      logger.info({ scheduleId: 'var-month-close', outcome }, 'month-close schedule');
+    } finally {
+      await clientConnection.close();
+    }
+  }
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker started');
   const done = worker.run().finally(async () => {
     await connection.close();

@@ -199,3 +199,36 @@ export const rejectApplicationUpdate = defineUpdate<ApplicationState, [RejectApp
 );
 export const billingVerificationSignal =
   defineSignal<[BillingVerificationResult]>('billingVerification');
+
+// ---- VAR month-end close ------------------------------------------------------------------
+
+export const MONTH_CLOSE_WORKFLOW_TYPE = 'monthCloseWorkflow';
+export const MONTH_CLOSE_SCHEDULE_ID = 'var-month-close';
+
+/** One close per month: on-demand runs of a month share this id. */
+export function monthCloseWorkflowId(month: string): string {
+  return `month-close:${month}`;
+}
+
+export interface MonthCloseInput {
+  /** 'YYYY-MM'; omitted by the schedule, which settles the month before its fire time. */
+  month?: string;
+  /** Carried over by continue-as-new. */
+  resume?: { cursor: string; settled: number; created: number };
+}
+
+export interface MonthCloseResult {
+  month: string;
+  partnersSettled: number;
+  invoicesCreated: number;
+}
+
+export interface CloseProgress {
+  month: string;
+  status: 'running' | 'completed';
+  partnersTotal: number;
+  partnersSettled: number;
+  invoicesCreated: number;
+}
+
+export const closeProgressQuery = defineQuery<CloseProgress>('closeProgress');

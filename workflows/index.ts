@@ -1,2 +1,3 @@
 // Every workflow the worker registers. The worker bundles this file.
 export { partnerOnboardingWorkflow } from './partner-onboarding.workflow';
+export { monthCloseWorkflow } from './month-close.workflow';

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { defineRoute, type AnyRoute } from '../../http/route';
+import type { SettlementService } from './settlement.service';
+
+const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM');
+const money = z.string().describe('Rubles, two decimals');
+
+const invoiceSummary = z.object({
+  id: z.uuid(),
+  number: z.string(),
+  partnerId: z.uuid(),
+  month: z.string(),
+  kind: z.enum(['monthly', 'interim']),
+  sequence: z.number().int(),
+  issuedAt: z.iso.datetime(),
+  dueDate: z.iso.date().nullable(),
+  consumptionTotal: money,
+  grantsTotal: money,
+  eligibleBase: money,
+  discountTotal: money,
+  payable: money,
+  vatRate: z.string(),
+  vatAmount: money,
+});
+
+const invoiceLine = z.object({
+  position: z.number().int(),
+  kind: z.string(),
+  description: z.string(),
+  rule: z.string().describe('The rule that produced the line, in words'),
+  rate: z.string().nullable(),
+  base: z.string().nullable(),
+  amount: money,
+  dealId: z.string().nullable(),
+  accountId: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+
+/** Month closes (finance), invoices and the running invoice (partners). */
+export function settlementRoutes(service: SettlementService): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/v1/closes',
+      operationId: 'closeMonth',
+      summary: 'Close a month now (the schedule does it on the 1st at 00:00 Moscow time)',
+      tags: ['Settlement'],
+      roles: ['finance'],
+      body: z.object({ month: monthSchema }).strict(),
+      responses: {
+        202: { description: 'The close runs; follow it at /v1/closes/{month}' },
+        422: { description: 'The month is not in the past' },
+      },
+      handler: async ({ body }) => {
+        const started = await service.startClose(body.month);
+        return { status: 202, headers: { Location: `/v1/closes/${body.month}` }, body: started };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/closes/:month',
+      operationId: 'closeStatus',
+      summary: 'Progress and result of a month’s close',
+      tags: ['Settlement'],
+      roles: ['finance', 'manager'],
+      params: z.object({ month: monthSchema }),
+      responses: {
+        200: { description: 'The close' },
+        404: { description: 'The month was never closed' },
+      },
+      handler: async ({ params }) => ({
+        status: 200,
+        body: await service.closeStatus(params.month),
+      }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/partners/me/invoices',
+      operationId: 'myInvoices',
+      summary: 'Your issued invoices, newest month first',
+      tags: ['Settlement'],
+      roles: ['partner'],
+      responses: {
+        200: { description: 'Invoices', schema: z.object({ items: z.array(invoiceSummary) }) },
+      },
+      handler: async ({ principal }) => ({
+        status: 200,
+        body: await service.myInvoices(principal),
+      }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/partners/me/invoices/preview',
+      operationId: 'runningInvoice',
+      summary: 'The running, unissued invoice of the current month, net of the bonus',
+      tags: ['Settlement'],
+      roles: ['partner'],
+      responses: { 200: { description: 'The running invoice' } },
+      handler: async ({ principal }) => ({ status: 200, body: await service.preview(principal) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/invoices/:invoiceId',
+      operationId: 'getInvoice',
+      summary: 'An invoice with every line explained',
+      tags: ['Settlement'],
+      roles: ['partner', 'finance', 'manager'],
+      params: z.object({ invoiceId: z.uuid({ message: 'must be an invoice id (UUID)' }) }),
+      responses: {
+        200: {
+          description: 'The invoice',
+          schema: invoiceSummary.extend({ lines: z.array(invoiceLine) }),
+        },
+        404: { description: 'No such invoice (or not yours)' },
+      },
+      handler: async ({ principal, params }) => ({
+        status: 200,
+        body: await service.invoice(principal, params.invoiceId),
+      }),
+    }),
+  ];
+}

@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { sumMoney } from '../../domain/money';
+import type { Database } from '../../prisma/client';
+import { monthCloseWorkflow } from '../../workflows';
+import { testConfig, testDatabase, timeSkippingEnvironment, uniqueTaskQueue } from '../support/env';
+
+/**
+ * The VAR month-end close with its real activities and the test database. Months of 2025
+ * are used only here, so other test files' partners never take part.
+ */
+describe('monthCloseWorkflow', () => {
+  let env: TestWorkflowEnvironment;
+  let db: Database;
+  let worker: Worker;
+  let running: Promise<void>;
+  const config = testConfig();
+  const taskQueue = uniqueTaskQueue('month-close');
+  const tag = randomUUID().slice(0, 6);
+  const partnerId = randomUUID();
+  const own = `own-${tag}`;
+  const c1 = `c1-${tag}`;
+  const c2 = `c2-${tag}`;
+  const dealId = randomUUID();
+  const projectId = randomUUID();
+  let seq = 0;
+
+  async function consume(
+    account: string,
+    date: string,
+    service: string,
+    amount: string,
+    grant = '0',
+    cloud = 'cloud-a',
+  ) {
+    seq += 1;
+    await db.consumptionLine.create({
+      data: {
+        sourceId: `src-${tag}-${seq}`,
+        billingAccountId: account,
+        cloudId: cloud,
+        folderId: 'folder-1',
+        serviceId: service,
+        sku: `${service}.sku`,
+        usageDate: new Date(`${date}T00:00:00Z`),
+        amount,
+        grantAmount: grant,
+      },
+    });
+  }
+
+  function close(month: string, id = `close-${month}-${randomUUID().slice(0, 6)}`) {
+    return env.client.workflow.execute(monthCloseWorkflow, {
+      taskQueue,
+      workflowId: id,
+      args: [{ month }],
+    });
+  }
+
+  beforeAll(async () => {
+    env = await timeSkippingEnvironment();
+    db = testDatabase();
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowsPath: require.resolve('../../workflows'),
+      activities: createActivities({ db, config }),
+    });
+    running = worker.run();
+
+    const account = (id: string, parentId: string | null) => ({
+      id,
+      organizationId: `org-close-${tag}`,
+      name: id,
+      type: 'business' as const,
+      ownerResident: true,
+      paymentMethod: 'invoice' as const,
+      parentId,
+    });
+    await db.billingAccount.createMany({
+      data: [account(own, null), account(c1, own), account(c2, own)],
+    });
+    await db.partner.create({
+      data: {
+        id: partnerId,
+        organizationId: `org-close-${tag}`,
+        applicationId: randomUUID(),
+        name: 'ООО «Закрытие месяца»',
+        billingAccountId: own,
+        taxationType: 'general_with_vat',
+        startDate: new Date('2025-01-01T00:00:00Z'),
+        approvedBy: 'user-maria',
+        memberships: { create: [{ program: 'var', startDate: new Date('2025-01-01T00:00:00Z') }] },
+      },
+    });
+    await db.deal.create({
+      data: {
+        id: dealId,
+        partnerId,
+        customerAccountId: c1,
+        upliftRate: '0.05',
+        startDate: new Date('2025-10-16T00:00:00Z'),
+        registeredBy: 'user-maria',
+      },
+    });
+    await db.project.create({
+      data: {
+        id: projectId,
+        partnerId,
+        scope: 'cloud',
+        cloudId: `cloud-c2-${tag}`,
+        baselineMonthly: '100.00',
+        rate: '0.10',
+        registeredOn: new Date('2025-08-15T00:00:00Z'),
+        registeredBy: 'user-maria',
+      },
+    });
+    await consume(c1, '2025-10-05', 'compute', '1000.00', '100.00');
+    await consume(c1, '2025-10-05', 'marketplace', '200.00');
+    await consume(c1, '2025-10-20', 'compute', '500.00');
+    await consume(c2, '2025-10-10', 'object-storage', '300.00', '0', `cloud-c2-${tag}`);
+    await consume(own, '2025-10-07', 'compute', '400.00');
+  }, 120_000);
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+    await db?.$disconnect();
+  });
+
+  it('issues the partner’s October invoice to the kopeck, every line explained', async () => {
+    const result = await close('2025-10');
+    expect(result.month).toBe('2025-10');
+    const invoice = await db.invoice.findUniqueOrThrow({
+      where: {
+        partnerId_month_kind_sequence: {
+          partnerId,
+          month: '2025-10',
+          kind: 'monthly',
+          sequence: 0,
+        },
+      },
+      include: { lines: { orderBy: { position: 'asc' } } },
+    });
+    // Consumption 1000 + 200 + 500 + 300 (customers) + 400 (own) = 2400.00; grants 100.00.
+    // Eligible: (1000 − 100) + 500 + 300 = 1700.00 (Marketplace and own consumption excluded).
+    // Base bonus 10% × 1700 = 170.00; deal uplift 5% × 500 (linked from 16 Oct) = 25.00.
+    // Payable 2400 − 100 − 195 = 2105.00; VAT 20% contained: 2105 × 0.2 / 1.2 = 350.833… → 350.83.
+    expect({
+      consumption: invoice.consumptionTotal.toFixed(2),
+      grants: invoice.grantsTotal.toFixed(2),
+      eligible: invoice.eligibleBase.toFixed(2),
+      discount: invoice.discountTotal.toFixed(2),
+      payable: invoice.payable.toFixed(2),
+      vatRate: invoice.vatRate.toString(),
+      vat: invoice.vatAmount.toFixed(2),
+    }).toEqual({
+      consumption: '2400.00',
+      grants: '100.00',
+      eligible: '1700.00',
+      discount: '195.00',
+      payable: '2105.00',
+      vatRate: '0.2',
+      vat: '350.83',
+    });
+    const byKind = Object.fromEntries(invoice.lines.map((l) => [l.kind, l]));
+    expect(byKind.base_bonus?.amount.toFixed(2)).toBe('-170.00');
+    expect(byKind.base_bonus?.rule).toMatch(/10%/);
+    expect(byKind.deal_uplift).toMatchObject({ dealId });
+    expect(byKind.deal_uplift?.amount.toFixed(2)).toBe('-25.00');
+    expect(sumMoney(invoice.lines.map((l) => l.amount.toFixed(2))).toFixed(2)).toBe('2105.00');
+
+    // Project growth in cloud-c2: 300 − 100 baseline = 200 × 10% = 20.00 to the rebate balance.
+    const rebates = await db.rebateLedgerEntry.findMany({ where: { partnerId } });
+    expect(rebates.map((r) => [r.kind, r.amount.toFixed(2), r.projectId])).toEqual([
+      ['project_rebate', '20.00', projectId],
+    ]);
+    const closeRow = await db.monthClose.findUniqueOrThrow({ where: { month: '2025-10' } });
+    expect(closeRow.status).toBe('completed');
+  });
+
+  it('changes nothing when a closed month is closed again, even twice at once', async () => {
+    const before = await db.invoice.findMany({ where: { partnerId }, orderBy: { month: 'asc' } });
+    const [a, b] = await Promise.all([close('2025-10'), close('2025-10')]);
+    expect(a.invoicesCreated + b.invoicesCreated).toBe(0);
+    const after = await db.invoice.findMany({ where: { partnerId }, orderBy: { month: 'asc' } });
+    expect(after).toEqual(before);
+    expect(await db.rebateLedgerEntry.count({ where: { partnerId } })).toBe(1);
+  });
+
+  it('settles consumption that arrives late for a closed month as an adjustment next month', async () => {
+    await consume(c1, '2025-10-25', 'compute', '100.00');
+    await close('2025-11');
+    const october = await db.invoice.findFirstOrThrow({ where: { partnerId, month: '2025-10' } });
+    expect(october.payable.toFixed(2)).toBe('2105.00'); // the issued document is never rewritten
+    const november = await db.invoice.findFirstOrThrow({
+      where: { partnerId, month: '2025-11' },
+      include: { lines: { orderBy: { position: 'asc' } } },
+    });
+    // Late: 100.00 eligible on a linked day → base bonus 10.00 and uplift 5.00: payable 85.00.
+    // VAT 20%: 85 × 0.2 / 1.2 = 14.1666… → 14.17.
+    expect(november.payable.toFixed(2)).toBe('85.00');
+    expect(november.vatAmount.toFixed(2)).toBe('14.17');
+    const adjustments = november.lines.filter((l) => l.kind === 'adjustment');
+    expect(adjustments.map((l) => l.amount.toFixed(2)).sort()).toEqual([
+      '-10.00',
+      '-5.00',
+      '100.00',
+    ]);
+    expect(
+      adjustments.every((l) => (l.details as { forMonth?: string }).forMonth === '2025-10'),
+    ).toBe(true);
+  });
+});
