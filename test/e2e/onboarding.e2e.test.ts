@@ -33,7 +33,7 @@ describe('onboarding through the HTTP API', () => {
   const suffix = Math.random().toString(36).slice(2, 8);
 
   beforeAll(async () => {
-    worker = await startWorker(config);
+    worker = await startWorker(config, { schedules: false });
     api = await startApi(config, { port: 0 });
     const service = createTokenService(config.auth);
     for (const p of DEVELOPMENT_PRINCIPALS) {
