@@ -38,6 +38,11 @@ function nextMonthStart(month: string): string {
   return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
 }
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
+const isQuarterEnd = (month: string) => ['03', '06', '09', '12'].includes(month.slice(5));
+function quarterStartOf(month: string): string {
+  const m = Number(month.slice(5));
+  return `${month.slice(0, 4)}-${String(m - ((m - 1) % 3)).padStart(2, '0')}-01`;
+}
 const dec = (v: Prisma.Decimal | string | number | null | undefined) =>
   v === null || v === undefined ? '0' : v.toString();
 
@@ -115,6 +120,58 @@ export function createSettlementRepository(db: Database) {
       (a, b) => a.accountId.localeCompare(b.accountId) || a.date.localeCompare(b.date),
     );
     return { days, adjustments };
+  }
+
+  /**
+   * Quarter-end: each specialization the partner held, with its customers' eligible
+   * consumption of the specialization's services over the quarter.
+   */
+  async function specializationQuarter(
+    partnerId: string,
+    accounts: string[],
+    month: string,
+    plan: ClosePlan,
+  ) {
+    const quarterStart = quarterStartOf(month);
+    const held = await db.specialization.findMany({
+      where: {
+        partnerId,
+        validFrom: { lt: new Date(`${nextMonthStart(month)}T00:00:00Z`) },
+        OR: [{ validTo: null }, { validTo: { gte: new Date(`${quarterStart}T00:00:00Z`) } }],
+      },
+      orderBy: { id: 'asc' },
+    });
+    const customers = accounts.slice(1);
+    return Promise.all(
+      held.map(async (spec) => {
+        const [row] = await db.$queryRaw<{ eligible: Prisma.Decimal | null }[]>`
+          SELECT sum(cl.amount - cl.grant_amount) AS eligible
+            FROM consumption_lines cl
+           WHERE cl.billing_account_id = ANY(${customers})
+             AND cl.service_id = ANY(${spec.serviceIds})
+             AND cl.usage_date >= ${quarterStart}::date AND cl.usage_date < ${nextMonthStart(month)}::date
+             AND cl.seq <= ${BigInt(plan.watermark)}`;
+        return {
+          specialization: spec.code,
+          rate: spec.rate.toString(),
+          eligibleConsumptionInQuarter: dec(row?.eligible),
+        };
+      }),
+    );
+  }
+
+  /**
+   * Withdrawals to Bonus requested for the month. Each request already took its amount off
+   * the rebate balance, so the balance available to them is exactly what they requested.
+   */
+  async function withdrawalToBonus(partnerId: string, month: string) {
+    const sum = await db.withdrawal.aggregate({
+      where: { partnerId, month, target: 'bonus' },
+      _sum: { amount: true },
+    });
+    const requested = sum._sum.amount;
+    if (!requested || requested.isZero()) return null;
+    return { requested: requested.toFixed(2), balance: requested.toFixed(2) };
   }
 
   return {
@@ -261,8 +318,10 @@ export function createSettlementRepository(db: Database) {
           rate: p.rate.toString(),
           consumptionThisMonth: projectConsumption[i] ?? '0',
         })),
-        specializations: [],
-        rebateWithdrawalToBonus: null,
+        specializations: isQuarterEnd(month)
+          ? await specializationQuarter(partner.partnerId, accounts, month, plan)
+          : [],
+        rebateWithdrawalToBonus: await withdrawalToBonus(partner.partnerId, month),
       };
     },
 
@@ -341,6 +400,48 @@ export function createSettlementRepository(db: Database) {
             },
           })),
         });
+        if (settlement.withdrawal) {
+          const unused = new Prisma.Decimal(settlement.withdrawal.requested).minus(
+            settlement.withdrawal.applied,
+          );
+          if (unused.greaterThan(0)) {
+            // Requested more than the invoice could take: the rest goes back to the balance.
+            await tx.rebateLedgerEntry.create({
+              data: {
+                partnerId: partner.partnerId,
+                idempotencyKey: `withdrawal-return:${partner.partnerId}:${plan.month}`,
+                kind: 'withdrawal_to_bonus',
+                amount: unused.toFixed(2),
+                month: plan.month,
+                explanation: { reason: settlement.withdrawal.explanation, invoiceId: id },
+              },
+            });
+          }
+        }
+        if (partner.paymentModel === 'advance') {
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`advance:${partner.partnerId}`}))`;
+          const [prepaid] = await tx.$queryRaw<{ balance: Prisma.Decimal | null }[]>`
+            SELECT sum(amount) AS balance FROM advance_ledger WHERE partner_id = ${partner.partnerId}::uuid`;
+          const available = prepaid?.balance ?? new Prisma.Decimal(0);
+          const covered = Prisma.Decimal.max(
+            0,
+            Prisma.Decimal.min(available, settlement.totals.payable),
+          );
+          if (covered.greaterThan(0)) {
+            await tx.advanceLedgerEntry.create({
+              data: {
+                partnerId: partner.partnerId,
+                idempotencyKey: `invoice:${id}:advance`,
+                amount: covered.negated().toFixed(2),
+                invoiceId: id,
+              },
+            });
+            await tx.invoice.update({
+              where: { id },
+              data: { advanceCovered: covered.toFixed(2) },
+            });
+          }
+        }
         for (const accrual of settlement.rebateAccruals) {
           if (accrual.amount === '0.00') continue;
           await tx.rebateLedgerEntry.create({

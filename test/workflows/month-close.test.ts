@@ -214,4 +214,109 @@ describe('monthCloseWorkflow', () => {
       adjustments.every((l) => (l.details as { forMonth?: string }).forMonth === '2025-10'),
     ).toBe(true);
   });
+
+  it('draws an advance partner’s prepaid balance, applies a withdrawal to bonus and credits the quarter’s specialization rebate', async () => {
+    const p2 = randomUUID();
+    const own2 = `own2-${tag}`;
+    const k2 = `k2-${tag}`;
+    const account = (id: string, parentId: string | null) => ({
+      id,
+      organizationId: `org-adv-${tag}`,
+      name: id,
+      type: 'business' as const,
+      ownerResident: true,
+      paymentMethod: 'invoice' as const,
+      parentId,
+    });
+    await db.billingAccount.createMany({ data: [account(own2, null), account(k2, own2)] });
+    await db.partner.create({
+      data: {
+        id: p2,
+        organizationId: `org-adv-${tag}`,
+        applicationId: randomUUID(),
+        name: 'АО «Аванс»',
+        billingAccountId: own2,
+        taxationType: 'general_with_vat',
+        startDate: new Date('2025-01-01T00:00:00Z'),
+        approvedBy: 'user-maria',
+        paymentModel: 'advance',
+        memberships: { create: [{ program: 'var', startDate: new Date('2025-01-01T00:00:00Z') }] },
+      },
+    });
+    await db.specialization.create({
+      data: {
+        partnerId: p2,
+        code: 'data-platform',
+        rate: '0.05',
+        serviceIds: ['managed-postgresql'],
+        validFrom: new Date('2025-01-01T00:00:00Z'),
+      },
+    });
+    await db.advanceLedgerEntry.create({
+      data: { partnerId: p2, idempotencyKey: `topup-${tag}`, amount: '1000.00' },
+    });
+    // 300.00 of rebates earlier; 200.00 of it withdrawn to bonus for September.
+    await db.rebateLedgerEntry.create({
+      data: {
+        partnerId: p2,
+        idempotencyKey: `credit-${tag}`,
+        kind: 'project_rebate',
+        amount: '300.00',
+        month: '2025-08',
+      },
+    });
+    await db.rebateLedgerEntry.create({
+      data: {
+        partnerId: p2,
+        idempotencyKey: `wd-${tag}`,
+        kind: 'withdrawal_to_bonus',
+        amount: '-200.00',
+        month: '2025-09',
+      },
+    });
+    await db.withdrawal.create({
+      data: {
+        id: randomUUID(),
+        partnerId: p2,
+        idempotencyKey: `${p2}:wd-1`,
+        target: 'bonus',
+        amount: '200.00',
+        month: '2025-09',
+        requestedBy: 'user-p2',
+      },
+    });
+    await consume(k2, '2025-09-05', 'managed-postgresql', '1000.00');
+    await consume(k2, '2025-09-06', 'compute', '500.00', '100.00');
+
+    await close('2025-09');
+    const invoice = await db.invoice.findFirstOrThrow({
+      where: { partnerId: p2, month: '2025-09' },
+      include: { lines: true },
+    });
+    // Consumption 1500.00, grants 100.00, eligible 1000 + 400 = 1400.00, bonus 10% = 140.00.
+    // Withdrawal to bonus 200.00: payable 1500 − 100 − 140 − 200 = 1060.00.
+    // VAT 20% contained: 1060 × 0.2 / 1.2 = 176.666… → 176.67. The advance covers 1000.00.
+    expect({
+      payable: invoice.payable.toFixed(2),
+      vat: invoice.vatAmount.toFixed(2),
+      advance: invoice.advanceCovered.toFixed(2),
+      withdrawal: invoice.lines.find((l) => l.kind === 'rebate_withdrawal')?.amount.toFixed(2),
+    }).toEqual({ payable: '1060.00', vat: '176.67', advance: '1000.00', withdrawal: '-200.00' });
+    const prepaid = await db.advanceLedgerEntry.aggregate({
+      where: { partnerId: p2 },
+      _sum: { amount: true },
+    });
+    expect(prepaid._sum.amount?.toFixed(2)).toBe('0.00');
+
+    // Quarter end: 5% of the customers' eligible Managed PostgreSQL consumption in Q3 (1000.00) = 50.00.
+    const ledger = await db.rebateLedgerEntry.findMany({
+      where: { partnerId: p2 },
+      orderBy: { id: 'asc' },
+    });
+    expect(ledger.map((e) => [e.kind, e.amount.toFixed(2)])).toEqual([
+      ['project_rebate', '300.00'],
+      ['withdrawal_to_bonus', '-200.00'],
+      ['specialization_rebate', '50.00'],
+    ]);
+  });
 });
