@@ -172,6 +172,16 @@ async function main(): Promise<void> {
     await waitForHealth(apiUrl, 60_000);
   });
 
+  // Where this system runs, for the project's commands (npm run demo, …) to find it.
+  fs.writeFileSync(
+    path.join(localDir, 'runtime.json'),
+    JSON.stringify({ apiUrl, databaseUrl: dbUrl, temporalAddress, temporalUiUrl: uiUrl }, null, 2),
+  );
+  stoppers.push({
+    name: 'runtime file',
+    stop: () => Promise.resolve(fs.rmSync(path.join(localDir, 'runtime.json'), { force: true })),
+  });
+
   const lines = [
     '',
     `Partner platform is up (${((Date.now() - started) / 1000).toFixed(1)} s). Ctrl-C stops everything.`,

@@ -488,9 +488,9 @@ export function createSettlementRepository(db: Database) {
         partnersTotal: row.partnersTotal,
         partnersSettled: row.partnersSettled,
         invoices: invoices._count,
-        consumptionTotal: dec(invoices._sum.consumptionTotal),
-        discountTotal: dec(invoices._sum.discountTotal),
-        payableTotal: dec(invoices._sum.payable),
+        consumptionTotal: (invoices._sum.consumptionTotal ?? new Prisma.Decimal(0)).toFixed(2),
+        discountTotal: (invoices._sum.discountTotal ?? new Prisma.Decimal(0)).toFixed(2),
+        payableTotal: (invoices._sum.payable ?? new Prisma.Decimal(0)).toFixed(2),
         startedAt: row.startedAt.toISOString(),
         completedAt: row.completedAt?.toISOString() ?? null,
       };
