@@ -8,8 +8,16 @@ import type { PartnerRepository } from '../prisma/repositories/partner.repositor
 import { partnerRoutes } from './features/partners/partners.routes';
 import { notificationRoutes } from './features/notifications/notifications.routes';
 import { settlementRoutes } from './features/settlement/settlement.routes';
+import { documentRoutes } from './features/documents/documents.routes';
+import { createDocumentService } from './features/documents/documents.service';
+import type { DocumentRepository } from '../prisma/repositories/document.repository';
+import { consumptionRoutes } from './features/consumption/consumption.routes';
+import type { ConsumptionRepository } from '../prisma/repositories/consumption.repository';
 import { createSettlementService } from './features/settlement/settlement.service';
 import type { SettlementRepository } from '../prisma/repositories/settlement.repository';
+import { rebateRoutes } from './features/rebates/rebates.routes';
+import { createRebateService } from './features/rebates/rebates.service';
+import type { RebateRepository } from '../prisma/repositories/rebate.repository';
 import type { NotificationRepository } from '../prisma/repositories/notification.repository';
 import { applicationRoutes } from './features/applications/applications.routes';
 import { createApplicationService } from './features/applications/applications.service';
@@ -17,7 +25,7 @@ import { healthRoutes, type HealthCheck } from './features/health/health.routes'
 import type { TokenService } from './http/auth';
 import { buildOpenApi } from './http/openapi';
 import { notFoundHandler, problemMiddleware } from './http/problem';
-import { defineRoute, mountRoutes, type AnyRoute } from './http/route';
+import { defineRoute, mountRoutes, ownBodyLimits, type AnyRoute } from './http/route';
 
 export interface AppDeps {
   workflows: WorkflowClient;
@@ -27,6 +35,9 @@ export interface AppDeps {
   partners: PartnerRepository;
   notifications: NotificationRepository;
   settlements: SettlementRepository;
+  documents: DocumentRepository;
+  rebates: RebateRepository;
+  consumption: ConsumptionRepository;
   settings: {
     referralProgramOpen: boolean;
     recipients: { managers: string; supervisors: string };
@@ -65,13 +76,6 @@ export function createApp(deps: AppDeps): Express {
     });
     next();
   });
-  app.use(
-    express.json({
-      limit: '256kb',
-      strict: true,
-      type: ['application/json', 'application/*+json'],
-    }),
-  );
 
   const applications = createApplicationService({
     workflows: deps.workflows,
@@ -84,12 +88,27 @@ export function createApp(deps: AppDeps): Express {
     ...applicationRoutes(applications),
     ...partnerRoutes({ partners: deps.partners, billingAccounts: deps.billingAccounts }),
     ...notificationRoutes(deps.notifications),
+    ...consumptionRoutes({ consumption: deps.consumption }),
     ...settlementRoutes(
       createSettlementService({
         workflows: deps.workflows,
         taskQueue: deps.taskQueue,
         settlements: deps.settlements,
         partners: deps.partners,
+      }),
+    ),
+    ...documentRoutes(
+      createDocumentService({
+        settlements: deps.settlements,
+        partners: deps.partners,
+        documents: deps.documents,
+      }),
+    ),
+    ...rebateRoutes(
+      createRebateService({
+        rebates: deps.rebates,
+        partners: deps.partners,
+        billingAccounts: deps.billingAccounts,
       }),
     ),
   ];
@@ -119,6 +138,15 @@ export function createApp(deps: AppDeps): Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
+
+  app.use(ownBodyLimits(routes));
+  app.use(
+    express.json({
+      limit: '256kb',
+      strict: true,
+      type: ['application/json', 'application/*+json'],
+    }),
+  );
 
   const router = Router();
   mountRoutes(router, routes, deps.tokens);

@@ -9,6 +9,9 @@ import { createBillingAccountRepository } from '../prisma/repositories/billing-a
 import { createPartnerRepository } from '../prisma/repositories/partner.repository';
 import { createNotificationRepository } from '../prisma/repositories/notification.repository';
 import { createSettlementRepository } from '../prisma/repositories/settlement.repository';
+import { createDocumentRepository } from '../prisma/repositories/document.repository';
+import { createRebateRepository } from '../prisma/repositories/rebate.repository';
+import { createConsumptionRepository } from '../prisma/repositories/consumption.repository';
 import { createApp } from './app';
 import { createTokenService } from './http/auth';
 
@@ -39,6 +42,9 @@ export async function startApi(
     partners: createPartnerRepository(db),
     notifications: createNotificationRepository(db),
     settlements: createSettlementRepository(db),
+    documents: createDocumentRepository(db),
+    rebates: createRebateRepository(db),
+    consumption: createConsumptionRepository(db),
     settings: {
       referralProgramOpen: config.referralProgramOpen,
       recipients: {

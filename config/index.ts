@@ -35,6 +35,8 @@ const schema = z
     TEMPORAL_UI_URL: optionalString,
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('partner-platform'),
+    /** The worker creates the month-close schedule at start unless this is false. */
+    WORKER_SCHEDULES: z.enum(['true', 'false']).default('true'),
     TEMPORAL_API_KEY: optionalString,
     TEMPORAL_TLS: z.enum(['true', 'false']).default('false'),
     TEMPORAL_TLS_CERT_PATH: optionalString,
@@ -102,6 +104,8 @@ export interface Config {
     uiUrl: string;
     namespace: string;
     taskQueue: string;
+    /** Whether the worker registers the schedules at start. */
+    schedules: boolean;
     apiKey?: string;
     tls: boolean;
     tlsCertPath?: string;
@@ -152,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uiUrl: e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`,
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
+      schedules: e.WORKER_SCHEDULES === 'true',
       apiKey: e.TEMPORAL_API_KEY,
       tls:
         e.TEMPORAL_TLS === 'true' ||

@@ -76,7 +76,12 @@ function runtime(): { databaseUrl: string; temporalAddress: string } {
   return { databaseUrl, temporalAddress };
 }
 
-async function generate(pg: PgClient, o: Options): Promise<void> {
+/** Writes the demo month; also used by the crash test. Partners join the VAR program on `memberSince`. */
+export async function generateDemoMonth(
+  pg: PgClient,
+  o: Omit<Options, 'via'>,
+  memberSince = '2025-01-01',
+): Promise<void> {
   const start = `${o.month}-01`;
   const p = [o.partners, o.customers, o.days, start, o.month];
   // Billing accounts: each partner's own account and its customers' subaccounts.
@@ -99,17 +104,17 @@ async function generate(pg: PgClient, o: Options): Promise<void> {
     `INSERT INTO partners (id, organization_id, application_id, name, billing_account_id, taxation_type,
                            status, start_date, approved_by, payment_model)
      SELECT md5('demo-partner-' || i)::uuid, 'org-demo-' || i, md5('demo-application-' || i)::uuid,
-            'ООО «Демо-партнёр ' || i || '»', 'demo-own-' || i, 'general_with_vat', 'active'::"PartnerStatus", '2025-01-01',
+            'ООО «Демо-партнёр ' || i || '»', 'demo-own-' || i, 'general_with_vat', 'active'::"PartnerStatus", $2::date,
             'demo', CASE WHEN i % 10 = 0 THEN 'advance' ELSE 'postpaid' END::"PaymentModel"
        FROM generate_series(1, $1::int) i
      ON CONFLICT DO NOTHING`,
-    [o.partners],
+    [o.partners, memberSince],
   );
   await pg.query(
     `INSERT INTO program_memberships (partner_id, program, start_date)
-     SELECT md5('demo-partner-' || i)::uuid, 'var'::"ProgramType", '2025-01-01' FROM generate_series(1, $1::int) i
+     SELECT md5('demo-partner-' || i)::uuid, 'var'::"ProgramType", $2::date FROM generate_series(1, $1::int) i
      ON CONFLICT DO NOTHING`,
-    [o.partners],
+    [o.partners, memberSince],
   );
   // Deals on every fourth customer, linked from a day in the middle of the month.
   await pg.query(
@@ -180,7 +185,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `Generating ${options.month}: ${options.partners} partners × ${options.customers} customers × ${options.days} days …\n`,
     );
-    await generate(pg, options);
+    await generateDemoMonth(pg, options);
     const lines = await pg.query<{ n: string }>(
       `SELECT count(*) AS n FROM consumption_lines WHERE source_id LIKE $1`,
       [`demo:${options.month}:%`],
@@ -273,7 +278,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -75,7 +75,7 @@ export async function startWorker(
     workflowsPath: require.resolve('../workflows'),
     activities: createActivities({ db, config }),
   });
-  if (options.schedules !== false) {
+  if (options.schedules ?? config.temporal.schedules) {
     const clientConnection = await Connection.connect(
       temporalConnectionOptions(config, config.temporal.address),
     );

@@ -16,7 +16,7 @@ const { beginMonthClose, listClosePartners, recordCloseProgress, completeMonthCl
 
 const { settlePartners } = proxyActivities<SettlementActivities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 

@@ -1,4 +1,4 @@
-import type { Request, Response, Router } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { type Principal, type Role, type TokenService } from './auth';
 import { fieldProblems, HttpProblem } from './problem';
@@ -45,6 +45,8 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   params?: P;
   query?: Q;
   body?: B;
+  /** JSON body limit when the app's default is too small (bulk routes), e.g. '20mb'. */
+  bodyLimit?: string;
   responses: Record<number, RouteResponse>;
   handler: (ctx: HandlerContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<HandlerResult>;
 }
@@ -111,6 +113,26 @@ function parsePart<T extends z.ZodType>(
     );
   }
   return result.data;
+}
+
+/**
+ * JSON parsers for the routes that declare a bodyLimit. Mount it before the app's default
+ * parser: a body read here is skipped there, so only these routes accept larger bodies.
+ */
+export function ownBodyLimits(routes: AnyRoute[]): Router {
+  const router = Router();
+  for (const route of routes) {
+    if (!route.bodyLimit) continue;
+    router[route.method](
+      route.path,
+      express.json({
+        limit: route.bodyLimit,
+        strict: true,
+        type: ['application/json', 'application/*+json'],
+      }),
+    );
+  }
+  return router;
 }
 
 export function mountRoutes(router: Router, routes: AnyRoute[], tokens: TokenService): void {

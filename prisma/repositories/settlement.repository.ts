@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConsumptionDay, VarMonthInput, VarSettlement } from '../../domain/settlement';
 import type { Database } from '../client';
+import { SEQ_WATERMARK_LOCK } from './consumption.repository';
 import { Prisma } from '../generated/client/client';
 
 /**
@@ -195,6 +196,9 @@ export function createSettlementRepository(db: Database) {
           where: { month: { lt: month }, status: 'completed' },
           orderBy: { month: 'desc' },
         });
+        // Ingestion holds this lock shared while it inserts: taking it exclusively here means
+        // every line numbered below the watermark has committed, so none is skipped.
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${SEQ_WATERMARK_LOCK}))`;
         const [newest] = await tx.$queryRaw<
           { max: bigint | null }[]
         >`SELECT max(seq) AS max FROM consumption_lines`;
@@ -447,7 +451,7 @@ export function createSettlementRepository(db: Database) {
           await tx.rebateLedgerEntry.create({
             data: {
               partnerId: partner.partnerId,
-              idempotencyKey: `${accrual.kind}:${accrual.projectId ?? accrual.specialization ?? ''}:${accrual.period}`,
+              idempotencyKey: `${accrual.kind}:${partner.partnerId}:${accrual.projectId ?? accrual.specialization ?? ''}:${accrual.period}`,
               kind: accrual.kind === 'project_growth' ? 'project_rebate' : 'specialization_rebate',
               amount: accrual.amount,
               month: plan.month,

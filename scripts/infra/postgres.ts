@@ -221,3 +221,50 @@ export async function startPostgres(options: PostgresOptions): Promise<LocalPost
     },
   };
 }
+
+/**
+ * Test runs keep their clusters in `<dir>/run-<pid>`. A run that was killed leaves its
+ * cluster running: stop it (pg_ctl stop) and remove its folder when that pid is gone.
+ */
+export async function removeStaleClusters(dir: string): Promise<void> {
+  if (!fs.existsSync(dir)) return;
+  const binDir = findBinDir();
+  const user = runAsUser();
+  for (const entry of fs.readdirSync(dir)) {
+    const match = /^run-(\d+)$/.exec(entry);
+    const full = path.join(dir, entry);
+    if (!match) {
+      // A cluster from before per-run folders: stop it if it runs, then remove it.
+      if (fs.existsSync(path.join(full, 'PG_VERSION')) || entry === 'data') {
+        await stopCluster(binDir, path.join(dir, 'data'), user).catch(() => undefined);
+      }
+      if (entry === 'data' || entry === 'postgres.log')
+        fs.rmSync(full, { recursive: true, force: true });
+      continue;
+    }
+    if (isAlive(Number(match[1]))) continue;
+    await stopCluster(binDir, path.join(full, 'data'), user).catch(() => undefined);
+    fs.rmSync(full, { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function stopCluster(
+  binDir: string,
+  dataDir: string,
+  user: RunAs | undefined,
+): Promise<void> {
+  if (!fs.existsSync(path.join(dataDir, 'postmaster.pid'))) return;
+  await run(path.join(binDir, 'pg_ctl'), ['stop', '-D', dataDir, '-m', 'immediate', '-w'], {
+    env: { ...process.env, LC_ALL: 'C' },
+    ...(user ? { uid: user.uid, gid: user.gid } : {}),
+  });
+}

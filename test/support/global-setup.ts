@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { localDir } from '../../scripts/infra/paths';
 import { freePort } from '../../scripts/infra/process';
-import { startPostgres } from '../../scripts/infra/postgres';
+import { removeStaleClusters, startPostgres } from '../../scripts/infra/postgres';
 import { recreateDatabase } from '../../scripts/infra/database';
 import { ensureTemporalCli } from '../../scripts/infra/temporal-cli';
 import { ensureTimeSkippingServer } from '../../scripts/infra/test-server';
@@ -26,12 +26,19 @@ export default async function globalSetup(): Promise<void> {
   let databaseUrl = process.env.TEST_DATABASE_URL;
   let stopPostgres: (() => Promise<void>) | undefined;
   if (!databaseUrl) {
-    const port = await freePort();
-    const pg = await step('PostgreSQL for tests', () =>
-      startPostgres({ home: path.join(localDir, 'test-postgres'), port }),
+    // A cluster of this run's own, so test runs side by side never stop each other's.
+    const runs = path.join(localDir, 'test-postgres');
+    await step('remove clusters of earlier test runs that are gone', () =>
+      removeStaleClusters(runs),
     );
+    const home = path.join(runs, `run-${process.pid}`);
+    const port = await freePort();
+    const pg = await step('PostgreSQL for tests', () => startPostgres({ home, port }));
     databaseUrl = pg.url('partner_test');
-    stopPostgres = () => pg.stop();
+    stopPostgres = async () => {
+      await pg.stop();
+      fs.rmSync(home, { recursive: true, force: true });
+    };
   }
   const url = databaseUrl;
   await step('fresh test database and migrations', async () => {
