@@ -74,6 +74,22 @@ export function createSettlementActivities({
       await settlements.recordProgress(input.month, input.settled, input.total);
     },
 
+    /** Issues an interim invoice when the partner's unbilled consumption reached its threshold. */
+    async issueInterimInvoiceIfDue(input: {
+      partnerId: string;
+      month: string;
+    }): Promise<{ invoiceId: string; number: string; payable: string } | null> {
+      const invoice = await settlements.issueInterimInvoiceIfDue(
+        input.partnerId,
+        input.month,
+        now(),
+        settleVarMonth,
+      );
+      return invoice
+        ? { invoiceId: invoice.invoiceId, number: invoice.number, payable: invoice.payable }
+        : null;
+    },
+
     async completeMonthClose(input: { month: string }): Promise<void> {
       await settlements.completeClose(input.month, now());
     },

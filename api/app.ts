@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { monthInMoscow } from '../domain/settlement/periods';
+import { INTERIM_INVOICE_WORKFLOW_TYPE, interimInvoiceWorkflowId } from '../workflows/contracts';
 import express, { Router, type Express } from 'express';
 import type { WorkflowClient } from '@temporalio/client';
 import type { Logger } from '../config/logger';
@@ -51,6 +53,32 @@ export interface AppDeps {
 
 export const API_VERSION = '0.1.0';
 
+/**
+ * Billing threshold: after consumption arrives, an interim-invoice check starts for each
+ * postpaid partner with a threshold among the batch's accounts. The ingestion has committed
+ * by then; if Temporal cannot be reached the check is logged and the month-end close bills
+ * the consumption instead.
+ */
+async function startThresholdChecks(deps: AppDeps, accounts: string[]): Promise<void> {
+  const month = monthInMoscow(new Date().toISOString());
+  const partners = await deps.settlements.thresholdPartnersOf(accounts);
+  await Promise.all(
+    partners.map((partnerId) =>
+      deps.workflows
+        .start(INTERIM_INVOICE_WORKFLOW_TYPE, {
+          taskQueue: deps.taskQueue,
+          workflowId: interimInvoiceWorkflowId(partnerId, month),
+          args: [{ partnerId, month }],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        })
+        .catch((error: unknown) =>
+          deps.logger.error({ err: error, partnerId }, 'threshold check not started'),
+        ),
+    ),
+  );
+}
+
 /** The HTTP API: every route declared once, validated and authorized in one place. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -88,7 +116,10 @@ export function createApp(deps: AppDeps): Express {
     ...applicationRoutes(applications),
     ...partnerRoutes({ partners: deps.partners, billingAccounts: deps.billingAccounts }),
     ...notificationRoutes(deps.notifications),
-    ...consumptionRoutes({ consumption: deps.consumption }),
+    ...consumptionRoutes({
+      consumption: deps.consumption,
+      afterIngest: (accounts) => startThresholdChecks(deps, accounts),
+    }),
     ...settlementRoutes(
       createSettlementService({
         workflows: deps.workflows,

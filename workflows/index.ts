@@ -1,3 +1,4 @@
 // Every workflow the worker registers. The worker bundles this file.
 export { partnerOnboardingWorkflow } from './partner-onboarding.workflow';
 export { monthCloseWorkflow } from './month-close.workflow';
+export { interimInvoiceWorkflow } from './interim-invoice.workflow';

@@ -84,6 +84,9 @@ export function createSettlementRepository(db: Database) {
     month: string,
     watermark: string,
     previousWatermark: string,
+    /** Lines of the month numbered up to here were billed by interim invoices. */
+    billedUpTo = '0',
+    withAdjustments = true,
   ): Promise<{ days: ConsumptionDay[]; adjustments: ConsumptionDay[] }> {
     const rows = await db.$queryRaw<
       {
@@ -101,8 +104,9 @@ export function createSettlementRepository(db: Database) {
         LEFT JOIN services s ON s.id = cl.service_id
        WHERE cl.billing_account_id = ANY(${accounts})
          AND cl.seq <= ${BigInt(watermark)}
-         AND ((cl.usage_date >= ${monthStart(month)}::date AND cl.usage_date < ${nextMonthStart(month)}::date)
-              OR (cl.usage_date < ${monthStart(month)}::date AND cl.seq > ${BigInt(previousWatermark)}))
+         AND ((cl.usage_date >= ${monthStart(month)}::date AND cl.usage_date < ${nextMonthStart(month)}::date
+               AND cl.seq > ${BigInt(billedUpTo)})
+              OR (${withAdjustments} AND cl.usage_date < ${monthStart(month)}::date AND cl.seq > ${BigInt(previousWatermark)}))
        GROUP BY cl.billing_account_id, cl.usage_date`;
     const days: ConsumptionDay[] = [];
     const adjustments: ConsumptionDay[] = [];
@@ -175,7 +179,137 @@ export function createSettlementRepository(db: Database) {
     return { requested: requested.toFixed(2), balance: requested.toFixed(2) };
   }
 
+  /** The newest consumption line of the month already billed by an interim invoice. */
+  async function interimBilledUpTo(partnerId: string, month: string): Promise<string> {
+    const last = await db.invoice.findFirst({
+      where: { partnerId, month, kind: 'interim' },
+      orderBy: { sequence: 'desc' },
+    });
+    return (last?.seqTo ?? 0n).toString();
+  }
+
   return {
+    /**
+     * Billing threshold (SPEC §2): when a postpaid partner's unbilled consumption of the
+     * month reaches its threshold, an interim invoice covers it at once; the month-end
+     * invoice covers the rest. Returns the invoice issued, or null when nothing is due.
+     */
+    async issueInterimInvoiceIfDue(
+      partnerId: string,
+      month: string,
+      issuedAt: Date,
+      settle: (input: VarMonthInput) => VarSettlement,
+    ): Promise<SettledInvoice | null> {
+      return db.$transaction(
+        async (tx) => {
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`interim:${partnerId}:${month}`}))`;
+          const partner = await tx.partner.findUnique({ where: { id: partnerId } });
+          if (!partner || partner.paymentModel !== 'postpaid' || !partner.billingThreshold)
+            return null;
+          const closed = await tx.monthClose.findUnique({ where: { month } });
+          if (closed) return null; // the month-end invoice has taken over
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${SEQ_WATERMARK_LOCK}))`;
+          const [newest] = await tx.$queryRaw<
+            { max: bigint | null }[]
+          >`SELECT max(seq) AS max FROM consumption_lines`;
+          const watermark = (newest?.max ?? 0n).toString();
+          const last = await tx.invoice.findFirst({
+            where: { partnerId, month, kind: 'interim' },
+            orderBy: { sequence: 'desc' },
+          });
+          const from = (last?.seqTo ?? 0n).toString();
+          const accounts = await accountsOf(partner.billingAccountId);
+          const { days } = await consumptionDays(
+            accounts,
+            month,
+            watermark,
+            watermark,
+            from,
+            false,
+          );
+          const unbilled = days.reduce((sum, d) => sum.plus(d.amount), new Prisma.Decimal(0));
+          if (unbilled.lessThan(partner.billingThreshold)) return null;
+          const terms = await tx.programTerm.findMany({ orderBy: { effectiveFrom: 'asc' } });
+          const deals = await tx.deal.findMany({
+            where: { partnerId },
+            orderBy: { createdAt: 'asc' },
+          });
+          const rates = (kind: 'base_bonus_rate' | 'vat_rate') =>
+            terms
+              .filter((t) => t.kind === kind)
+              .map((t) => ({ from: isoDate(t.effectiveFrom), rate: t.rate.toString() }));
+          const settlement = settle({
+            month,
+            ownAccountId: partner.billingAccountId,
+            terms: { baseBonusRates: rates('base_bonus_rate'), vatRates: rates('vat_rate') },
+            days,
+            adjustments: [],
+            deals: deals.map((d) => ({
+              dealId: d.id,
+              customerAccountId: d.customerAccountId,
+              upliftRate: d.upliftRate.toString(),
+              from: isoDate(d.startDate),
+              to: d.endDate ? isoDate(d.endDate) : null,
+            })),
+            projects: [],
+            specializations: [],
+            rebateWithdrawalToBonus: null,
+          });
+          const sequence = (last?.sequence ?? 0) + 1;
+          const id = randomUUID();
+          const number = `VAR-${month.replace('-', '')}-${partnerId.slice(0, 8).toUpperCase()}-I${sequence}`;
+          const due = new Date(issuedAt);
+          due.setUTCDate(due.getUTCDate() + partner.paymentTermDays);
+          await tx.invoice.create({
+            data: {
+              id,
+              number,
+              partnerId,
+              month,
+              kind: 'interim',
+              sequence,
+              issuedAt,
+              dueDate: due,
+              consumptionTotal: settlement.totals.consumptionTotal,
+              grantsTotal: settlement.totals.grantsTotal,
+              eligibleBase: settlement.totals.eligibleBase,
+              discountTotal: settlement.totals.discountTotal,
+              payable: settlement.totals.payable,
+              vatRate: settlement.vatRate,
+              vatAmount: settlement.totals.vatIncluded,
+              seqFrom: BigInt(from),
+              seqTo: BigInt(watermark),
+              lines: {
+                create: settlement.lines.map((line, position) => ({
+                  position,
+                  kind: line.kind,
+                  description: line.description,
+                  rule: line.rule,
+                  rate: line.rate ?? null,
+                  base: line.base ? new Prisma.Decimal(line.base).toDecimalPlaces(2) : null,
+                  amount: line.amount,
+                  dealId: line.dealId ?? null,
+                  accountId: line.accountId ?? null,
+                  details: line.base ? { exactBase: line.base } : {},
+                })),
+              },
+            },
+          });
+          return { invoiceId: id, number, created: true, payable: settlement.totals.payable };
+        },
+        { timeout: 60_000 },
+      );
+    },
+
+    /** Postpaid partners with a billing threshold that own any of these billing accounts. */
+    async thresholdPartnersOf(accountIds: string[]): Promise<string[]> {
+      const rows = await db.$queryRaw<{ id: string }[]>`
+        SELECT DISTINCT p.id FROM partners p
+          JOIN billing_accounts a ON a.id = p.billing_account_id OR a.parent_id = p.billing_account_id
+         WHERE a.id = ANY(${accountIds}) AND p.payment_model = 'postpaid' AND p.billing_threshold IS NOT NULL`;
+      return rows.map((r) => r.id);
+    },
+
     /**
      * Starts (or resumes) a month's close. The first call fixes the watermark — the newest
      * consumption line it covers — so reruns and concurrent triggers settle the same lines.
@@ -274,6 +408,7 @@ export function createSettlementRepository(db: Database) {
         month,
         plan.watermark,
         plan.previousWatermark,
+        await interimBilledUpTo(partner.partnerId, month),
       );
       const [terms, deals, projects] = await Promise.all([
         db.programTerm.findMany({ orderBy: { effectiveFrom: 'asc' } }),

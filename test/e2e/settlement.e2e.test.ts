@@ -25,7 +25,7 @@ describe('month-end close through the schedule and the HTTP API', () => {
   const partnerId = randomUUID();
   const own = `own-e2e-${tag}`;
   const customer = `cust-e2e-${tag}`;
-  const tokens = { partner: '', finance: '' };
+  const tokens = { partner: '', finance: '', billing: '', thresholdPartner: '' };
   const now = new Date();
   const currentMonth = monthInMoscow(now.toISOString());
   const previousMonth = previousMonthInMoscow(now.toISOString());
@@ -100,6 +100,12 @@ describe('month-end close through the schedule and the HTTP API', () => {
       organizationId,
     });
     tokens.finance = await issuer.issue({ subject: 'user-fedor', role: 'finance' });
+    tokens.billing = await issuer.issue({ subject: 'billing-system', role: 'billing-system' });
+    tokens.thresholdPartner = await issuer.issue({
+      subject: `user-t-${tag}`,
+      role: 'partner',
+      organizationId: `${organizationId}-t`,
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -187,5 +193,83 @@ describe('month-end close through the schedule and the HTTP API', () => {
       issued: false,
       totals: { payable: '260.00', discountTotal: '20.00' },
     });
+  });
+
+  it('issues an interim invoice at once when a postpaid partner crosses its billing threshold', async () => {
+    const thresholdPartner = randomUUID();
+    const ownT = `own-t-${tag}`;
+    const custT = `cust-t-${tag}`;
+    await db.billingAccount.createMany({
+      data: [ownT, custT].map((id) => ({
+        id,
+        organizationId: `${organizationId}-t`,
+        name: id,
+        type: 'business' as const,
+        ownerResident: true,
+        paymentMethod: 'invoice' as const,
+        parentId: id === custT ? ownT : null,
+      })),
+    });
+    await db.partner.create({
+      data: {
+        id: thresholdPartner,
+        organizationId: `${organizationId}-t`,
+        applicationId: randomUUID(),
+        name: 'ООО «Порог»',
+        billingAccountId: ownT,
+        taxationType: 'general_with_vat',
+        startDate: new Date(`${previousMonth}-01T00:00:00Z`),
+        approvedBy: 'user-maria',
+        billingThreshold: '1000.00',
+        memberships: {
+          create: [{ program: 'var', startDate: new Date(`${previousMonth}-01T00:00:00Z`) }],
+        },
+      },
+    });
+    let n = 0;
+    const batch = (amount: string) =>
+      call<{ inserted: number }>('POST', '/v1/consumption/batches', tokens.billing, {
+        lines: [
+          {
+            sourceId: `t-${tag}-${++n}`,
+            billingAccountId: custT,
+            cloudId: 'cloud-t',
+            folderId: 'folder-t',
+            serviceId: 'compute',
+            sku: 'compute.vcpu',
+            usageDate: `${currentMonth}-01`,
+            amount,
+            grantAmount: '0',
+          },
+        ],
+      });
+    const interim = () =>
+      db.invoice.findMany({ where: { partnerId: thresholdPartner, kind: 'interim' } });
+
+    expect((await batch('600.00')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await interim()).toHaveLength(0); // 600.00 is below the 1000.00 threshold
+
+    expect((await batch('500.00')).status).toBe(200);
+    let issued = await interim();
+    for (let i = 0; i < 50 && issued.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      issued = await interim();
+    }
+    // 600 + 500 = 1100.00 crossed 1000.00: bonus 10% = 110.00, payable 990.00.
+    expect(
+      issued.map((i) => [i.sequence, i.consumptionTotal.toFixed(2), i.payable.toFixed(2)]),
+    ).toEqual([[1, '1100.00', '990.00']]);
+
+    // The running month-end invoice covers only what the interim invoice did not.
+    await batch('200.00');
+    await new Promise((r) => setTimeout(r, 1000));
+    const preview = await call<{ totals: { consumptionTotal: string; payable: string } }>(
+      'GET',
+      '/v1/partners/me/invoices/preview',
+      tokens.thresholdPartner,
+    );
+    expect(preview.body.totals).toMatchObject({ consumptionTotal: '200.00', payable: '180.00' });
+    expect(await interim()).toHaveLength(1);
   });
 });

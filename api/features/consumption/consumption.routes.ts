@@ -84,7 +84,11 @@ async function batchProblems(
 }
 
 /** Consumption from billing (SPEC §2): idempotent batch ingestion and monthly totals. */
-export function consumptionRoutes(deps: { consumption: ConsumptionRepository }): AnyRoute[] {
+export function consumptionRoutes(deps: {
+  consumption: ConsumptionRepository;
+  /** Runs after a batch is stored, with its billing accounts (billing-threshold checks). */
+  afterIngest?: (billingAccountIds: string[]) => Promise<void>;
+}): AnyRoute[] {
   return [
     defineRoute({
       method: 'post',
@@ -120,6 +124,9 @@ export function consumptionRoutes(deps: { consumption: ConsumptionRepository }):
           );
         }
         const result = await deps.consumption.ingest(body.lines);
+        if (result.inserted > 0 && deps.afterIngest) {
+          await deps.afterIngest([...new Set(body.lines.map((l) => l.billingAccountId))]);
+        }
         return { status: 200, body: result };
       },
     }),
