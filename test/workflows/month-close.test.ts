@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
@@ -51,12 +54,30 @@ describe('monthCloseWorkflow', () => {
     });
   }
 
-  function close(month: string, id = `close-${month}-${randomUUID().slice(0, 6)}`) {
-    return env.client.workflow.execute(monthCloseWorkflow, {
+  let recorded = false;
+
+  /** Runs a close; with RECORD_HISTORIES set, keeps the first October run for the replay test. */
+  async function close(month: string, id = `close-${month}-${randomUUID().slice(0, 6)}`) {
+    const handle = await env.client.workflow.start(monthCloseWorkflow, {
       taskQueue,
       workflowId: id,
       args: [{ month }],
     });
+    const result = await handle.result();
+    if (process.env.RECORD_HISTORIES && month === '2025-10' && !recorded) {
+      recorded = true;
+      const history = temporal.api.history.v1.History.create(await handle.fetchHistory());
+      const json = temporal.api.history.v1.History.toObject(history, {
+        longs: String,
+        enums: String,
+        bytes: String,
+      });
+      fs.writeFileSync(
+        path.join(__dirname, '..', 'replay', 'histories', 'month-close.json'),
+        JSON.stringify(json, null, 1),
+      );
+    }
+    return result;
   }
 
   beforeAll(async () => {
