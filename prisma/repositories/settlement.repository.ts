@@ -69,6 +69,26 @@ function invoiceSummary(row: InvoiceRow) {
   };
 }
 
+/** Invoice lines as stored: the domain's explained lines in order, rounded bases kept exact in details. */
+function lineRows(settlement: VarSettlement) {
+  return settlement.lines.map((line, position) => ({
+    position,
+    kind: line.kind,
+    description: line.description,
+    rule: line.rule,
+    rate: line.rate ?? null,
+    base: line.base ? new Prisma.Decimal(line.base).toDecimalPlaces(2) : null,
+    amount: line.amount,
+    dealId: line.dealId ?? null,
+    accountId: line.accountId ?? null,
+    details: {
+      ...(line.forMonth ? { forMonth: line.forMonth } : {}),
+      ...(line.adjusts ? { adjusts: line.adjusts } : {}),
+      ...(line.base ? { exactBase: line.base } : {}),
+    },
+  }));
+}
+
 export function createSettlementRepository(db: Database) {
   /** The partner's own account and every customer subaccount under it. */
   async function accountsOf(ownAccountId: string): Promise<string[]> {
@@ -77,6 +97,27 @@ export function createSettlementRepository(db: Database) {
       select: { id: true },
     });
     return [ownAccountId, ...rows.map((r) => r.id)];
+  }
+
+  /** The program terms as rate schedules with effective dates. */
+  async function programTerms(): Promise<VarMonthInput['terms']> {
+    const terms = await db.programTerm.findMany({ orderBy: { effectiveFrom: 'asc' } });
+    const rates = (kind: 'base_bonus_rate' | 'vat_rate') =>
+      terms
+        .filter((t) => t.kind === kind)
+        .map((t) => ({ from: isoDate(t.effectiveFrom), rate: t.rate.toString() }));
+    return { baseBonusRates: rates('base_bonus_rate'), vatRates: rates('vat_rate') };
+  }
+
+  async function dealsOf(partnerId: string): Promise<VarMonthInput['deals']> {
+    const deals = await db.deal.findMany({ where: { partnerId }, orderBy: { createdAt: 'asc' } });
+    return deals.map((d) => ({
+      dealId: d.id,
+      customerAccountId: d.customerAccountId,
+      upliftRate: d.upliftRate.toString(),
+      from: isoDate(d.startDate),
+      to: d.endDate ? isoDate(d.endDate) : null,
+    }));
   }
 
   async function consumptionDays(
@@ -229,28 +270,13 @@ export function createSettlementRepository(db: Database) {
           );
           const unbilled = days.reduce((sum, d) => sum.plus(d.amount), new Prisma.Decimal(0));
           if (unbilled.lessThan(partner.billingThreshold)) return null;
-          const terms = await tx.programTerm.findMany({ orderBy: { effectiveFrom: 'asc' } });
-          const deals = await tx.deal.findMany({
-            where: { partnerId },
-            orderBy: { createdAt: 'asc' },
-          });
-          const rates = (kind: 'base_bonus_rate' | 'vat_rate') =>
-            terms
-              .filter((t) => t.kind === kind)
-              .map((t) => ({ from: isoDate(t.effectiveFrom), rate: t.rate.toString() }));
           const settlement = settle({
             month,
             ownAccountId: partner.billingAccountId,
-            terms: { baseBonusRates: rates('base_bonus_rate'), vatRates: rates('vat_rate') },
+            terms: await programTerms(),
             days,
             adjustments: [],
-            deals: deals.map((d) => ({
-              dealId: d.id,
-              customerAccountId: d.customerAccountId,
-              upliftRate: d.upliftRate.toString(),
-              from: isoDate(d.startDate),
-              to: d.endDate ? isoDate(d.endDate) : null,
-            })),
+            deals: await dealsOf(partnerId),
             projects: [],
             specializations: [],
             rebateWithdrawalToBonus: null,
@@ -280,18 +306,7 @@ export function createSettlementRepository(db: Database) {
               seqFrom: BigInt(from),
               seqTo: BigInt(watermark),
               lines: {
-                create: settlement.lines.map((line, position) => ({
-                  position,
-                  kind: line.kind,
-                  description: line.description,
-                  rule: line.rule,
-                  rate: line.rate ?? null,
-                  base: line.base ? new Prisma.Decimal(line.base).toDecimalPlaces(2) : null,
-                  amount: line.amount,
-                  dealId: line.dealId ?? null,
-                  accountId: line.accountId ?? null,
-                  details: line.base ? { exactBase: line.base } : {},
-                })),
+                create: lineRows(settlement),
               },
             },
           });
@@ -411,11 +426,8 @@ export function createSettlementRepository(db: Database) {
         await interimBilledUpTo(partner.partnerId, month),
       );
       const [terms, deals, projects] = await Promise.all([
-        db.programTerm.findMany({ orderBy: { effectiveFrom: 'asc' } }),
-        db.deal.findMany({
-          where: { partnerId: partner.partnerId },
-          orderBy: { createdAt: 'asc' },
-        }),
+        programTerms(),
+        dealsOf(partner.partnerId),
         db.project.findMany({
           where: { partnerId: partner.partnerId },
           orderBy: { createdAt: 'asc' },
@@ -433,23 +445,13 @@ export function createSettlementRepository(db: Database) {
           return dec(row?.total);
         }),
       );
-      const rates = (kind: 'base_bonus_rate' | 'vat_rate') =>
-        terms
-          .filter((t) => t.kind === kind)
-          .map((t) => ({ from: isoDate(t.effectiveFrom), rate: t.rate.toString() }));
       return {
         month,
         ownAccountId: partner.ownAccountId,
-        terms: { baseBonusRates: rates('base_bonus_rate'), vatRates: rates('vat_rate') },
+        terms,
         days,
         adjustments,
-        deals: deals.map((d) => ({
-          dealId: d.id,
-          customerAccountId: d.customerAccountId,
-          upliftRate: d.upliftRate.toString(),
-          from: isoDate(d.startDate),
-          to: d.endDate ? isoDate(d.endDate) : null,
-        })),
+        deals,
         projects: projects.map((p, i) => ({
           projectId: p.id,
           registeredOn: isoDate(p.registeredOn),
@@ -521,23 +523,7 @@ export function createSettlementRepository(db: Database) {
           };
         }
         await tx.invoiceLine.createMany({
-          data: settlement.lines.map((line, position) => ({
-            invoiceId: id,
-            position,
-            kind: line.kind,
-            description: line.description,
-            rule: line.rule,
-            rate: line.rate ?? null,
-            base: line.base ? new Prisma.Decimal(line.base).toDecimalPlaces(2) : null,
-            amount: line.amount,
-            dealId: line.dealId ?? null,
-            accountId: line.accountId ?? null,
-            details: {
-              ...(line.forMonth ? { forMonth: line.forMonth } : {}),
-              ...(line.adjusts ? { adjusts: line.adjusts } : {}),
-              ...(line.base ? { exactBase: line.base } : {}),
-            },
-          })),
+          data: lineRows(settlement).map((row) => ({ ...row, invoiceId: id })),
         });
         if (settlement.withdrawal) {
           const unused = new Prisma.Decimal(settlement.withdrawal.requested).minus(
