@@ -20,6 +20,9 @@ import type { SettlementRepository } from '../prisma/repositories/settlement.rep
 import { rebateRoutes } from './features/rebates/rebates.routes';
 import { createRebateService } from './features/rebates/rebates.service';
 import type { RebateRepository } from '../prisma/repositories/rebate.repository';
+import { programRoutes } from './features/programs/programs.routes';
+import { createProgramService } from './features/programs/programs.service';
+import type { ProgramRepository } from '../prisma/repositories/program.repository';
 import type { NotificationRepository } from '../prisma/repositories/notification.repository';
 import { applicationRoutes } from './features/applications/applications.routes';
 import { createApplicationService } from './features/applications/applications.service';
@@ -39,6 +42,7 @@ export interface AppDeps {
   settlements: SettlementRepository;
   documents: DocumentRepository;
   rebates: RebateRepository;
+  programs: ProgramRepository;
   consumption: ConsumptionRepository;
   settings: {
     referralProgramOpen: boolean;
@@ -142,6 +146,7 @@ export function createApp(deps: AppDeps): Express {
         billingAccounts: deps.billingAccounts,
       }),
     ),
+    ...programRoutes(createProgramService({ programs: deps.programs, partners: deps.partners })),
   ];
 
   const document = buildOpenApi(

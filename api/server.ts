@@ -11,6 +11,7 @@ import { createNotificationRepository } from '../prisma/repositories/notificatio
 import { createSettlementRepository } from '../prisma/repositories/settlement.repository';
 import { createDocumentRepository } from '../prisma/repositories/document.repository';
 import { createRebateRepository } from '../prisma/repositories/rebate.repository';
+import { createProgramRepository } from '../prisma/repositories/program.repository';
 import { createConsumptionRepository } from '../prisma/repositories/consumption.repository';
 import { createApp } from './app';
 import { createTokenService } from './http/auth';
@@ -44,6 +45,7 @@ export async function startApi(
     settlements: createSettlementRepository(db),
     documents: createDocumentRepository(db),
     rebates: createRebateRepository(db),
+    programs: createProgramRepository(db),
     consumption: createConsumptionRepository(db),
     settings: {
       referralProgramOpen: config.referralProgramOpen,
