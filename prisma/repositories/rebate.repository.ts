@@ -138,7 +138,8 @@ export function createRebateRepository(db: Database) {
                month, project_id::text AS project_id, explanation, created_at
           FROM rebate_ledger
          WHERE partner_id = ${partnerId}::uuid
-         ORDER BY id DESC
+         -- the table's numeric id, not the text alias above ("10" < "9" as text)
+         ORDER BY rebate_ledger.id DESC
          LIMIT ${options.limit}::int`;
       return rows.map((r) => ({
         id: r.id,
