@@ -7,6 +7,7 @@ import type { Database } from '../../prisma/client';
 import { startWorker, type RunningWorker } from '../../worker/worker';
 import { MONTH_CLOSE_SCHEDULE_ID } from '../../workflows/contracts';
 import { testConfig, testDatabase, uniqueTaskQueue } from '../support/env';
+import { apiClient, createPartner } from '../support/fixtures';
 
 /**
  * The month-end close on the Temporal dev server: the schedule registered by the worker,
@@ -47,17 +48,7 @@ describe('month-end close through the schedule and the HTTP API', () => {
     });
   }
 
-  async function call<T>(method: string, path: string, token: string, body?: unknown) {
-    const res = await fetch(`${api.url}${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${token}`,
-        ...(body ? { 'Content-Type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, body: (await res.json()) as T };
-  }
+  const call = apiClient(() => api.url);
 
   beforeAll(async () => {
     db = testDatabase();
@@ -104,7 +95,7 @@ describe('month-end close through the schedule and the HTTP API', () => {
     tokens.thresholdPartner = await issuer.issue({
       subject: `user-t-${tag}`,
       role: 'partner',
-      organizationId: `${organizationId}-t`,
+      organizationId: `org-${tag}-t`,
     });
   }, 120_000);
 
@@ -196,36 +187,14 @@ describe('month-end close through the schedule and the HTTP API', () => {
   });
 
   it('issues an interim invoice at once when a postpaid partner crosses its billing threshold', async () => {
-    const thresholdPartner = randomUUID();
-    const ownT = `own-t-${tag}`;
-    const custT = `cust-t-${tag}`;
-    await db.billingAccount.createMany({
-      data: [ownT, custT].map((id) => ({
-        id,
-        organizationId: `${organizationId}-t`,
-        name: id,
-        type: 'business' as const,
-        ownerResident: true,
-        paymentMethod: 'invoice' as const,
-        parentId: id === custT ? ownT : null,
-      })),
+    const fixture = await createPartner(db, {
+      tag: `${tag}-t`,
+      name: 'ООО «Порог»',
+      memberSince: `${previousMonth}-01`,
+      billingThreshold: '1000.00',
     });
-    await db.partner.create({
-      data: {
-        id: thresholdPartner,
-        organizationId: `${organizationId}-t`,
-        applicationId: randomUUID(),
-        name: 'ООО «Порог»',
-        billingAccountId: ownT,
-        taxationType: 'general_with_vat',
-        startDate: new Date(`${previousMonth}-01T00:00:00Z`),
-        approvedBy: 'user-maria',
-        billingThreshold: '1000.00',
-        memberships: {
-          create: [{ program: 'var', startDate: new Date(`${previousMonth}-01T00:00:00Z`) }],
-        },
-      },
-    });
+    const thresholdPartner = fixture.partnerId;
+    const custT = fixture.customerIds[0] as string;
     let n = 0;
     const batch = (amount: string) =>
       call<{ inserted: number }>('POST', '/v1/consumption/batches', tokens.billing, {

@@ -9,6 +9,7 @@ import { sumMoney } from '../../domain/money';
 import type { Database } from '../../prisma/client';
 import { monthCloseWorkflow } from '../../workflows';
 import { testConfig, testDatabase, timeSkippingEnvironment, uniqueTaskQueue } from '../support/env';
+import { createPartner } from '../support/fixtures';
 
 /**
  * The VAR month-end close with its real activities and the test database. Months of 2025
@@ -237,33 +238,14 @@ describe('monthCloseWorkflow', () => {
   });
 
   it('draws an advance partner’s prepaid balance, applies a withdrawal to bonus and credits the quarter’s specialization rebate', async () => {
-    const p2 = randomUUID();
-    const own2 = `own2-${tag}`;
-    const k2 = `k2-${tag}`;
-    const account = (id: string, parentId: string | null) => ({
-      id,
-      organizationId: `org-adv-${tag}`,
-      name: id,
-      type: 'business' as const,
-      ownerResident: true,
-      paymentMethod: 'invoice' as const,
-      parentId,
+    const advance = await createPartner(db, {
+      tag: `adv-${tag}`,
+      name: 'АО «Аванс»',
+      memberSince: '2025-01-01',
+      paymentModel: 'advance',
     });
-    await db.billingAccount.createMany({ data: [account(own2, null), account(k2, own2)] });
-    await db.partner.create({
-      data: {
-        id: p2,
-        organizationId: `org-adv-${tag}`,
-        applicationId: randomUUID(),
-        name: 'АО «Аванс»',
-        billingAccountId: own2,
-        taxationType: 'general_with_vat',
-        startDate: new Date('2025-01-01T00:00:00Z'),
-        approvedBy: 'user-maria',
-        paymentModel: 'advance',
-        memberships: { create: [{ program: 'var', startDate: new Date('2025-01-01T00:00:00Z') }] },
-      },
-    });
+    const p2 = advance.partnerId;
+    const k2 = advance.customerIds[0] as string;
     await db.specialization.create({
       data: {
         partnerId: p2,
