@@ -8,6 +8,8 @@ import { createNotificationActivities } from './notifications/notification.activ
 import { createWebhookSender } from './notifications/webhook';
 import { createOnboardingActivities } from './onboarding.activities';
 import { createSettlementActivities } from './settlement.activities';
+import { createLifecycleActivities } from './lifecycle.activities';
+import { createLifecycleRepository } from '../prisma/repositories/lifecycle.repository';
 import { createSettlementRepository } from '../prisma/repositories/settlement.repository';
 import { createCompanyRegistry, type CompanyRegistry } from './registry/company-registry';
 
@@ -29,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
       registry: deps.registry ?? createCompanyRegistry(deps.config.companyRegistry),
     }),
     ...createSettlementActivities({ settlements: createSettlementRepository(deps.db) }),
+    ...createLifecycleActivities({ lifecycle: createLifecycleRepository(deps.db) }),
     ...createNotificationActivities({
       notifications: createNotificationRepository(deps.db),
       webhook:

@@ -10,6 +10,7 @@ import type { PartnerRepository } from '../prisma/repositories/partner.repositor
 import { partnerRoutes } from './features/partners/partners.routes';
 import { notificationRoutes } from './features/notifications/notifications.routes';
 import { settlementRoutes } from './features/settlement/settlement.routes';
+import { lifecycleRoutes } from './features/lifecycle/lifecycle.routes';
 import { documentRoutes } from './features/documents/documents.routes';
 import { createDocumentService } from './features/documents/documents.service';
 import type { DocumentRepository } from '../prisma/repositories/document.repository';
@@ -120,6 +121,11 @@ export function createApp(deps: AppDeps): Express {
     ...applicationRoutes(applications),
     ...partnerRoutes({ partners: deps.partners, billingAccounts: deps.billingAccounts }),
     ...notificationRoutes(deps.notifications),
+    ...lifecycleRoutes({
+      workflows: deps.workflows,
+      taskQueue: deps.taskQueue,
+      partners: deps.partners,
+    }),
     ...consumptionRoutes({
       consumption: deps.consumption,
       afterIngest: (accounts) => startThresholdChecks(deps, accounts),

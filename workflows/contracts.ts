@@ -251,3 +251,48 @@ export interface InterimInvoiceInput {
 export interface InterimInvoiceResult {
   invoices: { invoiceId: string; number: string; payable: string }[];
 }
+
+// ---- Partner lifecycle: exit notice and revocation (SPEC §4) -----------------------------
+
+export const PARTNER_EXIT_WORKFLOW_TYPE = 'partnerExitWorkflow';
+export const PARTNER_REVOCATION_WORKFLOW_TYPE = 'partnerRevocationWorkflow';
+
+/** Only one open notice per partner: the workflow id is derived from the partner. */
+export function partnerExitWorkflowId(partnerId: string): string {
+  return `partner-exit:${partnerId}`;
+}
+
+export function partnerRevocationWorkflowId(partnerId: string): string {
+  return `partner-revocation:${partnerId}`;
+}
+
+export interface PartnerExitInput {
+  partnerId: string;
+  requestedBy: string;
+  noticeAt: string;
+  /** First day without partner status (Moscow date). */
+  exitDate: string;
+  /** 00:00 Moscow time on the exit date. */
+  exitAt: string;
+}
+
+export interface PartnerExitState {
+  partnerId: string;
+  status: 'notice_open' | 'withdrawn' | 'superseded' | 'exited';
+  exitDate: string;
+  exitAt: string;
+}
+
+export interface PartnerRevocationInput {
+  partnerId: string;
+  reason: string;
+  revokedBy: string;
+  /** Moscow date the revocation takes effect (the day it is decided). */
+  effectiveDate: string;
+}
+
+export const exitNoticeStateQuery = defineQuery<PartnerExitState>('exitNoticeState');
+export const withdrawExitNoticeUpdate = defineUpdate<PartnerExitState, [{ actor: string }]>(
+  'withdrawExitNotice',
+);
+export const exitSupersededSignal = defineSignal<[{ reason: string }]>('exitSuperseded');

@@ -2,3 +2,5 @@
 export { partnerOnboardingWorkflow } from './partner-onboarding.workflow';
 export { monthCloseWorkflow } from './month-close.workflow';
 export { interimInvoiceWorkflow } from './interim-invoice.workflow';
+export { partnerExitWorkflow } from './partner-exit.workflow';
+export { partnerRevocationWorkflow } from './partner-revocation.workflow';

@@ -22,6 +22,8 @@ export interface PartnerView {
   inn: string | null;
   status: 'active' | 'leaving' | 'left' | 'revoked';
   startDate: string;
+  /** First day without partner status, while leaving or after it ended. */
+  exitDate: string | null;
   billingAccountId: string;
   memberships: { program: Program; startDate: string; endDate: string | null }[];
 }
@@ -45,6 +47,7 @@ export function createPartnerRepository(db: Database) {
       inn: row.inn,
       status: row.status,
       startDate: isoDate(row.startDate),
+      exitDate: row.exitDate ? isoDate(row.exitDate) : null,
       billingAccountId: row.billingAccountId,
       memberships: row.memberships.map((m) => ({
         program: m.program,

@@ -14,6 +14,10 @@ const partnerView = z
     inn: z.string().nullable(),
     status: z.enum(['active', 'leaving', 'left', 'revoked']),
     startDate: z.iso.date(),
+    exitDate: z.iso
+      .date()
+      .nullable()
+      .describe('First day without partner status, once notice is given'),
     billingAccountId: z.string(),
     memberships: z.array(
       z.object({

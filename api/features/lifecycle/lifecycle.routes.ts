@@ -1,0 +1,163 @@
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type WorkflowClient,
+} from '@temporalio/client';
+import { z } from 'zod';
+import { DomainError } from '../../../domain/errors';
+import { exitDateFor, partnerTransition } from '../../../domain/lifecycle';
+import type { PartnerRepository } from '../../../prisma/repositories/partner.repository';
+import {
+  PARTNER_EXIT_WORKFLOW_TYPE,
+  PARTNER_REVOCATION_WORKFLOW_TYPE,
+  partnerExitWorkflowId,
+  partnerRevocationWorkflowId,
+  withdrawExitNoticeUpdate,
+  type PartnerExitInput,
+  type PartnerRevocationInput,
+} from '../../../workflows/contracts';
+import { defineRoute, type AnyRoute } from '../../http/route';
+import { updateFailureToDomainError } from '../applications/applications.service';
+
+const noticeView = z.object({
+  partnerId: z.uuid(),
+  exitDate: z.iso.date().describe('First day without partner status'),
+  exitAt: z.iso.datetime(),
+  workflowId: z.string(),
+});
+
+/** The exit notice (partner) and revocation (manager), SPEC §4. */
+export function lifecycleRoutes(deps: {
+  workflows: WorkflowClient;
+  taskQueue: string;
+  partners: PartnerRepository;
+  now?: () => Date;
+}): AnyRoute[] {
+  const now = deps.now ?? (() => new Date());
+  async function myPartner(organizationId: string | undefined) {
+    const partner = await deps.partners.findByOrganization(organizationId ?? '');
+    if (!partner) throw new DomainError('not_found', 'Your organization is not a partner');
+    return partner;
+  }
+
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/v1/partners/me/exit-notice',
+      operationId: 'giveExitNotice',
+      summary: 'Give notice to leave the partner program (at least 30 days ahead)',
+      tags: ['Partner lifecycle'],
+      roles: ['partner'],
+      body: z
+        .object({
+          exitDate: z
+            .string()
+            .optional()
+            .describe('YYYY-MM-DD; default: 30 days after today (Moscow)'),
+        })
+        .strict(),
+      responses: {
+        202: { description: 'The notice runs until the exit date', schema: noticeView },
+        409: { description: 'A notice is already open, or the partner is not active' },
+        422: {
+          description:
+            'The exit date is less than 30 days ahead; the message names the earliest date',
+        },
+      },
+      handler: async ({ principal, body }) => {
+        const partner = await myPartner(principal.organizationId);
+        partnerTransition(partner.status, 'notice');
+        const { exitDate, exitAt } = exitDateFor({
+          noticeAt: now().toISOString(),
+          requestedExitDate: body.exitDate,
+        });
+        const input: PartnerExitInput = {
+          partnerId: partner.id,
+          requestedBy: principal.subject,
+          noticeAt: now().toISOString(),
+          exitDate,
+          exitAt,
+        };
+        const workflowId = partnerExitWorkflowId(partner.id);
+        try {
+          await deps.workflows.start(PARTNER_EXIT_WORKFLOW_TYPE, {
+            taskQueue: deps.taskQueue,
+            workflowId,
+            args: [input],
+            workflowIdConflictPolicy: 'FAIL',
+            workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+          });
+        } catch (error) {
+          if (error instanceof WorkflowExecutionAlreadyStartedError) {
+            throw new DomainError('conflict', 'An exit notice is already open');
+          }
+          throw error;
+        }
+        return { status: 202, body: { partnerId: partner.id, exitDate, exitAt, workflowId } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/partners/me/exit-notice/withdraw',
+      operationId: 'withdrawExitNotice',
+      summary: 'Withdraw your exit notice before the exit date',
+      tags: ['Partner lifecycle'],
+      roles: ['partner'],
+      responses: {
+        200: { description: 'Withdrawn' },
+        409: { description: 'No open notice, or past its date' },
+      },
+      handler: async ({ principal }) => {
+        const partner = await myPartner(principal.organizationId);
+        try {
+          const state = await deps.workflows
+            .getHandle(partnerExitWorkflowId(partner.id))
+            .executeUpdate(withdrawExitNoticeUpdate, { args: [{ actor: principal.subject }] });
+          return { status: 200, body: state };
+        } catch (error) {
+          const mapped = updateFailureToDomainError(error);
+          if (mapped) throw mapped;
+          if (error instanceof WorkflowNotFoundError)
+            throw new DomainError('invalid_state', 'There is no open exit notice');
+          throw error;
+        }
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/partners/:partnerId/revoke',
+      operationId: 'revokePartner',
+      summary: 'Revoke partner status for non-compliance (effective at once)',
+      tags: ['Partner lifecycle'],
+      roles: ['manager'],
+      params: z.object({ partnerId: z.uuid({ message: 'must be a partner id (UUID)' }) }),
+      body: z.object({ reason: z.string().trim().min(1, 'give the reason').max(2000) }).strict(),
+      responses: {
+        202: { description: 'Revoked; the final steps run' },
+        409: { description: 'Already left or revoked' },
+      },
+      handler: async ({ principal, params, body }) => {
+        const partner = await deps.partners.findById(params.partnerId);
+        if (!partner) throw new DomainError('not_found', `No partner ${params.partnerId}`);
+        partnerTransition(partner.status, 'revoke');
+        const input: PartnerRevocationInput = {
+          partnerId: partner.id,
+          reason: body.reason,
+          revokedBy: principal.subject,
+          effectiveDate: new Date(now().getTime() + 3 * 60 * 60 * 1000).toISOString().slice(0, 10),
+        };
+        await deps.workflows.start(PARTNER_REVOCATION_WORKFLOW_TYPE, {
+          taskQueue: deps.taskQueue,
+          workflowId: partnerRevocationWorkflowId(partner.id),
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        });
+        return {
+          status: 202,
+          body: { partnerId: partner.id, status: 'revoked', reason: body.reason },
+        };
+      },
+    }),
+  ];
+}
