@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { partnerTransition, type PartnerStatus } from '../../domain/lifecycle';
 import { DomainError } from '../../domain/errors';
 import type { Database } from '../client';
@@ -49,6 +50,54 @@ export function createLifecycleRepository(db: Database) {
     });
   }
 
+  /**
+   * On exit or revocation the rebate balance is paid out to the bank account of the partner
+   * agreement (SPEC §4): one payout record and one ledger entry that brings the balance to
+   * zero, both keyed by the partner so a retry pays nothing twice.
+   */
+  async function payOutRebates(
+    tx: Parameters<Parameters<Database['$transaction']>[0]>[0],
+    partnerId: string,
+    requestedBy: string,
+  ): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`rebate-balance:${partnerId}`}))`;
+    const sum = await tx.rebateLedgerEntry.aggregate({
+      where: { partnerId },
+      _sum: { amount: true },
+    });
+    const balance = sum._sum.amount;
+    if (!balance || balance.lessThanOrEqualTo(0)) return;
+    const partner = await tx.partner.findUniqueOrThrow({ where: { id: partnerId } });
+    const account = await tx.billingAccount.findUnique({ where: { id: partner.billingAccountId } });
+    const withdrawalId = randomUUID();
+    await tx.withdrawal.create({
+      data: {
+        id: withdrawalId,
+        partnerId,
+        idempotencyKey: `${partnerId}:final-payout`,
+        target: 'bank',
+        amount: balance,
+        requestedBy,
+        bankBik: account?.bik ?? null,
+        bankAccount: account?.settlementAccount ?? null,
+      },
+    });
+    await tx.rebateLedgerEntry.create({
+      data: {
+        partnerId,
+        idempotencyKey: `final-payout:${partnerId}`,
+        kind: 'final_payout',
+        amount: balance.negated(),
+        explanation: {
+          description: 'Rebate balance paid out to the bank account on leaving the program',
+          withdrawalId,
+          bankBik: account?.bik ?? null,
+          bankAccount: account?.settlementAccount ?? null,
+        },
+      },
+    });
+  }
+
   return {
     async status(partnerId: string) {
       const partner = await db.partner.findUnique({ where: { id: partnerId } });
@@ -80,6 +129,7 @@ export function createLifecycleRepository(db: Database) {
     completeExit: (partnerId: string, exitDate: string, at: Date) =>
       change(partnerId, 'exit', 'left', async (tx) => {
         await endProgramsAndLinks(tx, partnerId, exitDate);
+        await payOutRebates(tx, partnerId, 'exit');
         await tx.partner.update({
           where: { id: partnerId },
           data: { status: 'left', endedAt: at, endReason: 'exit notice' },
@@ -89,6 +139,7 @@ export function createLifecycleRepository(db: Database) {
     revoke: (partnerId: string, reason: string, effectiveDate: string, at: Date) =>
       change(partnerId, 'revoke', 'revoked', async (tx) => {
         await endProgramsAndLinks(tx, partnerId, effectiveDate);
+        await payOutRebates(tx, partnerId, 'revocation');
         await tx.partner.update({
           where: { id: partnerId },
           data: { status: 'revoked', endedAt: at, endReason: reason, exitDate: day(effectiveDate) },

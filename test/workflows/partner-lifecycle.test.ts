@@ -103,8 +103,17 @@ describe('partner exit notice and revocation', () => {
 
   const isoDay = (d: Date | null | undefined) => d?.toISOString().slice(0, 10) ?? null;
 
-  it('leaves 30 days after a notice without a date: memberships and customer links end', async () => {
+  it('leaves 30 days after a notice without a date: memberships and customer links end, rebates paid out', async () => {
     const partner = await partnerWithDeal();
+    await db.rebateLedgerEntry.create({
+      data: {
+        partnerId: partner.partnerId,
+        idempotencyKey: `credit:${partner.partnerId}`,
+        kind: 'project_rebate',
+        amount: '1234.56',
+        month: '2026-09',
+      },
+    });
     const { handle, exitDate, exitAt } = await giveNotice(partner.partnerId);
     const leaving = await waitForStatus(partner.partnerId, 'leaving');
     expect(isoDay(leaving.exitDate)).toBe(exitDate);
@@ -125,6 +134,18 @@ describe('partner exit notice and revocation', () => {
     expect(left.memberships.map((m) => isoDay(m.endDate))).toEqual([lastDay]);
     const deals = await db.deal.findMany({ where: { partnerId: partner.partnerId } });
     expect(deals.map((d) => isoDay(d.endDate))).toEqual([lastDay]);
+
+    // The rebate balance of 1234.56 is paid out to the bank once: the balance is 0.00.
+    const ledger = await db.rebateLedgerEntry.findMany({
+      where: { partnerId: partner.partnerId },
+      orderBy: { id: 'asc' },
+    });
+    expect(ledger.map((e) => [e.kind, e.amount.toFixed(2)])).toEqual([
+      ['project_rebate', '1234.56'],
+      ['final_payout', '-1234.56'],
+    ]);
+    const payouts = await db.withdrawal.findMany({ where: { partnerId: partner.partnerId } });
+    expect(payouts.map((w) => [w.target, w.amount.toFixed(2)])).toEqual([['bank', '1234.56']]);
   });
 
   it('keeps the partner active after the date when the notice is withdrawn', async () => {
