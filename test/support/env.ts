@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../config';
 import { createDatabase, type Database } from '../../prisma/client';
 
@@ -28,4 +30,37 @@ export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment
   return TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path } },
   });
+}
+
+/**
+ * A worker on the time-skipping server with the real activities. No workflow cache: every
+ * task replays the history from the start, which checks determinism on each step and lets a
+ * restarted worker pick up at once (the test server does not hand sticky tasks of a stopped
+ * worker to another one).
+ */
+export async function startTestWorker(
+  env: TestWorkflowEnvironment,
+  options: { taskQueue: string; activities: object },
+): Promise<{ worker: Worker; running: Promise<void> }> {
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: options.taskQueue,
+    workflowsPath: require.resolve('../../workflows'),
+    activities: options.activities,
+    maxCachedWorkflows: 0,
+  });
+  return { worker, running: worker.run() };
+}
+
+/**
+ * Waits for a workflow to close by polling its status. Awaiting `handle.result()` through the
+ * time-skipping client lets the server skip time freely until the client locks it again,
+ * which makes its clock leap (years, seen here); polling keeps the clock still.
+ */
+export async function waitUntilClosed(handle: WorkflowHandle): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if ((await handle.describe()).status.name !== 'RUNNING') return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`workflow ${handle.workflowId} did not close`);
 }

@@ -13,7 +13,14 @@ import {
   withdrawExitNoticeUpdate,
   type PartnerExitState,
 } from '../../workflows/contracts';
-import { testConfig, testDatabase, timeSkippingEnvironment, uniqueTaskQueue } from '../support/env';
+import {
+  startTestWorker,
+  testConfig,
+  testDatabase,
+  timeSkippingEnvironment,
+  uniqueTaskQueue,
+  waitUntilClosed,
+} from '../support/env';
 import { createPartner } from '../support/fixtures';
 
 /** The exit notice and revocation on the time-skipping server: 30 days pass in seconds. */
@@ -28,15 +35,10 @@ describe('partner exit notice and revocation', () => {
   const taskQueue = uniqueTaskQueue('lifecycle');
 
   async function startWorker(): Promise<void> {
-    worker = await Worker.create({
-      connection: env.nativeConnection,
+    ({ worker, running } = await startTestWorker(env, {
       taskQueue,
-      workflowsPath: require.resolve('../../workflows'),
       activities: createActivities({ db, config }),
-      // See the onboarding workflow tests: lets a restarted worker pick up at once.
-      maxCachedWorkflows: 0,
-    });
-    running = worker.run();
+    }));
   }
 
   beforeAll(async () => {
@@ -82,14 +84,9 @@ describe('partner exit notice and revocation', () => {
     return { handle, exitDate, exitAt };
   }
 
-  /** Polls for the close instead of awaiting the result (see the onboarding tests). */
   async function closedState(handle: WorkflowHandle): Promise<PartnerExitState> {
-    for (let i = 0; i < 200; i++) {
-      if ((await handle.describe()).status.name !== 'RUNNING')
-        return handle.query(exitNoticeStateQuery);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('the workflow did not close');
+    await waitUntilClosed(handle);
+    return handle.query(exitNoticeStateQuery);
   }
 
   async function waitForStatus(partnerId: string, status: string) {
@@ -189,9 +186,7 @@ describe('partner exit notice and revocation', () => {
     const revoked = await waitForStatus(partner.partnerId, 'revoked');
     expect(revoked.endReason).toBe('breach of the agreement');
     expect((await closedState(handle)).status).toBe('superseded');
-    for (let i = 0; i < 200 && (await revocation.describe()).status.name === 'RUNNING'; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitUntilClosed(revocation);
     expect((await revocation.describe()).status.name).toBe('COMPLETED');
     const lastDay = new Date(Date.parse(`${today}T00:00:00Z`) - DAY).toISOString().slice(0, 10);
     const memberships = await db.programMembership.findMany({

@@ -26,7 +26,14 @@ import {
   type StartOnboardingInput,
 } from '../../workflows/contracts';
 import { partnerOnboardingWorkflow } from '../../workflows';
-import { testConfig, testDatabase, timeSkippingEnvironment, uniqueTaskQueue } from '../support/env';
+import {
+  startTestWorker,
+  testConfig,
+  testDatabase,
+  timeSkippingEnvironment,
+  uniqueTaskQueue,
+  waitUntilClosed,
+} from '../support/env';
 
 /**
  * The onboarding workflow on the time-skipping server with its real activities, the test
@@ -55,17 +62,10 @@ describe('partnerOnboardingWorkflow', () => {
   const taskQueue = uniqueTaskQueue('onboarding-wf');
 
   async function startWorker(): Promise<void> {
-    worker = await Worker.create({
-      connection: env.nativeConnection,
+    ({ worker, running } = await startTestWorker(env, {
       taskQueue,
-      workflowsPath: require.resolve('../../workflows'),
       activities: createActivities({ db, config }),
-      // No workflow cache: every task replays the history from the start, which checks
-      // determinism on each step and lets a restarted worker pick up at once (the test
-      // server does not hand sticky tasks of a stopped worker to another one).
-      maxCachedWorkflows: 0,
-    });
-    running = worker.run();
+    }));
   }
 
   beforeAll(async () => {
@@ -150,18 +150,9 @@ describe('partnerOnboardingWorkflow', () => {
     return waitFor(handle, (s) => s.status === 'in_review');
   }
 
-  /**
-   * Waits for the workflow to close and returns its final state. Awaiting `handle.result()`
-   * on the time-skipping server lets it skip time freely until the client locks it again,
-   * which makes the server's clock leap (years, seen here); polling keeps the clock still.
-   */
   async function closedState(handle: Handle): Promise<ApplicationState> {
-    for (let i = 0; i < 200; i++) {
-      const { status } = await handle.describe();
-      if (status.name !== 'RUNNING') return handle.query(applicationStateQuery);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('the workflow did not close');
+    await waitUntilClosed(handle);
+    return handle.query(applicationStateQuery);
   }
 
   async function notificationsOf(applicationId: string) {
