@@ -10,6 +10,8 @@ import { createOnboardingActivities } from './onboarding.activities';
 import { createSettlementActivities } from './settlement.activities';
 import { createLifecycleActivities } from './lifecycle.activities';
 import { createLifecycleRepository } from '../prisma/repositories/lifecycle.repository';
+import { createReferralRepository } from '../prisma/repositories/referral.repository';
+import { createReferralActivities } from './referral.activities';
 import { createSettlementRepository } from '../prisma/repositories/settlement.repository';
 import { createCompanyRegistry, type CompanyRegistry } from './registry/company-registry';
 
@@ -23,6 +25,7 @@ export interface ActivityDeps {
 /** Every activity the worker registers, wired to its dependencies. */
 export function createActivities(deps: ActivityDeps) {
   const { webhookUrl, webhookSecret } = deps.config.notifications;
+  const referrals = createReferralRepository(deps.db);
   return {
     ...createOnboardingActivities({
       applications: createApplicationRepository(deps.db),
@@ -30,8 +33,12 @@ export function createActivities(deps: ActivityDeps) {
       partners: createPartnerRepository(deps.db),
       registry: deps.registry ?? createCompanyRegistry(deps.config.companyRegistry),
     }),
-    ...createSettlementActivities({ settlements: createSettlementRepository(deps.db) }),
+    ...createSettlementActivities({
+      settlements: createSettlementRepository(deps.db),
+      countReferralPartners: (month) => referrals.countReferralPartners(month),
+    }),
     ...createLifecycleActivities({ lifecycle: createLifecycleRepository(deps.db) }),
+    ...createReferralActivities({ referrals }),
     ...createNotificationActivities({
       notifications: createNotificationRepository(deps.db),
       webhook:

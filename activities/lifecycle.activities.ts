@@ -11,11 +11,17 @@ export function createLifecycleActivities(deps: {
       partnerId: string;
       noticeAt: string;
       exitDate: string;
+      actor: string;
     }): Promise<void> {
-      await deps.lifecycle.recordNotice(input.partnerId, input.noticeAt, input.exitDate);
+      await deps.lifecycle.recordNotice(
+        input.partnerId,
+        input.noticeAt,
+        input.exitDate,
+        input.actor,
+      );
     },
-    async withdrawExitNotice(input: { partnerId: string }): Promise<void> {
-      await deps.lifecycle.withdrawNotice(input.partnerId);
+    async withdrawExitNotice(input: { partnerId: string; actor: string }): Promise<void> {
+      await deps.lifecycle.withdrawNotice(input.partnerId, input.actor, now());
     },
     async completePartnerExit(input: { partnerId: string; exitDate: string }): Promise<void> {
       await deps.lifecycle.completeExit(input.partnerId, input.exitDate, now());
@@ -24,8 +30,28 @@ export function createLifecycleActivities(deps: {
       partnerId: string;
       reason: string;
       effectiveDate: string;
+      actor: string;
     }): Promise<void> {
-      await deps.lifecycle.revoke(input.partnerId, input.reason, input.effectiveDate, now());
+      await deps.lifecycle.revoke(
+        input.partnerId,
+        input.reason,
+        input.effectiveDate,
+        now(),
+        input.actor,
+      );
+    },
+    /** After the final settlement: the rebate balance to the bank account, once. */
+    async payOutRebateBalance(input: {
+      partnerId: string;
+    }): Promise<{ amount: string; withdrawalId: string } | null> {
+      return deps.lifecycle.payOutRebateBalance(input.partnerId);
+    },
+    /** Where the partner's notifications go. */
+    async partnerContact(input: {
+      partnerId: string;
+    }): Promise<{ organizationId: string; name: string } | null> {
+      const contact = await deps.lifecycle.contact(input.partnerId);
+      return contact ? { organizationId: contact.organizationId, name: contact.name } : null;
     },
   };
 }

@@ -1,10 +1,13 @@
 import { Context } from '@temporalio/activity';
 import { formatMoney, sumMoney } from '../domain/money';
 import { settleVarMonth } from '../domain/settlement';
+import { exitMonthOf } from '../domain/lifecycle';
 import type { ClosePlan, SettlementRepository } from '../prisma/repositories/settlement.repository';
 
 export interface SettlementActivityDeps {
   settlements: SettlementRepository;
+  /** Counts the referral partners of a month for the close's progress. */
+  countReferralPartners?: (month: string) => Promise<number>;
   now?: () => Date;
 }
 
@@ -14,6 +17,13 @@ export interface SettleBatchResult {
   payableTotal: string;
 }
 
+export interface FinalSettlementResult {
+  month?: string;
+  invoice: { invoiceId: string; number: string; payable: string } | null;
+  /** The month's invoice that already covered the partial month (the close came first). */
+  coveredByMonthly?: string;
+}
+
 /**
  * The month-end close's side effects. Consumption is aggregated in SQL, the rules run in
  * the domain, and each partner-month's invoice is written once (a unique key in the
@@ -21,14 +31,19 @@ export interface SettleBatchResult {
  */
 export function createSettlementActivities({
   settlements,
+  countReferralPartners = () => Promise.resolve(0),
   now = () => new Date(),
 }: SettlementActivityDeps) {
   return {
     async beginMonthClose(input: {
       month: string;
-    }): Promise<ClosePlan & { partnersTotal: number }> {
+    }): Promise<ClosePlan & { partnersTotal: number; referralPartnersTotal: number }> {
       const plan = await settlements.beginClose(input.month);
-      return { ...plan, partnersTotal: await settlements.countVarPartners(input.month) };
+      return {
+        ...plan,
+        partnersTotal: await settlements.countVarPartners(input.month),
+        referralPartnersTotal: await countReferralPartners(input.month),
+      };
     },
 
     async listClosePartners(input: {
@@ -51,17 +66,30 @@ export function createSettlementActivities({
       for (const partnerId of input.partnerIds) {
         const partner = await settlements.partnerForClose(partnerId);
         if (!partner) continue;
-        const settlement = settleVarMonth(await settlements.settlementInput(partner, input.plan));
+        const basis = await settlements.billingBasis(partnerId, input.plan.month);
+        const monthInput = await settlements.settlementInput(partner, input.plan, basis);
+        settled += 1;
+        Context.current().heartbeat({ settled });
+        if (
+          monthInput.days.length === 0 &&
+          monthInput.adjustments.length === 0 &&
+          (basis.finalInvoiceId !== null ||
+            (partner.exitDate !== null && input.plan.month > exitMonthOf(partner.exitDate)))
+        ) {
+          // A partner who left: its final invoice billed the partial month, and nothing late
+          // arrived since. No empty invoice is issued.
+          continue;
+        }
+        const settlement = settleVarMonth(monthInput);
         const invoice = await settlements.issueMonthlyInvoice(
           partner,
           input.plan,
           settlement,
           now(),
+          basis,
         );
-        settled += 1;
         if (invoice.created) created += 1;
         payables.push(invoice.payable);
-        Context.current().heartbeat({ settled });
       }
       return { settled, created, payableTotal: formatMoney(sumMoney(payables)) };
     },
@@ -88,6 +116,22 @@ export function createSettlementActivities({
       return invoice
         ? { invoiceId: invoice.invoiceId, number: invoice.number, payable: invoice.payable }
         : null;
+    },
+
+    /**
+     * The final settlement of a partner who left or was revoked: the partial month's invoice
+     * (VAR), unless the month's close already invoiced it. Idempotent.
+     */
+    async settleFinalMonth(input: { partnerId: string }): Promise<FinalSettlementResult> {
+      const result = await settlements.issueFinalInvoice(input.partnerId, now(), settleVarMonth);
+      if (!result) return { invoice: null };
+      if ('coveredBy' in result) {
+        return { invoice: null, month: result.month, coveredByMonthly: result.coveredBy };
+      }
+      return {
+        month: result.month,
+        invoice: { invoiceId: result.invoiceId, number: result.number, payable: result.payable },
+      };
     },
 
     async completeMonthClose(input: { month: string }): Promise<void> {

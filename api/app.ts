@@ -18,7 +18,10 @@ import { consumptionRoutes } from './features/consumption/consumption.routes';
 import type { ConsumptionRepository } from '../prisma/repositories/consumption.repository';
 import { createSettlementService } from './features/settlement/settlement.service';
 import type { SettlementRepository } from '../prisma/repositories/settlement.repository';
+import type { ReferralRepository } from '../prisma/repositories/referral.repository';
 import { rebateRoutes } from './features/rebates/rebates.routes';
+import { referralRoutes } from './features/referrals/referrals.routes';
+import { createReferralService } from './features/referrals/referrals.service';
 import { createRebateService } from './features/rebates/rebates.service';
 import type { RebateRepository } from '../prisma/repositories/rebate.repository';
 import { programRoutes } from './features/programs/programs.routes';
@@ -45,8 +48,11 @@ export interface AppDeps {
   rebates: RebateRepository;
   programs: ProgramRepository;
   consumption: ConsumptionRepository;
+  referrals: ReferralRepository;
   settings: {
     referralProgramOpen: boolean;
+    referralSignupUrl: string;
+    publicBaseUrl: string;
     recipients: { managers: string; supervisors: string };
     temporalUiUrl: string;
     namespace: string;
@@ -153,6 +159,14 @@ export function createApp(deps: AppDeps): Express {
       }),
     ),
     ...programRoutes(createProgramService({ programs: deps.programs, partners: deps.partners })),
+    ...referralRoutes(
+      createReferralService({
+        referrals: deps.referrals,
+        partners: deps.partners,
+        signupUrl: deps.settings.referralSignupUrl,
+        publicBaseUrl: deps.settings.publicBaseUrl,
+      }),
+    ),
   ];
 
   const document = buildOpenApi(

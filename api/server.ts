@@ -12,6 +12,7 @@ import { createSettlementRepository } from '../prisma/repositories/settlement.re
 import { createDocumentRepository } from '../prisma/repositories/document.repository';
 import { createRebateRepository } from '../prisma/repositories/rebate.repository';
 import { createProgramRepository } from '../prisma/repositories/program.repository';
+import { createReferralRepository } from '../prisma/repositories/referral.repository';
 import { createConsumptionRepository } from '../prisma/repositories/consumption.repository';
 import { createApp } from './app';
 import { createTokenService } from './http/auth';
@@ -47,8 +48,11 @@ export async function startApi(
     rebates: createRebateRepository(db),
     programs: createProgramRepository(db),
     consumption: createConsumptionRepository(db),
+    referrals: createReferralRepository(db),
     settings: {
       referralProgramOpen: config.referralProgramOpen,
+      referralSignupUrl: config.referral.signupUrl,
+      publicBaseUrl: config.referral.publicBaseUrl,
       recipients: {
         managers: config.notifications.managerRecipient,
         supervisors: config.notifications.supervisorRecipient,

@@ -54,6 +54,10 @@ const schema = z
     SUPERVISOR_NOTIFICATION_RECIPIENT: z.string().min(1).default('partner-supervisors'),
     /** The referral program takes new applications (SPEC §3: it can be closed). */
     REFERRAL_PROGRAM_OPEN: z.enum(['true', 'false']).default('true'),
+    /** The provider's sign-up page a referral link leads to (with ?referral=<code>). */
+    REFERRAL_SIGNUP_URL: z.url().default('https://console.cloud.example/signup'),
+    /** Where the API is reachable from outside; referral links are built on it. */
+    PUBLIC_BASE_URL: optionalString.pipe(z.url().optional()),
     AUTH_ISSUER: z.string().default('partner-platform'),
   })
   // Cross-field rules run even when a field failed, so one start-up lists every problem.
@@ -120,6 +124,7 @@ export interface Config {
     supervisorRecipient: string;
   };
   referralProgramOpen: boolean;
+  referral: { signupUrl: string; publicBaseUrl: string };
 }
 
 export class ConfigError extends Error {}
@@ -178,5 +183,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       supervisorRecipient: e.SUPERVISOR_NOTIFICATION_RECIPIENT,
     },
     referralProgramOpen: e.REFERRAL_PROGRAM_OPEN === 'true',
+    referral: {
+      signupUrl: e.REFERRAL_SIGNUP_URL,
+      publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    },
   };
 }

@@ -42,7 +42,7 @@ export interface DocumentInvoice {
   number: string;
   /** The settled month, YYYY-MM. */
   month: string;
-  kind: 'monthly' | 'interim';
+  kind: 'monthly' | 'interim' | 'final';
   /** The instant the invoice was issued (ISO 8601). */
   issuedAt: string;
   /** Postpaid: pay by this date (YYYY-MM-DD); null for advance payers. */

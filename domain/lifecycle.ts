@@ -1,5 +1,5 @@
 /**
- * Leaving and revocation (SPEC §4) and the referral commission (SPEC §3).
+ * Leaving and revocation (SPEC §4).
  *
  * Pure rules: the current time is always passed in, calendar dates are Moscow dates
  * ('YYYY-MM-DD'), money is exact decimal (see ./money) and never a JS number.
@@ -10,9 +10,8 @@ import {
   moscowMidnight,
   type IsoDate,
 } from './calendar/production-calendar';
-import { DomainError, type FieldProblem } from './errors';
-import { Money, formatMoney, roundKopecks, sumMoney } from './money';
-import { isIsoDate, isYearMonth } from './settlement/dates';
+import { DomainError } from './errors';
+import { isIsoDate } from './settlement/dates';
 
 // ---------------------------------------------------------------------------------------
 // Exit notice (SPEC §4)
@@ -83,6 +82,14 @@ export function exitDateFor(input: ExitDateInput): ExitDate {
   return { noticeDate, exitDate, exitAt: moscowMidnight(exitDate).toISOString() };
 }
 
+/**
+ * The month of an exit's partial month: the month of the last day with partner status (the
+ * day before the exit date). An exit on the 1st leaves the whole previous month.
+ */
+export function exitMonthOf(exitDate: IsoDate): string {
+  return addDays(exitDate, -1).slice(0, 7);
+}
+
 // ---------------------------------------------------------------------------------------
 // Partner status (SPEC §4)
 // ---------------------------------------------------------------------------------------
@@ -117,129 +124,4 @@ export function partnerTransition(from: PartnerStatus, event: PartnerEvent): Par
     );
   }
   return rule.to;
-}
-
-// ---------------------------------------------------------------------------------------
-// Referral commission (SPEC §3)
-// ---------------------------------------------------------------------------------------
-
-/** 10% of the referred customers' paid consumption (grants excluded). */
-export const REFERRAL_COMMISSION_RATE = '0.10';
-
-export interface ReferralCustomerConsumption {
-  customerAccountId: string;
-  /** The month's consumption, grants included (decimal string, up to 6 decimals). */
-  amount: string;
-  /** The part of `amount` covered by grants (decimal string, up to 6 decimals). */
-  grants: string;
-}
-
-export interface ReferralCommissionInput {
-  /** 'YYYY-MM' */
-  month: string;
-  customers: ReferralCustomerConsumption[];
-  /** Overrides REFERRAL_COMMISSION_RATE (decimal string in [0, 1]). */
-  rate?: string;
-}
-
-export interface ReferralCommissionLine {
-  customerAccountId: string;
-  /** Paid consumption: amount − grants, exact. */
-  base: string;
-  rate: string;
-  /** base × rate, rounded to kopecks half-up ("10.50"). */
-  amount: string;
-  description: string;
-}
-
-export interface ReferralCommission {
-  lines: ReferralCommissionLine[];
-  /** The sum of the rounded lines ("10.50"). */
-  total: string;
-}
-
-const DECIMAL_INPUT = /^-?\d{1,15}(\.\d{1,6})?$/;
-
-function parseDecimal(text: unknown, field: string, problems: FieldProblem[]): Money | null {
-  if (typeof text !== 'string' || !DECIMAL_INPUT.test(text)) {
-    problems.push({ field, message: 'must be a decimal number with at most 6 decimals' });
-    return null;
-  }
-  if (text.startsWith('-')) {
-    problems.push({ field, message: 'must not be negative' });
-    return null;
-  }
-  return new Money(text);
-}
-
-/** An exact decimal with at least two decimals ("1134.56", "0.005000" → "0.005"). */
-function exact(value: Money): string {
-  return value.toFixed(Math.max(2, value.decimalPlaces()));
-}
-
-/**
- * The month's referral commission: one line per referred customer, sorted by account id.
- * Each line is round(base × rate) half-up to kopecks with base = amount − grants; a customer
- * with nothing paid gets a 0.00 line; the total is the sum of the rounded lines.
- *
- * @throws DomainError('validation_failed') listing every bad field
- *   (`month`, `rate`, `customers.N.amount`, `customers.N.grants`, `customers.N.customerAccountId`).
- */
-export function referralCommission(input: ReferralCommissionInput): ReferralCommission {
-  const problems: FieldProblem[] = [];
-  if (!isYearMonth(input.month)) problems.push({ field: 'month', message: 'must be YYYY-MM' });
-  const rateText = input.rate ?? REFERRAL_COMMISSION_RATE;
-  const rate = parseDecimal(rateText, 'rate', problems);
-  if (rate?.greaterThan(1)) problems.push({ field: 'rate', message: 'must be between 0 and 1' });
-
-  const seen = new Set<string>();
-  const parsed: { customerAccountId: string; base: Money }[] = [];
-  input.customers.forEach((customer, index) => {
-    const path = `customers.${index}`;
-    const id = customer.customerAccountId;
-    if (typeof id !== 'string' || id.trim() === '') {
-      problems.push({ field: `${path}.customerAccountId`, message: 'is required' });
-    } else if (seen.has(id)) {
-      problems.push({ field: `${path}.customerAccountId`, message: `${id} is listed twice` });
-    } else {
-      seen.add(id);
-    }
-    const amount = parseDecimal(customer.amount, `${path}.amount`, problems);
-    const grants = parseDecimal(customer.grants, `${path}.grants`, problems);
-    if (amount && grants) {
-      if (grants.greaterThan(amount)) {
-        problems.push({
-          field: `${path}.grants`,
-          message: `must not exceed the amount (${customer.amount})`,
-        });
-      } else {
-        parsed.push({ customerAccountId: id, base: amount.minus(grants) });
-      }
-    }
-  });
-  if (problems.length > 0 || rate === null) {
-    throw new DomainError('validation_failed', 'Invalid referral commission input', problems);
-  }
-
-  const percent = rate.times(100).toString();
-  const lines = parsed
-    .sort((a, b) =>
-      a.customerAccountId < b.customerAccountId
-        ? -1
-        : a.customerAccountId > b.customerAccountId
-          ? 1
-          : 0,
-    )
-    .map(({ customerAccountId, base }): ReferralCommissionLine => {
-      const amount =
-        base.isPositive() && !base.isZero() ? roundKopecks(base.times(rate)) : new Money(0);
-      return {
-        customerAccountId,
-        base: exact(base),
-        rate: rateText,
-        amount: formatMoney(amount),
-        description: `Referral commission ${percent}% of paid consumption (grants excluded), ${input.month}, customer ${customerAccountId}`,
-      };
-    });
-  return { lines, total: formatMoney(sumMoney(lines.map((line) => line.amount))) };
 }

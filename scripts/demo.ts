@@ -215,7 +215,13 @@ async function main(): Promise<void> {
         if (row.rows[0]?.status === 'completed' || Date.now() > deadline) break;
         await new Promise((r) => setTimeout(r, 500));
       }
-      result = { month: options.month, partnersSettled: -1, invoicesCreated: -1 };
+      result = {
+        month: options.month,
+        partnersSettled: -1,
+        invoicesCreated: -1,
+        referralPartnersSettled: -1,
+        statementsCreated: -1,
+      };
     } else {
       process.stdout.write('Closing through the month-close workflow …\n');
       const handle = await client.workflow.start(MONTH_CLOSE_WORKFLOW_TYPE, {

@@ -214,21 +214,39 @@ export interface MonthCloseInput {
   /** 'YYYY-MM'; omitted by the schedule, which settles the month before its fire time. */
   month?: string;
   /** Carried over by continue-as-new. */
-  resume?: { cursor: string; settled: number; created: number };
+  resume?: {
+    /** VAR invoices first, then referral commissions; absent means 'var'. */
+    phase?: ClosePhase;
+    cursor: string | null;
+    settled: number;
+    created: number;
+    referralSettled?: number;
+    statementsCreated?: number;
+  };
 }
+
+export type ClosePhase = 'var' | 'referral';
 
 export interface MonthCloseResult {
   month: string;
   partnersSettled: number;
   invoicesCreated: number;
+  referralPartnersSettled: number;
+  statementsCreated: number;
 }
 
 export interface CloseProgress {
   month: string;
   status: 'running' | 'completed';
+  phase: ClosePhase;
+  /** VAR partners (and partners who left with late consumption) and their invoices. */
   partnersTotal: number;
   partnersSettled: number;
   invoicesCreated: number;
+  /** Referral partners and their commission statements. */
+  referralPartnersTotal: number;
+  referralPartnersSettled: number;
+  statementsCreated: number;
 }
 
 export const closeProgressQuery = defineQuery<CloseProgress>('closeProgress');
@@ -281,6 +299,22 @@ export interface PartnerExitState {
   status: 'notice_open' | 'withdrawn' | 'superseded' | 'exited';
   exitDate: string;
   exitAt: string;
+  /** After the exit date: what the final steps produced. */
+  final?: FinalSettlementSummary;
+}
+
+/** What leaving (exit or revocation) produced: the partial month's documents and the payout. */
+export interface FinalSettlementSummary {
+  /** The partial month ('YYYY-MM'): the month of the last day with partner status. */
+  month: string | null;
+  /** The VAR final invoice, or the month's invoice that already covered it, or none. */
+  invoice: { number: string; payable: string } | null;
+  invoiceCoveredBy?: string;
+  /** The referral final statement, or the month's statement that already covered it. */
+  commissionStatement: { number: string; total: string } | null;
+  commissionCoveredBy?: string;
+  /** The rebate balance paid out to the bank account (null when it was zero). */
+  rebatePayout: string | null;
 }
 
 export interface PartnerRevocationInput {

@@ -1,20 +1,29 @@
 import { continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { ReferralActivities } from '../activities/referral.activities';
 import type { SettlementActivities } from '../activities/settlement.activities';
 import { previousMonthInMoscow } from '../domain/settlement/periods';
 import {
   closeProgressQuery,
   type CloseProgress,
+  type ClosePhase,
   type MonthCloseInput,
   type MonthCloseResult,
 } from './contracts';
 
-const { beginMonthClose, listClosePartners, recordCloseProgress, completeMonthClose } =
-  proxyActivities<SettlementActivities>({
-    startToCloseTimeout: '1 minute',
-    retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-  });
+type CloseActivities = SettlementActivities & ReferralActivities;
 
-const { settlePartners } = proxyActivities<SettlementActivities>({
+const {
+  beginMonthClose,
+  listClosePartners,
+  listReferralPartners,
+  recordCloseProgress,
+  completeMonthClose,
+} = proxyActivities<CloseActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+const { settlePartners, settleReferralPartners } = proxyActivities<CloseActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
@@ -27,52 +36,62 @@ const CONCURRENCY = 4;
 const PAGE_SIZE = 500;
 
 /**
- * The VAR month-end close (SPEC §2): settles every VAR partner of the month exactly once.
- * The month is an input — or, for a run fired by the schedule, the month before the
- * scheduled time in Moscow — never "now". Reruns are harmless: the watermark is fixed by
- * the first run and each invoice is unique per partner-month in the database.
+ * The month-end close (SPEC §2, §3): invoices every VAR partner of the month exactly once,
+ * then accrues every referral partner's commission statement. The month is an input — or,
+ * for a run fired by the schedule, the month before the scheduled time in Moscow — never
+ * "now". Reruns are harmless: the watermark is fixed by the first run and each invoice and
+ * statement is unique per partner-month in the database.
  */
 export async function monthCloseWorkflow(input: MonthCloseInput = {}): Promise<MonthCloseResult> {
   const month = input.month ?? scheduledMonth();
   const plan = await beginMonthClose({ month });
+  const resume = input.resume;
   const progress: CloseProgress = {
     month,
     status: 'running',
+    phase: resume?.phase ?? 'var',
     partnersTotal: plan.partnersTotal,
-    partnersSettled: input.resume?.settled ?? 0,
-    invoicesCreated: input.resume?.created ?? 0,
+    partnersSettled: resume?.settled ?? 0,
+    invoicesCreated: resume?.created ?? 0,
+    referralPartnersTotal: plan.referralPartnersTotal,
+    referralPartnersSettled: resume?.referralSettled ?? 0,
+    statementsCreated: resume?.statementsCreated ?? 0,
   };
   setHandler(closeProgressQuery, () => progress);
 
-  let cursor = input.resume?.cursor ?? null;
-  for (;;) {
-    const page = await listClosePartners({ month, after: cursor, limit: PAGE_SIZE });
-    if (page.length === 0) break;
-    const batches: string[][] = [];
-    for (let i = 0; i < page.length; i += BATCH_SIZE) batches.push(page.slice(i, i + BATCH_SIZE));
-    let next = 0;
-    const worker = async () => {
-      while (next < batches.length) {
-        const batch = batches[next++] as string[];
-        const result = await settlePartners({ plan, partnerIds: batch });
-        progress.partnersSettled += result.settled;
-        progress.invoicesCreated += result.created;
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, batches.length) }, worker));
-    cursor = page[page.length - 1] as string;
-    await recordCloseProgress({
-      month,
-      settled: progress.partnersSettled,
-      total: progress.partnersTotal,
-    });
-    if (page.length < PAGE_SIZE) break;
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 10_000) {
-      await continueAsNew<typeof monthCloseWorkflow>({
+  const phases: ClosePhase[] = progress.phase === 'var' ? ['var', 'referral'] : ['referral'];
+  let cursor = resume?.cursor ?? null;
+  for (const phase of phases) {
+    progress.phase = phase;
+    for (;;) {
+      const page =
+        phase === 'var'
+          ? await listClosePartners({ month, after: cursor, limit: PAGE_SIZE })
+          : await listReferralPartners({ month, after: cursor, limit: PAGE_SIZE });
+      if (page.length === 0) break;
+      await settlePage(phase, page);
+      cursor = page[page.length - 1] as string;
+      await recordCloseProgress({
         month,
-        resume: { cursor, settled: progress.partnersSettled, created: progress.invoicesCreated },
+        settled: progress.partnersSettled,
+        total: progress.partnersTotal,
       });
+      if (page.length < PAGE_SIZE) break;
+      if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 10_000) {
+        await continueAsNew<typeof monthCloseWorkflow>({
+          month,
+          resume: {
+            phase,
+            cursor,
+            settled: progress.partnersSettled,
+            created: progress.invoicesCreated,
+            referralSettled: progress.referralPartnersSettled,
+            statementsCreated: progress.statementsCreated,
+          },
+        });
+      }
     }
+    cursor = null;
   }
   await completeMonthClose({ month });
   progress.status = 'completed';
@@ -80,7 +99,31 @@ export async function monthCloseWorkflow(input: MonthCloseInput = {}): Promise<M
     month,
     partnersSettled: progress.partnersSettled,
     invoicesCreated: progress.invoicesCreated,
+    referralPartnersSettled: progress.referralPartnersSettled,
+    statementsCreated: progress.statementsCreated,
   };
+
+  /** Settles one page of partners in batches, a few batches at a time. */
+  async function settlePage(phase: ClosePhase, page: string[]): Promise<void> {
+    const batches: string[][] = [];
+    for (let i = 0; i < page.length; i += BATCH_SIZE) batches.push(page.slice(i, i + BATCH_SIZE));
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length) {
+        const partnerIds = batches[next++] as string[];
+        if (phase === 'var') {
+          const result = await settlePartners({ plan, partnerIds });
+          progress.partnersSettled += result.settled;
+          progress.invoicesCreated += result.created;
+        } else {
+          const result = await settleReferralPartners({ plan, partnerIds });
+          progress.referralPartnersSettled += result.settled;
+          progress.statementsCreated += result.created;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, batches.length) }, worker));
+  }
 }
 
 /** For a run started by the schedule: the month before its scheduled time, in Moscow. */

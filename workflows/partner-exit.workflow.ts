@@ -8,6 +8,7 @@ import {
   type PartnerExitInput,
   type PartnerExitState,
 } from './contracts';
+import { describeFinal, finalSteps, notifyPartner } from './partner-final-steps';
 
 const lifecycle = proxyActivities<LifecycleActivities>({
   startToCloseTimeout: '1 minute',
@@ -20,8 +21,9 @@ const lifecycle = proxyActivities<LifecycleActivities>({
 
 /**
  * A partner's exit notice (SPEC §4): waits durably until the exit date, unless the partner
- * withdraws it first or a revocation supersedes it; on the date the partner's memberships
- * and customer links end. The date rules live in `domain/lifecycle.ts`.
+ * withdraws it first or a revocation supersedes it. On the date the partner status ends
+ * (memberships and customer links with it), the partial month is settled, the rebate
+ * balance is paid out and the partner is told. The date rules live in `domain/lifecycle.ts`.
  */
 export async function partnerExitWorkflow(input: PartnerExitInput): Promise<PartnerExitState> {
   const state: PartnerExitState = {
@@ -30,23 +32,44 @@ export async function partnerExitWorkflow(input: PartnerExitInput): Promise<Part
     exitDate: input.exitDate,
     exitAt: input.exitAt,
   };
+  const deliveries: Promise<void>[] = [];
+  /** A withdrawal in progress: the exit waits for it, so the two never cross. */
+  let withdrawing = false;
   setHandler(exitNoticeStateQuery, () => state);
   setHandler(exitSupersededSignal, () => {
     if (state.status === 'notice_open') state.status = 'superseded';
   });
   setHandler(
     withdrawExitNoticeUpdate,
-    async () => {
-      await lifecycle.withdrawExitNotice({ partnerId: input.partnerId });
-      state.status = 'withdrawn';
-      return state;
+    async ({ actor }) => {
+      withdrawing = true;
+      try {
+        await lifecycle.withdrawExitNotice({ partnerId: input.partnerId, actor });
+        state.status = 'withdrawn';
+        const { delivery } = await notifyPartner(
+          input.partnerId,
+          `exit-notice:${input.noticeAt}:withdrawn`,
+          'exit_notice_withdrawn',
+          'Your exit notice is withdrawn',
+          `Your notice to leave on ${input.exitDate} is withdrawn: your partner status continues.`,
+          { exitDate: input.exitDate },
+        );
+        deliveries.push(delivery);
+        return state;
+      } finally {
+        withdrawing = false;
+      }
     },
     {
       validator: (_input: { actor: string }) => {
-        if (state.status !== 'notice_open' || Date.now() >= Date.parse(input.exitAt)) {
+        if (
+          withdrawing ||
+          state.status !== 'notice_open' ||
+          Date.now() >= Date.parse(input.exitAt)
+        ) {
           throw ApplicationFailure.create({
             type: ONBOARDING_FAILURES.invalidState,
-            message: `The notice can no longer be withdrawn (it is ${state.status === 'notice_open' ? 'past its date' : state.status})`,
+            message: `The notice can no longer be withdrawn (it is ${withdrawing ? 'being withdrawn' : state.status === 'notice_open' ? 'past its date' : state.status})`,
             nonRetryable: true,
           });
         }
@@ -58,14 +81,38 @@ export async function partnerExitWorkflow(input: PartnerExitInput): Promise<Part
     partnerId: input.partnerId,
     noticeAt: input.noticeAt,
     exitDate: input.exitDate,
+    actor: input.requestedBy,
   });
-  const ended = await condition(
+  const received = await notifyPartner(
+    input.partnerId,
+    `exit-notice:${input.noticeAt}:received`,
+    'exit_notice_received',
+    'We received your exit notice',
+    `Your partner status ends on ${input.exitDate} at 00:00 Moscow time. You can withdraw the notice until then.`,
+    { exitDate: input.exitDate },
+  );
+  deliveries.push(received.delivery);
+  await condition(
     () => state.status !== 'notice_open',
     Math.max(Date.parse(input.exitAt) - Date.now(), 1),
   );
-  if (!ended) {
-    await lifecycle.completePartnerExit({ partnerId: input.partnerId, exitDate: input.exitDate });
-    state.status = 'exited';
+  await condition(() => !withdrawing);
+  if (state.status !== 'notice_open') {
+    await Promise.all(deliveries);
+    return state;
   }
+
+  await lifecycle.completePartnerExit({ partnerId: input.partnerId, exitDate: input.exitDate });
+  state.status = 'exited';
+  state.final = await finalSteps(input.partnerId);
+  const left = await notifyPartner(
+    input.partnerId,
+    'left',
+    'partner_left',
+    'Your partner status has ended',
+    `As of ${input.exitDate} you are no longer a partner. ${describeFinal(state.final)}`,
+    { exitDate: input.exitDate, final: state.final },
+  );
+  await Promise.all([...deliveries, left.delivery]);
   return state;
 }

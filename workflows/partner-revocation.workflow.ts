@@ -3,8 +3,10 @@ import type { LifecycleActivities } from '../activities/lifecycle.activities';
 import {
   exitSupersededSignal,
   partnerExitWorkflowId,
+  type FinalSettlementSummary,
   type PartnerRevocationInput,
 } from './contracts';
+import { describeFinal, finalSteps, notifyPartner } from './partner-final-steps';
 
 const lifecycle = proxyActivities<LifecycleActivities>({
   startToCloseTimeout: '1 minute',
@@ -16,23 +18,36 @@ const lifecycle = proxyActivities<LifecycleActivities>({
 });
 
 /**
- * A manager revokes partner status (SPEC §4): effective at once, memberships and customer
- * links end, and an open exit notice is superseded.
+ * A manager revokes partner status (SPEC §4): effective at once, an open exit notice is
+ * superseded, then the same final steps as an exit: the partial month's settlement, the
+ * rebate balance paid out, the partner told.
  */
-export async function partnerRevocationWorkflow(input: PartnerRevocationInput): Promise<void> {
+export async function partnerRevocationWorkflow(
+  input: PartnerRevocationInput,
+): Promise<FinalSettlementSummary> {
   await lifecycle.revokePartner({
     partnerId: input.partnerId,
     reason: input.reason,
     effectiveDate: input.effectiveDate,
+    actor: input.revokedBy,
   });
   try {
     await getExternalWorkflowHandle(partnerExitWorkflowId(input.partnerId)).signal(
       exitSupersededSignal,
-      {
-        reason: input.reason,
-      },
+      { reason: input.reason },
     );
   } catch {
     // No open notice: nothing to supersede.
   }
+  const final = await finalSteps(input.partnerId);
+  const { delivery } = await notifyPartner(
+    input.partnerId,
+    'revoked',
+    'partner_revoked',
+    'Your partner status is revoked',
+    `Your partner status is revoked as of ${input.effectiveDate} for non-compliance with the partner agreement: ${input.reason}. ${describeFinal(final)}`,
+    { effectiveDate: input.effectiveDate, reason: input.reason, final },
+  );
+  await delivery;
+  return final;
 }

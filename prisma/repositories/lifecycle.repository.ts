@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { partnerTransition, type PartnerStatus } from '../../domain/lifecycle';
 import { DomainError } from '../../domain/errors';
 import type { Database } from '../client';
+import type { Prisma } from '../generated/client/client';
+
+type Tx = Parameters<Parameters<Database['$transaction']>[0]>[0];
 
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
 function dayBefore(iso: string): Date {
@@ -20,31 +23,51 @@ export function createLifecycleRepository(db: Database) {
     partnerId: string,
     event: 'notice' | 'withdraw_notice' | 'exit' | 'revoke',
     target: PartnerStatus,
-    apply: (tx: Parameters<Parameters<Database['$transaction']>[0]>[0]) => Promise<void>,
+    audit: { actor: string; key: string; at: Date; details?: Prisma.InputJsonObject },
+    apply: (tx: Tx) => Promise<void>,
   ): Promise<PartnerStatus> {
     return db.$transaction(async (tx) => {
+      // The rebate balance's lock first (withdrawals take it, then read the status), then
+      // the partner row: no withdrawal slips in between leaving and the balance payout.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`rebate-balance:${partnerId}`}))`;
       await tx.$executeRaw`SELECT 1 FROM partners WHERE id = ${partnerId}::uuid FOR UPDATE`;
       const partner = await tx.partner.findUnique({ where: { id: partnerId } });
       if (!partner) throw new DomainError('not_found', `No partner ${partnerId}`);
       if (partner.status === target) return partner.status; // already done: a retry
       partnerTransition(partner.status, event);
       await apply(tx);
+      await tx.auditEvent.create({
+        data: {
+          idempotencyKey: `partner:${partnerId}:${audit.key}`,
+          entityType: 'partner',
+          entityId: partnerId,
+          actor: audit.actor,
+          action: event,
+          fromState: partner.status,
+          toState: target,
+          details: audit.details ?? {},
+          occurredAt: audit.at,
+        },
+      });
       return target;
     });
   }
 
-  /** Ends memberships and customer links: the last day with status is the day before `endDate`. */
-  async function endProgramsAndLinks(
-    tx: Parameters<Parameters<Database['$transaction']>[0]>[0],
-    partnerId: string,
-    endDate: string,
-  ): Promise<void> {
+  /**
+   * Ends memberships and customer links (deals, referral attributions): the last day with
+   * status is the day before `endDate`.
+   */
+  async function endProgramsAndLinks(tx: Tx, partnerId: string, endDate: string): Promise<void> {
     const last = dayBefore(endDate);
     await tx.programMembership.updateMany({
       where: { partnerId, OR: [{ endDate: null }, { endDate: { gt: last } }] },
       data: { endDate: last },
     });
     await tx.deal.updateMany({
+      where: { partnerId, OR: [{ endDate: null }, { endDate: { gt: last } }] },
+      data: { endDate: last },
+    });
+    await tx.referralAttribution.updateMany({
       where: { partnerId, OR: [{ endDate: null }, { endDate: { gt: last } }] },
       data: { endDate: last },
     });
@@ -56,17 +79,21 @@ export function createLifecycleRepository(db: Database) {
    * zero, both keyed by the partner so a retry pays nothing twice.
    */
   async function payOutRebates(
-    tx: Parameters<Parameters<Database['$transaction']>[0]>[0],
+    tx: Tx,
     partnerId: string,
     requestedBy: string,
-  ): Promise<void> {
+  ): Promise<{ amount: string; withdrawalId: string } | null> {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`rebate-balance:${partnerId}`}))`;
+    const done = await tx.withdrawal.findUnique({
+      where: { idempotencyKey: `${partnerId}:final-payout` },
+    });
+    if (done) return { amount: done.amount.toFixed(2), withdrawalId: done.id };
     const sum = await tx.rebateLedgerEntry.aggregate({
       where: { partnerId },
       _sum: { amount: true },
     });
     const balance = sum._sum.amount;
-    if (!balance || balance.lessThanOrEqualTo(0)) return;
+    if (!balance || balance.lessThanOrEqualTo(0)) return null;
     const partner = await tx.partner.findUniqueOrThrow({ where: { id: partnerId } });
     const account = await tx.billingAccount.findUnique({ where: { id: partner.billingAccountId } });
     const withdrawalId = randomUUID();
@@ -96,6 +123,7 @@ export function createLifecycleRepository(db: Database) {
         },
       },
     });
+    return { amount: balance.toFixed(2), withdrawalId };
   }
 
   return {
@@ -110,41 +138,109 @@ export function createLifecycleRepository(db: Database) {
         : null;
     },
 
-    recordNotice: (partnerId: string, noticeAt: string, exitDate: string) =>
-      change(partnerId, 'notice', 'leaving', async (tx) => {
-        await tx.partner.update({
-          where: { id: partnerId },
-          data: { status: 'leaving', exitNoticeAt: new Date(noticeAt), exitDate: day(exitDate) },
-        });
-      }),
+    recordNotice: (partnerId: string, noticeAt: string, exitDate: string, actor: string) =>
+      change(
+        partnerId,
+        'notice',
+        'leaving',
+        { actor, key: `notice:${noticeAt}`, at: new Date(noticeAt), details: { exitDate } },
+        async (tx) => {
+          await tx.partner.update({
+            where: { id: partnerId },
+            data: {
+              status: 'leaving',
+              exitNoticeAt: new Date(noticeAt),
+              exitDate: day(exitDate),
+            },
+          });
+        },
+      ),
 
-    withdrawNotice: (partnerId: string) =>
-      change(partnerId, 'withdraw_notice', 'active', async (tx) => {
-        await tx.partner.update({
-          where: { id: partnerId },
-          data: { status: 'active', exitNoticeAt: null, exitDate: null },
-        });
-      }),
+    withdrawNotice: async (partnerId: string, actor: string, at: Date) => {
+      const partner = await db.partner.findUnique({ where: { id: partnerId } });
+      const noticeAt = partner?.exitNoticeAt?.toISOString() ?? 'none';
+      return change(
+        partnerId,
+        'withdraw_notice',
+        'active',
+        { actor, key: `withdraw_notice:${noticeAt}`, at, details: { noticeAt } },
+        async (tx) => {
+          await tx.partner.update({
+            where: { id: partnerId },
+            data: { status: 'active', exitNoticeAt: null, exitDate: null },
+          });
+        },
+      );
+    },
 
+    /** The exit date has come: status left, memberships and customer links end. */
     completeExit: (partnerId: string, exitDate: string, at: Date) =>
-      change(partnerId, 'exit', 'left', async (tx) => {
-        await endProgramsAndLinks(tx, partnerId, exitDate);
-        await payOutRebates(tx, partnerId, 'exit');
-        await tx.partner.update({
-          where: { id: partnerId },
-          data: { status: 'left', endedAt: at, endReason: 'exit notice' },
-        });
+      change(
+        partnerId,
+        'exit',
+        'left',
+        { actor: 'system:partner-exit', key: 'exit', at, details: { exitDate } },
+        async (tx) => {
+          await endProgramsAndLinks(tx, partnerId, exitDate);
+          await tx.partner.update({
+            where: { id: partnerId },
+            data: { status: 'left', endedAt: at, endReason: 'exit notice' },
+          });
+        },
+      ),
+
+    /** A manager revokes: effective at once, memberships and customer links end. */
+    revoke: (partnerId: string, reason: string, effectiveDate: string, at: Date, actor: string) =>
+      change(
+        partnerId,
+        'revoke',
+        'revoked',
+        { actor, key: 'revoke', at, details: { reason, effectiveDate } },
+        async (tx) => {
+          await endProgramsAndLinks(tx, partnerId, effectiveDate);
+          await tx.partner.update({
+            where: { id: partnerId },
+            data: {
+              status: 'revoked',
+              endedAt: at,
+              endReason: reason,
+              exitDate: day(effectiveDate),
+            },
+          });
+        },
+      ),
+
+    /**
+     * After the final settlement: the rebate balance (with the partial month's accruals) is
+     * paid out to the bank once. Only for a partner who left or was revoked.
+     */
+    payOutRebateBalance: (partnerId: string) =>
+      db.$transaction(async (tx) => {
+        const partner = await tx.partner.findUnique({ where: { id: partnerId } });
+        if (!partner) throw new DomainError('not_found', `No partner ${partnerId}`);
+        if (partner.status !== 'left' && partner.status !== 'revoked') {
+          throw new DomainError(
+            'invalid_state',
+            `The rebate balance is paid out on leaving; the partner is ${partner.status}`,
+          );
+        }
+        return payOutRebates(tx, partnerId, partner.status === 'left' ? 'exit' : 'revocation');
       }),
 
-    revoke: (partnerId: string, reason: string, effectiveDate: string, at: Date) =>
-      change(partnerId, 'revoke', 'revoked', async (tx) => {
-        await endProgramsAndLinks(tx, partnerId, effectiveDate);
-        await payOutRebates(tx, partnerId, 'revocation');
-        await tx.partner.update({
-          where: { id: partnerId },
-          data: { status: 'revoked', endedAt: at, endReason: reason, exitDate: day(effectiveDate) },
-        });
-      }),
+    /** Who to tell and what about, for the partner's notifications. */
+    async contact(partnerId: string) {
+      const partner = await db.partner.findUnique({ where: { id: partnerId } });
+      return partner
+        ? { organizationId: partner.organizationId, name: partner.name, status: partner.status }
+        : null;
+    },
+
+    async auditTrail(partnerId: string) {
+      return db.auditEvent.findMany({
+        where: { entityType: 'partner', entityId: partnerId },
+        orderBy: { id: 'asc' },
+      });
+    },
   };
 }
 

@@ -182,6 +182,18 @@ export function createRebateRepository(db: Database) {
           }
           return { withdrawal: withdrawalView(existing), created: false };
         }
+        // Leaving takes this same lock: once the status is final, the balance was paid out.
+        const partner = await tx.partner.findUnique({
+          where: { id: partnerId },
+          select: { status: true, endedAt: true },
+        });
+        if (partner && (partner.status === 'left' || partner.status === 'revoked')) {
+          throw new DomainError(
+            'invalid_state',
+            `The partner status is ${partner.status}${partner.endedAt ? ` since ${partner.endedAt.toISOString().slice(0, 10)}` : ''}: ` +
+              'the rebate balance was paid out to the bank account on leaving, and no withdrawals can be made',
+          );
+        }
         const bank = target === 'bank' ? request.bank : null;
         if (target === 'bank' && !bank) {
           throw fieldError(

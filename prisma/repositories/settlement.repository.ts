@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { exitMonthOf } from '../../domain/lifecycle';
 import type { ConsumptionDay, VarMonthInput, VarSettlement } from '../../domain/settlement';
 import type { Database } from '../client';
 import { SEQ_WATERMARK_LOCK } from './consumption.repository';
@@ -24,7 +25,30 @@ export interface ClosePartner {
   ownAccountId: string;
   paymentModel: 'advance' | 'postpaid';
   paymentTermDays: number;
+  /**
+   * For a partner who left or was revoked: its exit date ('YYYY-MM-DD', the first day
+   * without partner status). Consumption from that day on is not the partner's.
+   */
+  exitDate: string | null;
 }
+
+/**
+ * What a partner-month's invoices have billed so far, read before settling and checked again
+ * under the partner-month lock before writing: a final invoice or an interim invoice issued
+ * in between makes the write retry instead of billing a line twice.
+ */
+export interface BillingBasis {
+  /** Lines of the month numbered up to here were billed by interim or final invoices. */
+  billedUpTo: string;
+  /** The partial month's final invoice (exit or revocation), if issued. */
+  finalInvoiceId: string | null;
+}
+
+/** Serializes every invoice write of one partner-month (interim, final, monthly). */
+const partnerMonthLock = (partnerId: string, month: string) =>
+  `partner-month:${partnerId}:${month}`;
+
+type Tx = Parameters<Parameters<Database['$transaction']>[0]>[0];
 
 export interface SettledInvoice {
   invoiceId: string;
@@ -48,6 +72,52 @@ const dec = (v: Prisma.Decimal | string | number | null | undefined) =>
   v === null || v === undefined ? '0' : v.toString();
 
 type InvoiceRow = Awaited<ReturnType<Database['invoice']['findUniqueOrThrow']>>;
+
+interface PartnerRow {
+  id: string;
+  billing_account_id: string;
+  payment_model: 'advance' | 'postpaid';
+  payment_term_days: number;
+  status: 'active' | 'leaving' | 'left' | 'revoked';
+  exit_date: Date | null;
+}
+
+function closePartnerOf(
+  row:
+    | PartnerRow
+    | {
+        id: string;
+        billingAccountId: string;
+        paymentModel: 'advance' | 'postpaid';
+        paymentTermDays: number;
+        status: PartnerRow['status'];
+        exitDate: Date | null;
+      },
+): ClosePartner {
+  const flat =
+    'billing_account_id' in row
+      ? row
+      : {
+          id: row.id,
+          billing_account_id: row.billingAccountId,
+          payment_model: row.paymentModel,
+          payment_term_days: row.paymentTermDays,
+          status: row.status,
+          exit_date: row.exitDate,
+        };
+  const departed = flat.status === 'left' || flat.status === 'revoked';
+  return {
+    partnerId: flat.id,
+    ownAccountId: flat.billing_account_id,
+    paymentModel: flat.payment_model,
+    paymentTermDays: flat.payment_term_days,
+    exitDate: departed && flat.exit_date ? isoDate(flat.exit_date) : null,
+  };
+}
+
+function settledOf(row: InvoiceRow, created: boolean): SettledInvoice {
+  return { invoiceId: row.id, number: row.number, created, payable: row.payable.toFixed(2) };
+}
 
 function invoiceSummary(row: InvoiceRow) {
   return {
@@ -128,6 +198,8 @@ export function createSettlementRepository(db: Database) {
     /** Lines of the month numbered up to here were billed by interim invoices. */
     billedUpTo = '0',
     withAdjustments = true,
+    /** Exclusive: consumption from this date on is not counted (a departed partner's exit date). */
+    until: string | null = null,
   ): Promise<{ days: ConsumptionDay[]; adjustments: ConsumptionDay[] }> {
     const rows = await db.$queryRaw<
       {
@@ -145,6 +217,7 @@ export function createSettlementRepository(db: Database) {
         LEFT JOIN services s ON s.id = cl.service_id
        WHERE cl.billing_account_id = ANY(${accounts})
          AND cl.seq <= ${BigInt(watermark)}
+         AND (${until}::date IS NULL OR cl.usage_date < ${until}::date)
          AND ((cl.usage_date >= ${monthStart(month)}::date AND cl.usage_date < ${nextMonthStart(month)}::date
                AND cl.seq > ${BigInt(billedUpTo)})
               OR (${withAdjustments} AND cl.usage_date < ${monthStart(month)}::date AND cl.seq > ${BigInt(previousWatermark)}))
@@ -220,13 +293,209 @@ export function createSettlementRepository(db: Database) {
     return { requested: requested.toFixed(2), balance: requested.toFixed(2) };
   }
 
-  /** The newest consumption line of the month already billed by an interim invoice. */
-  async function interimBilledUpTo(partnerId: string, month: string): Promise<string> {
-    const last = await db.invoice.findFirst({
-      where: { partnerId, month, kind: 'interim' },
-      orderBy: { sequence: 'desc' },
+  /** What the partner-month's interim and final invoices have billed (see BillingBasis). */
+  async function billingBasis(
+    partnerId: string,
+    month: string,
+    client: Tx | Database = db,
+  ): Promise<BillingBasis> {
+    const issued = await client.invoice.findMany({
+      where: { partnerId, month, kind: { in: ['interim', 'final'] } },
+      select: { id: true, kind: true, seqTo: true },
     });
-    return (last?.seqTo ?? 0n).toString();
+    const upTo = issued.reduce((max, row) => (row.seqTo > max ? row.seqTo : max), 0n);
+    return {
+      billedUpTo: upTo.toString(),
+      finalInvoiceId: issued.find((row) => row.kind === 'final')?.id ?? null,
+    };
+  }
+
+  /** The newest consumption line, once every line numbered below it has committed. */
+  async function committedWatermark(tx: Tx): Promise<string> {
+    // Ingestion holds this lock shared while it inserts: taking it exclusively here means
+    // every line numbered below the watermark has committed, so none is skipped.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${SEQ_WATERMARK_LOCK}))`;
+    const [newest] = await tx.$queryRaw<
+      { max: bigint | null }[]
+    >`SELECT max(seq) AS max FROM consumption_lines`;
+    return (newest?.max ?? 0n).toString();
+  }
+
+  async function projectsWithConsumption(
+    partnerId: string,
+    accounts: string[],
+    month: string,
+    watermark: string,
+    until: string | null,
+  ): Promise<VarMonthInput['projects']> {
+    const projects = await db.project.findMany({
+      where: { partnerId },
+      orderBy: { createdAt: 'asc' },
+    });
+    return Promise.all(
+      projects.map(async (p) => {
+        const [row] = await db.$queryRaw<{ total: Prisma.Decimal | null }[]>`
+          SELECT sum(amount) AS total FROM consumption_lines
+           WHERE billing_account_id = ANY(${accounts})
+             AND cloud_id = ${p.cloudId}
+             AND (${p.folderId}::text IS NULL OR folder_id = ${p.folderId})
+             AND usage_date >= ${monthStart(month)}::date AND usage_date < ${nextMonthStart(month)}::date
+             AND (${until}::date IS NULL OR usage_date < ${until}::date)
+             AND seq <= ${BigInt(watermark)}`;
+        return {
+          projectId: p.id,
+          registeredOn: isoDate(p.registeredOn),
+          baselineMonthly: p.baselineMonthly.toString(),
+          rate: p.rate.toString(),
+          consumptionThisMonth: dec(row?.total),
+        };
+      }),
+    );
+  }
+
+  /**
+   * Writes a settled invoice with its lines, returns the unused part of a withdrawal to bonus
+   * to the rebate balance, draws down an advance payer's prepaid balance and credits the rebate
+   * accruals — all in the caller's transaction. Returns false when the invoice's unique key
+   * (partner, month, kind, sequence) was taken first, having written nothing.
+   */
+  async function writeInvoice(
+    tx: Tx,
+    row: {
+      id: string;
+      number: string;
+      partner: ClosePartner;
+      month: string;
+      kind: 'monthly' | 'final';
+      issuedAt: Date;
+      dueDate: Date | null;
+      seqFrom: string;
+      seqTo: string;
+    },
+    settlement: VarSettlement,
+  ): Promise<boolean> {
+    const { id, partner } = row;
+    const inserted = await tx.$executeRaw`
+      INSERT INTO invoices (id, number, partner_id, month, kind, sequence, issued_at, due_date,
+                            consumption_total, grants_total, eligible_base, discount_total, payable,
+                            vat_rate, vat_amount, advance_covered, seq_from, seq_to)
+      VALUES (${id}::uuid, ${row.number}, ${partner.partnerId}::uuid, ${row.month},
+              ${row.kind}::"InvoiceKind", 0, ${row.issuedAt}, ${row.dueDate}::date,
+              ${settlement.totals.consumptionTotal}::numeric, ${settlement.totals.grantsTotal}::numeric,
+              ${settlement.totals.eligibleBase}::numeric, ${settlement.totals.discountTotal}::numeric,
+              ${settlement.totals.payable}::numeric, ${settlement.vatRate}::numeric,
+              ${settlement.totals.vatIncluded}::numeric, 0,
+              ${BigInt(row.seqFrom)}, ${BigInt(row.seqTo)})
+      ON CONFLICT (partner_id, month, kind, sequence) DO NOTHING`;
+    if (inserted === 0) return false;
+    await tx.invoiceLine.createMany({
+      data: lineRows(settlement).map((line) => ({ ...line, invoiceId: id })),
+    });
+    if (settlement.withdrawal) {
+      const unused = new Prisma.Decimal(settlement.withdrawal.requested).minus(
+        settlement.withdrawal.applied,
+      );
+      if (unused.greaterThan(0)) {
+        // Requested more than the invoice could take: the rest goes back to the balance.
+        await tx.rebateLedgerEntry.create({
+          data: {
+            partnerId: partner.partnerId,
+            idempotencyKey: `withdrawal-return:${partner.partnerId}:${row.month}`,
+            kind: 'withdrawal_to_bonus',
+            amount: unused.toFixed(2),
+            month: row.month,
+            explanation: { reason: settlement.withdrawal.explanation, invoiceId: id },
+          },
+        });
+      }
+    }
+    if (partner.paymentModel === 'advance') {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`advance:${partner.partnerId}`}))`;
+      const [prepaid] = await tx.$queryRaw<{ balance: Prisma.Decimal | null }[]>`
+        SELECT sum(amount) AS balance FROM advance_ledger WHERE partner_id = ${partner.partnerId}::uuid`;
+      const available = prepaid?.balance ?? new Prisma.Decimal(0);
+      const covered = Prisma.Decimal.max(
+        0,
+        Prisma.Decimal.min(available, settlement.totals.payable),
+      );
+      if (covered.greaterThan(0)) {
+        await tx.advanceLedgerEntry.create({
+          data: {
+            partnerId: partner.partnerId,
+            idempotencyKey: `invoice:${id}:advance`,
+            amount: covered.negated().toFixed(2),
+            invoiceId: id,
+          },
+        });
+        await tx.invoice.update({
+          where: { id },
+          data: { advanceCovered: covered.toFixed(2) },
+        });
+      }
+    }
+    for (const accrual of settlement.rebateAccruals) {
+      if (accrual.amount === '0.00') continue;
+      await tx.rebateLedgerEntry.create({
+        data: {
+          partnerId: partner.partnerId,
+          idempotencyKey: `${accrual.kind}:${partner.partnerId}:${accrual.projectId ?? accrual.specialization ?? ''}:${accrual.period}`,
+          kind: accrual.kind === 'project_growth' ? 'project_rebate' : 'specialization_rebate',
+          amount: accrual.amount,
+          month: row.month,
+          projectId: accrual.projectId ?? null,
+          explanation: JSON.parse(JSON.stringify(accrual)) as Prisma.InputJsonValue,
+        },
+      });
+    }
+    return true;
+  }
+
+  /** Rereads the basis under the partner-month lock; a change means another invoice came first. */
+  async function assertBasisUnchanged(
+    tx: Tx,
+    partnerId: string,
+    month: string,
+    basis: BillingBasis,
+  ): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${partnerMonthLock(partnerId, month)}))`;
+    const now = await billingBasis(partnerId, month, tx);
+    if (now.billedUpTo !== basis.billedUpTo || now.finalInvoiceId !== basis.finalInvoiceId) {
+      // A plain Error: the activity retries and settles again from the new basis.
+      throw new Error(
+        `Invoices of ${partnerId} for ${month} changed while settling (billed up to ${basis.billedUpTo} → ${now.billedUpTo}); settling again`,
+      );
+    }
+  }
+
+  async function closePartnerById(partnerId: string): Promise<ClosePartner | null> {
+    const row = await db.partner.findUnique({ where: { id: partnerId } });
+    return row ? closePartnerOf(row) : null;
+  }
+
+  /** See varPartners. `limit` null counts them all. */
+  async function closePartnerRows(month: string, after: string | null, limit: number | null) {
+    const plan = await db.monthClose.findUnique({ where: { month } });
+    const previous = plan?.previousWatermark ?? 0n;
+    const watermark = plan?.watermark ?? 0n;
+    return db.$queryRaw<PartnerRow[]>`
+      SELECT p.id, p.billing_account_id, p.payment_model, p.payment_term_days, p.status, p.exit_date
+        FROM partners p
+       WHERE (${after}::uuid IS NULL OR p.id > ${after}::uuid)
+         AND (EXISTS (SELECT 1 FROM program_memberships m
+                       WHERE m.partner_id = p.id AND m.program = 'var'
+                         AND m.start_date < ${nextMonthStart(month)}::date
+                         AND (m.end_date IS NULL OR m.end_date >= ${monthStart(month)}::date))
+              OR (p.status IN ('left', 'revoked') AND p.exit_date IS NOT NULL
+                  AND EXISTS (SELECT 1 FROM program_memberships m
+                               WHERE m.partner_id = p.id AND m.program = 'var')
+                  AND EXISTS (SELECT 1 FROM billing_accounts a
+                                JOIN consumption_lines cl ON cl.billing_account_id = a.id
+                               WHERE (a.id = p.billing_account_id OR a.parent_id = p.billing_account_id)
+                                 AND cl.usage_date < p.exit_date
+                                 AND cl.usage_date < ${nextMonthStart(month)}::date
+                                 AND cl.seq > ${previous} AND cl.seq <= ${watermark})))
+       ORDER BY p.id
+       LIMIT ${limit ?? 2_147_483_647}`;
   }
 
   return {
@@ -243,17 +512,15 @@ export function createSettlementRepository(db: Database) {
     ): Promise<SettledInvoice | null> {
       return db.$transaction(
         async (tx) => {
-          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`interim:${partnerId}:${month}`}))`;
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${partnerMonthLock(partnerId, month)}))`;
           const partner = await tx.partner.findUnique({ where: { id: partnerId } });
           if (!partner || partner.paymentModel !== 'postpaid' || !partner.billingThreshold)
             return null;
+          // A partner who left is settled by its final invoice and the closes after it.
+          if (partner.status === 'left' || partner.status === 'revoked') return null;
           const closed = await tx.monthClose.findUnique({ where: { month } });
           if (closed) return null; // the month-end invoice has taken over
-          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${SEQ_WATERMARK_LOCK}))`;
-          const [newest] = await tx.$queryRaw<
-            { max: bigint | null }[]
-          >`SELECT max(seq) AS max FROM consumption_lines`;
-          const watermark = (newest?.max ?? 0n).toString();
+          const watermark = await committedWatermark(tx);
           const last = await tx.invoice.findFirst({
             where: { partnerId, month, kind: 'interim' },
             orderBy: { sequence: 'desc' },
@@ -369,113 +636,87 @@ export function createSettlementRepository(db: Database) {
       });
     },
 
-    /** VAR partners whose membership covers part of the month, by id, after a cursor. */
+    /**
+     * The partners a month's close settles, by id, after a cursor: VAR members for part of
+     * the month, and partners who have left with consumption from before their exit date
+     * that arrived since the previous close (it is billed as adjustments).
+     */
     async varPartners(month: string, after: string | null, limit: number): Promise<ClosePartner[]> {
-      const rows = await db.partner.findMany({
-        where: {
-          id: after ? { gt: after } : undefined,
-          memberships: {
-            some: {
-              program: 'var',
-              startDate: { lt: new Date(`${nextMonthStart(month)}T00:00:00Z`) },
-              OR: [
-                { endDate: null },
-                { endDate: { gte: new Date(`${monthStart(month)}T00:00:00Z`) } },
-              ],
-            },
-          },
-        },
-        orderBy: { id: 'asc' },
-        take: limit,
-        select: { id: true, billingAccountId: true, paymentModel: true, paymentTermDays: true },
-      });
-      return rows.map((r) => ({
-        partnerId: r.id,
-        ownAccountId: r.billingAccountId,
-        paymentModel: r.paymentModel,
-        paymentTermDays: r.paymentTermDays,
-      }));
+      const rows = await closePartnerRows(month, after, limit);
+      return rows.map(closePartnerOf);
     },
 
     async countVarPartners(month: string): Promise<number> {
-      return db.partner.count({
-        where: {
-          memberships: {
-            some: {
-              program: 'var',
-              startDate: { lt: new Date(`${nextMonthStart(month)}T00:00:00Z`) },
-              OR: [
-                { endDate: null },
-                { endDate: { gte: new Date(`${monthStart(month)}T00:00:00Z`) } },
-              ],
-            },
-          },
-        },
-      });
+      return (await closePartnerRows(month, null, null)).length;
     },
 
-    /** Everything the domain needs to settle one partner-month, read at the close's watermark. */
-    async settlementInput(partner: ClosePartner, plan: ClosePlan): Promise<VarMonthInput> {
+    /** The partner-month's basis: what interim and final invoices have billed. */
+    billingBasis: (partnerId: string, month: string) => billingBasis(partnerId, month),
+
+    /**
+     * Everything the domain needs to settle one partner-month, read at the close's watermark.
+     * After a final invoice the month-end invoice bills only what arrived since (no rebates
+     * or withdrawals: the final invoice took them); a departed partner's later months carry
+     * only late consumption.
+     */
+    async settlementInput(
+      partner: ClosePartner,
+      plan: ClosePlan,
+      basis?: BillingBasis,
+    ): Promise<VarMonthInput> {
       const { month } = plan;
+      const { billedUpTo, finalInvoiceId } =
+        basis ?? (await billingBasis(partner.partnerId, month));
       const accounts = await accountsOf(partner.ownAccountId);
       const { days, adjustments } = await consumptionDays(
         accounts,
         month,
         plan.watermark,
         plan.previousWatermark,
-        await interimBilledUpTo(partner.partnerId, month),
+        billedUpTo,
+        true,
+        partner.exitDate,
       );
-      const [terms, deals, projects] = await Promise.all([
-        programTerms(),
-        dealsOf(partner.partnerId),
-        db.project.findMany({
-          where: { partnerId: partner.partnerId },
-          orderBy: { createdAt: 'asc' },
-        }),
-      ]);
-      const projectConsumption = await Promise.all(
-        projects.map(async (p) => {
-          const [row] = await db.$queryRaw<{ total: Prisma.Decimal | null }[]>`
-            SELECT sum(amount) AS total FROM consumption_lines
-             WHERE billing_account_id = ANY(${accounts})
-               AND cloud_id = ${p.cloudId}
-               AND (${p.folderId}::text IS NULL OR folder_id = ${p.folderId})
-               AND usage_date >= ${monthStart(month)}::date AND usage_date < ${nextMonthStart(month)}::date
-               AND seq <= ${BigInt(plan.watermark)}`;
-          return dec(row?.total);
-        }),
-      );
+      const afterExit = partner.exitDate !== null && month > exitMonthOf(partner.exitDate);
+      const settledElsewhere = finalInvoiceId !== null || afterExit;
       return {
         month,
         ownAccountId: partner.ownAccountId,
-        terms,
+        terms: await programTerms(),
         days,
         adjustments,
-        deals,
-        projects: projects.map((p, i) => ({
-          projectId: p.id,
-          registeredOn: isoDate(p.registeredOn),
-          baselineMonthly: p.baselineMonthly.toString(),
-          rate: p.rate.toString(),
-          consumptionThisMonth: projectConsumption[i] ?? '0',
-        })),
-        specializations: isQuarterEnd(month)
-          ? await specializationQuarter(partner.partnerId, accounts, month, plan)
-          : [],
-        rebateWithdrawalToBonus: await withdrawalToBonus(partner.partnerId, month),
+        deals: await dealsOf(partner.partnerId),
+        projects: settledElsewhere
+          ? []
+          : await projectsWithConsumption(
+              partner.partnerId,
+              accounts,
+              month,
+              plan.watermark,
+              partner.exitDate,
+            ),
+        specializations:
+          isQuarterEnd(month) && !settledElsewhere
+            ? await specializationQuarter(partner.partnerId, accounts, month, plan)
+            : [],
+        rebateWithdrawalToBonus: settledElsewhere
+          ? null
+          : await withdrawalToBonus(partner.partnerId, month),
       };
     },
 
     /**
      * Issues the partner's monthly invoice with its lines and credits its rebate accruals, in
      * one transaction. A second call for the same partner-month changes nothing and returns
-     * the invoice issued first.
+     * the invoice issued first. `basis` is what the settlement was computed from: if an
+     * interim or final invoice was issued since, the call fails and is retried.
      */
     async issueMonthlyInvoice(
       partner: ClosePartner,
       plan: ClosePlan,
       settlement: VarSettlement,
       issuedAt: Date,
+      basis?: BillingBasis,
     ): Promise<SettledInvoice> {
       return db.$transaction(async (tx) => {
         const key = {
@@ -487,101 +728,128 @@ export function createSettlementRepository(db: Database) {
         const existing = await tx.invoice.findUnique({
           where: { partnerId_month_kind_sequence: key },
         });
-        if (existing) {
-          return {
-            invoiceId: existing.id,
-            number: existing.number,
-            created: false,
-            payable: existing.payable.toFixed(2),
-          };
-        }
+        if (existing) return settledOf(existing, false);
+        await assertBasisUnchanged(
+          tx,
+          partner.partnerId,
+          plan.month,
+          basis ?? (await billingBasis(partner.partnerId, plan.month)),
+        );
         const id = randomUUID();
         const number = `VAR-${plan.month.replace('-', '')}-${partner.partnerId.slice(0, 8).toUpperCase()}`;
         const due = new Date(`${nextMonthStart(plan.month)}T00:00:00Z`);
         due.setUTCDate(due.getUTCDate() + partner.paymentTermDays - 1);
-        const inserted = await tx.$executeRaw`
-          INSERT INTO invoices (id, number, partner_id, month, kind, sequence, issued_at, due_date,
-                                consumption_total, grants_total, eligible_base, discount_total, payable,
-                                vat_rate, vat_amount, advance_covered, seq_from, seq_to)
-          VALUES (${id}::uuid, ${number}, ${partner.partnerId}::uuid, ${plan.month}, 'monthly', 0, ${issuedAt},
-                  ${partner.paymentModel === 'postpaid' ? due : null}::date,
-                  ${settlement.totals.consumptionTotal}::numeric, ${settlement.totals.grantsTotal}::numeric,
-                  ${settlement.totals.eligibleBase}::numeric, ${settlement.totals.discountTotal}::numeric,
-                  ${settlement.totals.payable}::numeric, ${settlement.vatRate}::numeric,
-                  ${settlement.totals.vatIncluded}::numeric, 0,
-                  ${BigInt(plan.previousWatermark)}, ${BigInt(plan.watermark)})
-          ON CONFLICT (partner_id, month, kind, sequence) DO NOTHING`;
-        if (inserted === 0) {
-          const winner = await tx.invoice.findUniqueOrThrow({
-            where: { partnerId_month_kind_sequence: key },
-          });
-          return {
-            invoiceId: winner.id,
-            number: winner.number,
-            created: false,
-            payable: winner.payable.toFixed(2),
-          };
-        }
-        await tx.invoiceLine.createMany({
-          data: lineRows(settlement).map((row) => ({ ...row, invoiceId: id })),
-        });
-        if (settlement.withdrawal) {
-          const unused = new Prisma.Decimal(settlement.withdrawal.requested).minus(
-            settlement.withdrawal.applied,
+        const written = await writeInvoice(
+          tx,
+          {
+            id,
+            number,
+            partner,
+            month: plan.month,
+            kind: 'monthly',
+            issuedAt,
+            dueDate: partner.paymentModel === 'postpaid' ? due : null,
+            seqFrom: plan.previousWatermark,
+            seqTo: plan.watermark,
+          },
+          settlement,
+        );
+        if (!written) {
+          return settledOf(
+            await tx.invoice.findUniqueOrThrow({ where: { partnerId_month_kind_sequence: key } }),
+            false,
           );
-          if (unused.greaterThan(0)) {
-            // Requested more than the invoice could take: the rest goes back to the balance.
-            await tx.rebateLedgerEntry.create({
-              data: {
-                partnerId: partner.partnerId,
-                idempotencyKey: `withdrawal-return:${partner.partnerId}:${plan.month}`,
-                kind: 'withdrawal_to_bonus',
-                amount: unused.toFixed(2),
-                month: plan.month,
-                explanation: { reason: settlement.withdrawal.explanation, invoiceId: id },
-              },
-            });
-          }
-        }
-        if (partner.paymentModel === 'advance') {
-          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`advance:${partner.partnerId}`}))`;
-          const [prepaid] = await tx.$queryRaw<{ balance: Prisma.Decimal | null }[]>`
-            SELECT sum(amount) AS balance FROM advance_ledger WHERE partner_id = ${partner.partnerId}::uuid`;
-          const available = prepaid?.balance ?? new Prisma.Decimal(0);
-          const covered = Prisma.Decimal.max(
-            0,
-            Prisma.Decimal.min(available, settlement.totals.payable),
-          );
-          if (covered.greaterThan(0)) {
-            await tx.advanceLedgerEntry.create({
-              data: {
-                partnerId: partner.partnerId,
-                idempotencyKey: `invoice:${id}:advance`,
-                amount: covered.negated().toFixed(2),
-                invoiceId: id,
-              },
-            });
-            await tx.invoice.update({
-              where: { id },
-              data: { advanceCovered: covered.toFixed(2) },
-            });
-          }
-        }
-        for (const accrual of settlement.rebateAccruals) {
-          if (accrual.amount === '0.00') continue;
-          await tx.rebateLedgerEntry.create({
-            data: {
-              partnerId: partner.partnerId,
-              idempotencyKey: `${accrual.kind}:${partner.partnerId}:${accrual.projectId ?? accrual.specialization ?? ''}:${accrual.period}`,
-              kind: accrual.kind === 'project_growth' ? 'project_rebate' : 'specialization_rebate',
-              amount: accrual.amount,
-              month: plan.month,
-              projectId: accrual.projectId ?? null,
-              explanation: JSON.parse(JSON.stringify(accrual)) as Prisma.InputJsonValue,
-            },
-          });
         }
         return { invoiceId: id, number, created: true, payable: settlement.totals.payable };
+      });
+    },
+
+    /**
+     * The final settlement of a partner who left or was revoked (SPEC §4): one invoice for
+     * the partial month up to the day before the exit date, with its rebate accruals and the
+     * month's withdrawals to bonus. Nothing is issued when the month's invoice already exists
+     * (the close came first); a second call returns the invoice issued first. Consumption of
+     * the partial month arriving later is billed by the month's close; earlier months' late
+     * consumption by the closes, as adjustments.
+     */
+    async issueFinalInvoice(
+      partnerId: string,
+      issuedAt: Date,
+      settle: (input: VarMonthInput) => VarSettlement,
+    ): Promise<(SettledInvoice & { month: string }) | { coveredBy: string; month: string } | null> {
+      const partner = await closePartnerById(partnerId);
+      if (!partner?.exitDate) return null;
+      const month = exitMonthOf(partner.exitDate);
+      const issued = await db.invoice.findMany({
+        where: { partnerId, month, kind: { in: ['monthly', 'final'] } },
+      });
+      const final = issued.find((row) => row.kind === 'final');
+      if (final) return { ...settledOf(final, false), month };
+      const monthly = issued.find((row) => row.kind === 'monthly');
+      if (monthly) return { coveredBy: monthly.number, month };
+      const isVar = await db.programMembership.count({
+        where: { partnerId, program: 'var' },
+      });
+      if (isVar === 0) return null;
+
+      const basis = await billingBasis(partnerId, month);
+      const watermark = await db.$transaction((tx) => committedWatermark(tx));
+      const accounts = await accountsOf(partner.ownAccountId);
+      const { days } = await consumptionDays(
+        accounts,
+        month,
+        watermark,
+        watermark,
+        basis.billedUpTo,
+        false,
+        partner.exitDate,
+      );
+      const settlement = settle({
+        month,
+        ownAccountId: partner.ownAccountId,
+        terms: await programTerms(),
+        days,
+        adjustments: [],
+        deals: await dealsOf(partnerId),
+        projects: await projectsWithConsumption(
+          partnerId,
+          accounts,
+          month,
+          watermark,
+          partner.exitDate,
+        ),
+        specializations: [],
+        rebateWithdrawalToBonus: await withdrawalToBonus(partnerId, month),
+      });
+      return db.$transaction(async (tx) => {
+        await assertBasisUnchanged(tx, partnerId, month, basis);
+        const monthlyNow = await tx.invoice.findUnique({
+          where: {
+            partnerId_month_kind_sequence: { partnerId, month, kind: 'monthly', sequence: 0 },
+          },
+        });
+        if (monthlyNow) return { coveredBy: monthlyNow.number, month };
+        const id = randomUUID();
+        const number = `VAR-${month.replace('-', '')}-${partnerId.slice(0, 8).toUpperCase()}-F`;
+        const due = new Date(issuedAt);
+        due.setUTCDate(due.getUTCDate() + partner.paymentTermDays);
+        const written = await writeInvoice(
+          tx,
+          {
+            id,
+            number,
+            partner,
+            month,
+            kind: 'final',
+            issuedAt,
+            dueDate: partner.paymentModel === 'postpaid' ? due : null,
+            seqFrom: basis.billedUpTo,
+            seqTo: watermark,
+          },
+          settlement,
+        );
+        if (!written) throw new Error(`A final invoice for ${partnerId} ${month} came first`);
+        return { invoiceId: id, number, created: true, payable: settlement.totals.payable, month };
       });
     },
 
@@ -607,6 +875,11 @@ export function createSettlementRepository(db: Database) {
         _count: true,
         _sum: { payable: true, discountTotal: true, consumptionTotal: true },
       });
+      const commissions = await db.commissionStatement.aggregate({
+        where: { month, kind: 'monthly' },
+        _count: true,
+        _sum: { total: true },
+      });
       return {
         month,
         status: row.status,
@@ -616,6 +889,8 @@ export function createSettlementRepository(db: Database) {
         consumptionTotal: (invoices._sum.consumptionTotal ?? new Prisma.Decimal(0)).toFixed(2),
         discountTotal: (invoices._sum.discountTotal ?? new Prisma.Decimal(0)).toFixed(2),
         payableTotal: (invoices._sum.payable ?? new Prisma.Decimal(0)).toFixed(2),
+        commissionStatements: commissions._count,
+        commissionTotal: (commissions._sum.total ?? new Prisma.Decimal(0)).toFixed(2),
         startedAt: row.startedAt.toISOString(),
         completedAt: row.completedAt?.toISOString() ?? null,
       };
@@ -670,17 +945,7 @@ export function createSettlementRepository(db: Database) {
       };
     },
 
-    async partnerForClose(partnerId: string): Promise<ClosePartner | null> {
-      const row = await db.partner.findUnique({ where: { id: partnerId } });
-      return row
-        ? {
-            partnerId: row.id,
-            ownAccountId: row.billingAccountId,
-            paymentModel: row.paymentModel,
-            paymentTermDays: row.paymentTermDays,
-          }
-        : null;
-    },
+    partnerForClose: (partnerId: string) => closePartnerById(partnerId),
   };
 }
 

@@ -1,13 +1,10 @@
 import { DomainError } from '../../domain/errors';
 import {
   MIN_NOTICE_DAYS,
-  REFERRAL_COMMISSION_RATE,
   exitDateFor,
   partnerTransition,
-  referralCommission,
   type PartnerEvent,
   type PartnerStatus,
-  type ReferralCustomerConsumption,
 } from '../../domain/lifecycle';
 
 function caught(fn: () => unknown): DomainError {
@@ -211,123 +208,5 @@ describe('partnerTransition', () => {
     const error = caught(() => partnerTransition(from, event));
     expect(error.code).toBe('invalid_state');
     expect(error.message).toContain(from);
-  });
-});
-
-describe('referralCommission', () => {
-  const customer = (
-    customerAccountId: string,
-    amount: string,
-    grants = '0',
-  ): ReferralCustomerConsumption => ({ customerAccountId, amount, grants });
-
-  it('charges 10%', () => {
-    expect(REFERRAL_COMMISSION_RATE).toBe('0.10');
-  });
-
-  it('builds one line per customer, sorted, grants excluded, rounded half-up', () => {
-    const result = referralCommission({
-      month: '2026-11',
-      customers: [customer('cust-b', '1234.56', '100.00'), customer('cust-a', '0.05')],
-    });
-    expect(result).toEqual({
-      lines: [
-        {
-          customerAccountId: 'cust-a',
-          base: '0.05',
-          rate: '0.10',
-          amount: '0.01',
-          description:
-            'Referral commission 10% of paid consumption (grants excluded), 2026-11, customer cust-a',
-        },
-        {
-          customerAccountId: 'cust-b',
-          base: '1134.56',
-          rate: '0.10',
-          amount: '113.46',
-          description:
-            'Referral commission 10% of paid consumption (grants excluded), 2026-11, customer cust-b',
-        },
-      ],
-      total: '113.47',
-    });
-  });
-
-  it.each<[string, ReferralCustomerConsumption[], string[], string[], string]>([
-    // name, customers, bases (sorted), line amounts (sorted), total
-    ['.005 rounds up', [customer('a', '0.05')], ['0.05'], ['0.01'], '0.01'],
-    ['.025 rounds up, not to even', [customer('a', '0.25')], ['0.25'], ['0.03'], '0.03'],
-    ['.0049 rounds down', [customer('a', '0.049')], ['0.049'], ['0.00'], '0.00'],
-    ['six decimals', [customer('a', '10.045001', '0.000001')], ['10.045'], ['1.00'], '1.00'],
-    [
-      'grants equal to the amount',
-      [customer('a', '500.00', '500.00'), customer('b', '200', '50')],
-      ['0.00', '150.00'],
-      ['0.00', '15.00'],
-      '15.00',
-    ],
-    ['zero consumption', [customer('a', '0', '0')], ['0.00'], ['0.00'], '0.00'],
-    [
-      'total is the sum of rounded lines',
-      [customer('x', '0.05'), customer('y', '0.05'), customer('z', '0.05')],
-      ['0.05', '0.05', '0.05'],
-      ['0.01', '0.01', '0.01'],
-      '0.03',
-    ],
-    [
-      'sorted by account id',
-      [customer('c', '30'), customer('a', '10'), customer('b', '20')],
-      ['10.00', '20.00', '30.00'],
-      ['1.00', '2.00', '3.00'],
-      '6.00',
-    ],
-    ['no customers', [], [], [], '0.00'],
-  ])('%s', (_name, customers, bases, amounts, total) => {
-    const result = referralCommission({ month: '2026-11', customers });
-    expect(result.lines.map((line) => line.base)).toEqual(bases);
-    expect(result.lines.map((line) => line.amount)).toEqual(amounts);
-    expect(result.total).toBe(total);
-  });
-
-  it('accepts a rate override', () => {
-    const result = referralCommission({
-      month: '2026-11',
-      rate: '0.15',
-      customers: [customer('a', '33.33')],
-    });
-    // 33.33 × 0.15 = 4.9995 → 5.00
-    expect(result.lines[0]).toMatchObject({ rate: '0.15', amount: '5.00' });
-    expect(result.lines[0]?.description).toContain('15%');
-    expect(result.total).toBe('5.00');
-  });
-
-  it.each<[string, Partial<Parameters<typeof referralCommission>[0]>, string[]]>([
-    ['negative amount', { customers: [customer('a', '-1.00')] }, ['customers.0.amount']],
-    ['negative grants', { customers: [customer('a', '1.00', '-0.01')] }, ['customers.0.grants']],
-    [
-      'grants over the amount',
-      { customers: [customer('a', '10', '10.01')] },
-      ['customers.0.grants'],
-    ],
-    ['seven decimals', { customers: [customer('a', '1.0000001')] }, ['customers.0.amount']],
-    ['not a number', { customers: [customer('a', '1e3')] }, ['customers.0.amount']],
-    ['empty account id', { customers: [customer('', '1')] }, ['customers.0.customerAccountId']],
-    [
-      'a customer listed twice',
-      { customers: [customer('a', '1'), customer('a', '2')] },
-      ['customers.1.customerAccountId'],
-    ],
-    [
-      'every bad field at once',
-      { customers: [customer('a', '1'), customer('b', '-5', 'x')] },
-      ['customers.1.amount', 'customers.1.grants'],
-    ],
-    ['a bad month', { month: '2026-13', customers: [] }, ['month']],
-    ['a negative rate', { rate: '-0.1', customers: [] }, ['rate']],
-    ['a rate over 1', { rate: '1.5', customers: [] }, ['rate']],
-  ])('refuses %s', (_name, change, fields) => {
-    const error = caught(() => referralCommission({ month: '2026-11', customers: [], ...change }));
-    expect(error.code).toBe('validation_failed');
-    expect(error.fields.map((problem) => problem.field)).toEqual(fields);
   });
 });

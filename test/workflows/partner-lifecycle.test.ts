@@ -3,11 +3,17 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { exitDateFor } from '../../domain/lifecycle';
+import { addDays } from '../../domain/calendar/production-calendar';
+import { exitDateFor, exitMonthOf } from '../../domain/lifecycle';
 import type { Database } from '../../prisma/client';
-import { partnerExitWorkflow, partnerRevocationWorkflow } from '../../workflows';
+import {
+  monthCloseWorkflow,
+  partnerExitWorkflow,
+  partnerRevocationWorkflow,
+} from '../../workflows';
 import {
   exitNoticeStateQuery,
+  monthCloseWorkflowId,
   partnerExitWorkflowId,
   partnerRevocationWorkflowId,
   withdrawExitNoticeUpdate,
@@ -33,6 +39,7 @@ describe('partner exit notice and revocation', () => {
   let running: Promise<void>;
   const config = testConfig();
   const taskQueue = uniqueTaskQueue('lifecycle');
+  const tag = randomUUID().slice(0, 8);
 
   async function startWorker(): Promise<void> {
     ({ worker, running } = await startTestWorker(env, {
@@ -100,8 +107,43 @@ describe('partner exit notice and revocation', () => {
 
   const isoDay = (d: Date | null | undefined) => d?.toISOString().slice(0, 10) ?? null;
 
-  it('leaves 30 days after a notice without a date: memberships and customer links end, rebates paid out', async () => {
+  let sourceSeq = 0;
+  async function consume(accountId: string, date: string, amount: string, grants = '0') {
+    await db.consumptionLine.create({
+      data: {
+        sourceId: `life-${tag}-${(sourceSeq += 1)}`,
+        billingAccountId: accountId,
+        cloudId: `cloud-${accountId}`,
+        folderId: `folder-${accountId}`,
+        serviceId: 'compute',
+        sku: 'compute.vcpu',
+        usageDate: new Date(`${date}T00:00:00Z`),
+        amount,
+        grantAmount: grants,
+      },
+    });
+  }
+
+  async function closeMonth(month: string) {
+    const handle = await env.client.workflow.start(monthCloseWorkflow, {
+      taskQueue,
+      workflowId: `${monthCloseWorkflowId(month)}:${tag}:${randomUUID().slice(0, 4)}`,
+      args: [{ month }],
+    });
+    await waitUntilClosed(handle);
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+  }
+
+  const invoicesOf = (partnerId: string) =>
+    db.invoice.findMany({
+      where: { partnerId },
+      include: { lines: { orderBy: { position: 'asc' } } },
+      orderBy: [{ month: 'asc' }, { issuedAt: 'asc' }],
+    });
+
+  it('leaves 30 days after a notice without a date: final settlement of the partial month, links end, rebates paid out', async () => {
     const partner = await partnerWithDeal();
+    const [customer] = partner.customerIds as [string];
     await db.rebateLedgerEntry.create({
       data: {
         partnerId: partner.partnerId,
@@ -114,23 +156,67 @@ describe('partner exit notice and revocation', () => {
     const { handle, exitDate, exitAt } = await giveNotice(partner.partnerId);
     const leaving = await waitForStatus(partner.partnerId, 'leaving');
     expect(isoDay(leaving.exitDate)).toBe(exitDate);
+    // The partial month runs from its 1st to the day before the exit date.
+    const month = exitMonthOf(exitDate);
+    const lastDay = addDays(exitDate, -1);
+    await consume(customer, `${month}-01`, '1000.00', '100.00');
+    await consume(customer, lastDay, '500.00');
+    await consume(partner.ownAccountId, `${month}-01`, '300.00');
+    await consume(customer, exitDate, '700.00'); // after the exit: no longer the partner's
 
     await env.sleep(Date.parse(exitAt) - (await env.currentTimeMs()) - 60_000);
     expect((await db.partner.findUniqueOrThrow({ where: { id: partner.partnerId } })).status).toBe(
       'leaving',
     );
     await env.sleep(2 * 60_000);
-    expect((await closedState(handle)).status).toBe('exited');
+    const exited = await closedState(handle);
+    expect(exited.status).toBe('exited');
 
     const left = await db.partner.findUniqueOrThrow({
       where: { id: partner.partnerId },
       include: { memberships: true },
     });
-    const lastDay = new Date(Date.parse(`${exitDate}T00:00:00Z`) - DAY).toISOString().slice(0, 10);
     expect(left).toMatchObject({ status: 'left', endReason: 'exit notice' });
     expect(left.memberships.map((m) => isoDay(m.endDate))).toEqual([lastDay]);
     const deals = await db.deal.findMany({ where: { partnerId: partner.partnerId } });
     expect(deals.map((d) => isoDay(d.endDate))).toEqual([lastDay]);
+
+    // The final invoice covers the 1st to the last day, and not the exit date's 700.00.
+    // Consumption 1000 + 500 + 300 (own) = 1800.00, grants 100.00.
+    // Eligible (1000 − 100) + 500 = 1400.00: base bonus 10% = 140.00, deal uplift 5% = 70.00.
+    // Payable 1800 − 100 − 210 = 1490.00; VAT 22% contained: 1490 × 0.22 / 1.22 = 268.688… → 268.69.
+    const [final] = await invoicesOf(partner.partnerId);
+    expect({
+      kind: final?.kind,
+      month: final?.month,
+      consumption: final?.consumptionTotal.toFixed(2),
+      grants: final?.grantsTotal.toFixed(2),
+      eligible: final?.eligibleBase.toFixed(2),
+      discount: final?.discountTotal.toFixed(2),
+      payable: final?.payable.toFixed(2),
+      vat: final?.vatAmount.toFixed(2),
+    }).toEqual({
+      kind: 'final',
+      month,
+      consumption: '1800.00',
+      grants: '100.00',
+      eligible: '1400.00',
+      discount: '210.00',
+      payable: '1490.00',
+      vat: '268.69',
+    });
+    expect(final?.lines.map((l) => [l.kind, l.amount.toFixed(2)])).toEqual(
+      expect.arrayContaining([
+        ['base_bonus', '-140.00'],
+        ['deal_uplift', '-70.00'],
+      ]),
+    );
+    expect(exited.final).toEqual({
+      month,
+      invoice: { number: final?.number, payable: '1490.00' },
+      commissionStatement: null,
+      rebatePayout: '1234.56',
+    });
 
     // The rebate balance of 1234.56 is paid out to the bank once: the balance is 0.00.
     const ledger = await db.rebateLedgerEntry.findMany({
@@ -143,6 +229,47 @@ describe('partner exit notice and revocation', () => {
     ]);
     const payouts = await db.withdrawal.findMany({ where: { partnerId: partner.partnerId } });
     expect(payouts.map((w) => [w.target, w.amount.toFixed(2)])).toEqual([['bank', '1234.56']]);
+
+    // The partner is told, and every status change is audited.
+    const notes = await db.notification.findMany({
+      where: { organizationId: partner.organizationId },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(notes.map((n) => n.kind)).toEqual(['exit_notice_received', 'partner_left']);
+    expect(notes[1]?.body).toContain('1490.00');
+    expect(notes[1]?.body).toContain('1234.56');
+    const audit = await db.auditEvent.findMany({
+      where: { entityType: 'partner', entityId: partner.partnerId },
+      orderBy: { id: 'asc' },
+    });
+    expect(audit.map((a) => [a.action, a.actor, a.fromState, a.toState])).toEqual([
+      ['notice', 'user-partner', 'active', 'leaving'],
+      ['exit', 'system:partner-exit', 'leaving', 'left'],
+    ]);
+
+    // Consumption of the partial month arriving after the exit goes to the month's invoice:
+    // 50.00 − 10% − 5% = 42.50. The exit date's 700.00 is never the partner's.
+    await consume(customer, lastDay, '50.00');
+    await closeMonth(month);
+    // Later still, 20.00 for the last day: an adjustment in the next month's close,
+    // 20.00 − 10% − 5% = 17.00, though the partner is no VAR member that month.
+    await consume(customer, lastDay, '20.00');
+    const nextMonth = addDays(`${month}-28`, 7).slice(0, 7);
+    await closeMonth(nextMonth);
+    await closeMonth(nextMonth); // a rerun changes nothing
+    const invoices = await invoicesOf(partner.partnerId);
+    expect(invoices.map((i) => [i.month, i.kind, i.payable.toFixed(2)])).toEqual([
+      [month, 'final', '1490.00'],
+      [month, 'monthly', '42.50'],
+      [nextMonth, 'monthly', '17.00'],
+    ]);
+    // The month's own lines are zero; the late 20.00 and its bonus are adjustment lines.
+    const nonZero = invoices[2]?.lines.filter((l) => !l.amount.isZero());
+    expect(nonZero?.map((l) => [l.kind, l.amount.toFixed(2)])).toEqual([
+      ['adjustment', '20.00'],
+      ['adjustment', '-2.00'],
+      ['adjustment', '-1.00'],
+    ]);
   });
 
   it('keeps the partner active after the date when the notice is withdrawn', async () => {

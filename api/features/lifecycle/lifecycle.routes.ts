@@ -12,6 +12,7 @@ import {
   PARTNER_REVOCATION_WORKFLOW_TYPE,
   partnerExitWorkflowId,
   partnerRevocationWorkflowId,
+  exitNoticeStateQuery,
   withdrawExitNoticeUpdate,
   type PartnerExitInput,
   type PartnerRevocationInput,
@@ -38,6 +39,19 @@ export function lifecycleRoutes(deps: {
     const partner = await deps.partners.findByOrganization(organizationId ?? '');
     if (!partner) throw new DomainError('not_found', 'Your organization is not a partner');
     return partner;
+  }
+
+  /** True when the notice workflow is no longer open and closes within a few seconds. */
+  async function finishesSoon(workflowId: string): Promise<boolean> {
+    const handle = deps.workflows.getHandle(workflowId);
+    const state = await handle.query(exitNoticeStateQuery).catch(() => null);
+    if (state?.status === 'notice_open') return false;
+    for (let i = 0; i < 50; i++) {
+      const { status } = await handle.describe();
+      if (status.name !== 'RUNNING') return true;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return false;
   }
 
   return [
@@ -79,19 +93,24 @@ export function lifecycleRoutes(deps: {
           exitAt,
         };
         const workflowId = partnerExitWorkflowId(partner.id);
-        try {
-          await deps.workflows.start(PARTNER_EXIT_WORKFLOW_TYPE, {
+        const start = () =>
+          deps.workflows.start(PARTNER_EXIT_WORKFLOW_TYPE, {
             taskQueue: deps.taskQueue,
             workflowId,
             args: [input],
             workflowIdConflictPolicy: 'FAIL',
             workflowIdReusePolicy: 'ALLOW_DUPLICATE',
           });
+        try {
+          await start();
         } catch (error) {
-          if (error instanceof WorkflowExecutionAlreadyStartedError) {
+          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+          // A notice withdrawn a moment ago may still be finishing (its notification):
+          // wait for it briefly, then give the new notice.
+          if (!(await finishesSoon(workflowId))) {
             throw new DomainError('conflict', 'An exit notice is already open');
           }
-          throw error;
+          await start();
         }
         return { status: 202, body: { partnerId: partner.id, exitDate, exitAt, workflowId } };
       },

@@ -10,7 +10,7 @@ const invoiceSummary = z.object({
   number: z.string(),
   partnerId: z.uuid(),
   month: z.string(),
-  kind: z.enum(['monthly', 'interim']),
+  kind: z.enum(['monthly', 'interim', 'final']),
   sequence: z.number().int(),
   issuedAt: z.iso.datetime(),
   dueDate: z.iso.date().nullable(),

@@ -1,0 +1,110 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { LifecycleActivities } from '../activities/lifecycle.activities';
+import type { NotificationActivities } from '../activities/notifications/notification.activities';
+import type { ReferralActivities } from '../activities/referral.activities';
+import type { SettlementActivities } from '../activities/settlement.activities';
+import type { FinalSettlementSummary } from './contracts';
+
+const retry = { initialInterval: '1 second', maximumInterval: '1 minute' } as const;
+
+const lifecycle = proxyActivities<LifecycleActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { ...retry, nonRetryableErrorTypes: ['DomainError'] },
+});
+const settlement = proxyActivities<SettlementActivities & ReferralActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry,
+});
+const notifications = proxyActivities<NotificationActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 12,
+    nonRetryableErrorTypes: ['WebhookRejectedError'],
+  },
+});
+
+/**
+ * The steps after the partner status ended (SPEC §4), shared by exit and revocation, in
+ * this order: the partial month's final settlement (VAR invoice, referral statement — its
+ * rebate accruals and withdrawals to bonus included), then the rebate balance paid out to
+ * the bank, then the partner told. Every step is idempotent, so a crash anywhere resumes.
+ */
+export async function finalSteps(partnerId: string): Promise<FinalSettlementSummary> {
+  const invoice = await settlement.settleFinalMonth({ partnerId });
+  const commission = await settlement.settleFinalCommission({ partnerId });
+  const payout = await lifecycle.payOutRebateBalance({ partnerId });
+  return {
+    month: invoice.month ?? commission.month ?? null,
+    invoice: invoice.invoice
+      ? { number: invoice.invoice.number, payable: invoice.invoice.payable }
+      : null,
+    ...(invoice.coveredByMonthly ? { invoiceCoveredBy: invoice.coveredByMonthly } : {}),
+    commissionStatement: commission.statement
+      ? { number: commission.statement.number, total: commission.statement.total }
+      : null,
+    ...(commission.coveredByMonthly ? { commissionCoveredBy: commission.coveredByMonthly } : {}),
+    rebatePayout: payout?.amount ?? null,
+  };
+}
+
+/**
+ * A notification to the partner organization: stored once by its key, then delivered. Returns
+ * once stored, with the delivery still running: the caller awaits it before finishing, so a
+ * webhook that is down never holds up an update or the exit itself.
+ */
+export async function notifyPartner(
+  partnerId: string,
+  key: string,
+  kind: string,
+  subject: string,
+  body: string,
+  payload: Record<string, unknown>,
+): Promise<{ delivery: Promise<void> }> {
+  const contact = await lifecycle.partnerContact({ partnerId });
+  if (!contact) return { delivery: Promise.resolve() };
+  const { notificationId } = await notifications.storeNotification({
+    key: `partner:${partnerId}:${key}`,
+    recipientType: 'partner',
+    recipient: `organization:${contact.organizationId}`,
+    organizationId: contact.organizationId,
+    kind,
+    subject,
+    body,
+    payload: { partnerId, ...payload },
+  });
+  // Delivery failures are recorded on the notification; they never undo the partner's exit.
+  return {
+    delivery: notifications.deliverNotification({ notificationId }).then(
+      () => undefined,
+      () => undefined,
+    ),
+  };
+}
+
+/** One sentence per document the final steps produced, for the partner's notification. */
+export function describeFinal(summary: FinalSettlementSummary): string {
+  const parts: string[] = [];
+  if (summary.invoice) {
+    parts.push(
+      `Final invoice ${summary.invoice.number} for ${summary.month}: ${summary.invoice.payable} RUB payable.`,
+    );
+  } else if (summary.invoiceCoveredBy) {
+    parts.push(`The invoice ${summary.invoiceCoveredBy} covers your last month.`);
+  }
+  if (summary.commissionStatement) {
+    parts.push(
+      `Final commission statement ${summary.commissionStatement.number}: ${summary.commissionStatement.total} RUB paid out to your bank account.`,
+    );
+  } else if (summary.commissionCoveredBy) {
+    parts.push(`The commission statement ${summary.commissionCoveredBy} covers your last month.`);
+  }
+  parts.push(
+    summary.rebatePayout
+      ? `Your rebate balance of ${summary.rebatePayout} RUB is paid out to your bank account.`
+      : 'Your rebate balance was zero: nothing to pay out.',
+  );
+  return parts.join(' ');
+}
