@@ -2,6 +2,7 @@ import { DomainError } from '../../domain/errors';
 import {
   MIN_NOTICE_DAYS,
   exitDateFor,
+  exitMonthOf,
   partnerTransition,
   type PartnerEvent,
   type PartnerStatus,
@@ -208,5 +209,16 @@ describe('partnerTransition', () => {
     const error = caught(() => partnerTransition(from, event));
     expect(error.code).toBe('invalid_state');
     expect(error.message).toContain(from);
+  });
+});
+
+describe('exitMonthOf', () => {
+  it.each([
+    ['2026-12-21', '2026-12'],
+    ['2027-01-01', '2026-12'],
+    ['2026-03-01', '2026-02'],
+    ['2026-03-02', '2026-03'],
+  ])('exit on %s leaves a partial %s', (exitDate, month) => {
+    expect(exitMonthOf(exitDate)).toBe(month);
   });
 });

@@ -128,5 +128,40 @@ describe('partner lifecycle through the HTTP API', () => {
         })
       ).status,
     ).toBe(409);
+
+    // The partner is told why, with what the final steps produced, and can no longer
+    // withdraw rebates: the balance was paid out on leaving.
+    let kinds: string[] = [];
+    for (let i = 0; i < 100 && !kinds.includes('partner_revoked'); i++) {
+      const notes = await call<{ items: { kind: string; body: string }[] }>(
+        'GET',
+        '/v1/notifications',
+        tokens.partner,
+      );
+      kinds = notes.body.items.map((n) => n.kind);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(kinds).toEqual(
+      expect.arrayContaining(['exit_notice_received', 'exit_notice_withdrawn', 'partner_revoked']),
+    );
+    const me = await call<{ status: string }>('GET', '/v1/partners/me', tokens.partner);
+    expect(me.body.status).toBe('revoked');
+    const res = await fetch(`${api.url}/v1/partners/me/rebates/withdrawals`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${tokens.partner}`,
+        'Content-Type': 'application/json',
+        'Idempotency-Key': 'after-revocation',
+      },
+      body: JSON.stringify({ amount: '1.00', target: 'bonus' }),
+    });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/revoked/);
+    const audit = await db.auditEvent.findMany({
+      where: { entityType: 'partner', entityId: partner.partnerId },
+      orderBy: { id: 'asc' },
+    });
+    expect(audit.map((a) => a.action)).toEqual(['notice', 'withdraw_notice', 'notice', 'revoke']);
+    expect(audit[3]).toMatchObject({ actor: 'user-maria', fromState: 'leaving' });
   });
 });

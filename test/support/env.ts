@@ -58,7 +58,7 @@ export async function startTestWorker(
  * which makes its clock leap (years, seen here); polling keeps the clock still.
  */
 export async function waitUntilClosed(handle: WorkflowHandle): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1200; i++) {
     if ((await handle.describe()).status.name !== 'RUNNING') return;
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -36,11 +36,21 @@ export function notificationRoutes(notifications: NotificationRepository): AnyRo
       handler: async ({ principal, query }) => {
         const rows =
           principal.role === 'partner'
-            ? await notifications.list({
-                organizationId: principal.organizationId,
-                recipientType: 'applicant',
-                limit: query.limit,
-              })
+            ? [
+                // As an applicant (onboarding) and as a partner (notice, exit, revocation).
+                ...(await notifications.list({
+                  organizationId: principal.organizationId,
+                  recipientType: 'applicant',
+                  limit: query.limit,
+                })),
+                ...(await notifications.list({
+                  organizationId: principal.organizationId,
+                  recipientType: 'partner',
+                  limit: query.limit,
+                })),
+              ]
+                .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+                .slice(0, query.limit)
             : [
                 ...(await notifications.list({ recipientType: 'manager', limit: query.limit })),
                 ...(await notifications.list({ recipientType: 'supervisor', limit: query.limit })),
