@@ -95,8 +95,11 @@ export function describeFinal(summary: FinalSettlementSummary): string {
     parts.push(`The invoice ${summary.invoiceCoveredBy} covers your last month.`);
   }
   if (summary.commissionStatement) {
+    const { number, total } = summary.commissionStatement;
     parts.push(
-      `Final commission statement ${summary.commissionStatement.number}: ${summary.commissionStatement.total} RUB paid out to your bank account.`,
+      total === '0.00'
+        ? `Final commission statement ${number}: no commission for the month.`
+        : `Final commission statement ${number}: ${total} RUB paid out to your bank account.`,
     );
   } else if (summary.commissionCoveredBy) {
     parts.push(`The commission statement ${summary.commissionCoveredBy} covers your last month.`);

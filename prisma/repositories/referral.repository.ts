@@ -308,7 +308,11 @@ export function createReferralRepository(db: Database) {
               ],
             );
           }
-          return { attribution: attributionView(existing, null), created: false };
+          const known = await tx.billingAccount.findUnique({
+            where: { id: customer.accountId },
+            select: { name: true },
+          });
+          return { attribution: attributionView(existing, known?.name ?? null), created: false };
         }
         const account = await tx.billingAccount.findUnique({ where: { id: customer.accountId } });
         if (account?.parentId) {

@@ -141,7 +141,7 @@ describe('referral program through the HTTP API', () => {
     });
     const again = await signup(signupOf(customer));
     expect(again.status).toBe(200);
-    expect(again.body.startDate).toBe(`${month}-02`);
+    expect(again.body).toMatchObject({ startDate: `${month}-02`, customerName: 'ООО «Клиент»' });
 
     // A VAR partner's customer subaccount or the partner's own account cannot be referred.
     const own = await signup(signupOf(reseller.ownAccountId));
