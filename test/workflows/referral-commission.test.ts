@@ -178,7 +178,7 @@ describe('referral commissions in the month close', () => {
       ],
     });
     await waitUntilClosed(handle);
-    const final = (await handle.result());
+    const final = await handle.result();
     // 123.45 × 10% = 12.345 → 12.35.
     const issued = await statement(month, 'final');
     expect(lines(issued)).toEqual([[customerX, month, '123.45', '12.35']]);
