@@ -1,5 +1,7 @@
 import { ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { LifecycleActivities } from '../activities/lifecycle.activities';
+import { DomainError } from '../domain/errors';
+import { exitDateFor } from '../domain/lifecycle';
 import {
   ONBOARDING_FAILURES,
   exitNoticeStateQuery,
@@ -26,6 +28,7 @@ const lifecycle = proxyActivities<LifecycleActivities>({
  * balance is paid out and the partner is told. The date rules live in `domain/lifecycle.ts`.
  */
 export async function partnerExitWorkflow(input: PartnerExitInput): Promise<PartnerExitState> {
+  checkNotice(input);
   const state: PartnerExitState = {
     partnerId: input.partnerId,
     status: 'notice_open',
@@ -115,4 +118,29 @@ export async function partnerExitWorkflow(input: PartnerExitInput): Promise<Part
   );
   await Promise.all([...deliveries, left.delivery]);
   return state;
+}
+
+/**
+ * The API checks the notice before starting this workflow; the workflow checks it again, so
+ * no client can start an exit sooner than the rules allow. A refusal fails the workflow before
+ * anything is recorded.
+ */
+function checkNotice(input: PartnerExitInput): void {
+  try {
+    const { exitDate, exitAt } = exitDateFor({
+      noticeAt: input.noticeAt,
+      requestedExitDate: input.exitDate,
+    });
+    if (exitDate !== input.exitDate || exitAt !== input.exitAt) {
+      throw new Error(`exitAt must be ${exitAt}, 00:00 Moscow time on ${exitDate}`);
+    }
+  } catch (error) {
+    const problems = error instanceof DomainError ? error.fields : [];
+    throw ApplicationFailure.create({
+      type: ONBOARDING_FAILURES.validation,
+      message: error instanceof Error ? error.message : String(error),
+      details: [problems],
+      nonRetryable: true,
+    });
+  }
 }

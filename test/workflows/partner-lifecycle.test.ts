@@ -272,6 +272,36 @@ describe('partner exit notice and revocation', () => {
     ]);
   });
 
+  it('refuses a notice 29 days ahead before recording anything', async () => {
+    const partner = await partnerWithDeal();
+    const noticeAt = new Date(await env.currentTimeMs()).toISOString();
+    const { exitDate: earliest } = exitDateFor({ noticeAt });
+    const exitDate = addDays(earliest, -1);
+    const handle = await env.client.workflow.start(partnerExitWorkflow, {
+      taskQueue,
+      workflowId: partnerExitWorkflowId(partner.partnerId),
+      args: [
+        {
+          partnerId: partner.partnerId,
+          requestedBy: 'user-partner',
+          noticeAt,
+          exitDate,
+          exitAt: `${exitDate}T00:00:00+03:00`,
+        },
+      ],
+    });
+    await waitUntilClosed(handle);
+    const failure = await handle.result().catch((error: unknown) => error);
+    expect(String((failure as { cause?: Error }).cause?.message)).toContain(
+      `must be on or after ${earliest}`,
+    );
+    const row = await db.partner.findUniqueOrThrow({ where: { id: partner.partnerId } });
+    expect(row).toMatchObject({ status: 'active', exitDate: null });
+    expect(
+      await db.auditEvent.count({ where: { entityType: 'partner', entityId: partner.partnerId } }),
+    ).toBe(0);
+  });
+
   it('keeps the partner active after the date when the notice is withdrawn', async () => {
     const partner = await partnerWithDeal();
     const { handle } = await giveNotice(partner.partnerId);
@@ -332,5 +362,12 @@ describe('partner exit notice and revocation', () => {
     await env.sleep(Date.parse(exitAt) - (await env.currentTimeMs()) + 60_000);
     expect((await closedState(handle)).status).toBe('exited');
     await waitForStatus(partner.partnerId, 'left');
+    // Exactly one final invoice and one notice of leaving, as without the restart.
+    const invoices = await db.invoice.findMany({ where: { partnerId: partner.partnerId } });
+    expect(invoices.map((i) => i.kind)).toEqual(['final']);
+    const notes = await db.notification.findMany({
+      where: { organizationId: partner.organizationId },
+    });
+    expect(notes.map((n) => n.kind).sort()).toEqual(['exit_notice_received', 'partner_left']);
   });
 });
