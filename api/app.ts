@@ -1,3 +1,9 @@
+import path from 'node:path';
+import swaggerUi from 'swagger-ui-express';
+import type { MetricsRepository } from '../prisma/repositories/metrics.repository';
+import { createMetrics } from './http/metrics';
+import { temporalWorkflowUrl } from './http/temporal-links';
+import { sessionRoutes } from './features/session/session.routes';
 import { randomUUID } from 'node:crypto';
 import { monthInMoscow } from '../domain/settlement/periods';
 import { INTERIM_INVOICE_WORKFLOW_TYPE, interimInvoiceWorkflowId } from '../workflows/contracts';
@@ -49,9 +55,12 @@ export interface AppDeps {
   programs: ProgramRepository;
   consumption: ConsumptionRepository;
   referrals: ReferralRepository;
+  metrics: MetricsRepository;
   settings: {
     referralProgramOpen: boolean;
     referralSignupUrl: string;
+    /** Development identities with tokens at /v1/dev/identities (never in production). */
+    developmentSignIn: boolean;
     publicBaseUrl: string;
     recipients: { managers: string; supervisors: string };
     temporalUiUrl: string;
@@ -90,12 +99,43 @@ async function startThresholdChecks(deps: AppDeps, accounts: string[]): Promise<
   );
 }
 
+/** Where `npm run web:build` puts the portal (served at /). */
+export const WEB_DIST = path.resolve(__dirname, '..', 'web', 'dist');
+
+/**
+ * The partner portal and consoles: a static single-page app that calls this same API.
+ * Before it is built, / says how to build it.
+ */
+function webApp(): Router {
+  const router = Router();
+  router.use(
+    express.static(WEB_DIST, {
+      index: 'index.html',
+      maxAge: '1h',
+      // The page itself is never cached, so a new build is picked up at once; its assets
+      // carry content hashes in their names.
+      setHeaders: (res, file) => {
+        if (file.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+      },
+    }),
+  );
+  router.get('/', (_req, res) => {
+    res
+      .status(503)
+      .type('text/plain')
+      .send('The web portal is not built: run `npm run web:build` (npm start does it).');
+  });
+  return router;
+}
+
 /** The HTTP API: every route declared once, validated and authorized in one place. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
 
+  const metrics = createMetrics(deps.metrics);
+  app.use(metrics.middleware);
   app.use((req, res, next) => {
     const incoming = req.header('x-request-id');
     const requestId = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
@@ -116,6 +156,8 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
 
+  const workflowUrl = (workflowId: string) =>
+    temporalWorkflowUrl(deps.settings.temporalUiUrl, deps.settings.namespace, workflowId);
   const applications = createApplicationService({
     workflows: deps.workflows,
     taskQueue: deps.taskQueue,
@@ -124,8 +166,16 @@ export function createApp(deps: AppDeps): Express {
   });
   const routes: AnyRoute[] = [
     ...healthRoutes(deps.healthChecks),
+    ...sessionRoutes({
+      tokens: deps.tokens,
+      developmentSignIn: deps.settings.developmentSignIn,
+    }),
     ...applicationRoutes(applications),
-    ...partnerRoutes({ partners: deps.partners, billingAccounts: deps.billingAccounts }),
+    ...partnerRoutes({
+      partners: deps.partners,
+      billingAccounts: deps.billingAccounts,
+      workflowUrl,
+    }),
     ...notificationRoutes(deps.notifications),
     ...lifecycleRoutes({
       workflows: deps.workflows,
@@ -142,6 +192,7 @@ export function createApp(deps: AppDeps): Express {
         taskQueue: deps.taskQueue,
         settlements: deps.settlements,
         partners: deps.partners,
+        workflowUrl,
       }),
     ),
     ...documentRoutes(
@@ -174,6 +225,16 @@ export function createApp(deps: AppDeps): Express {
       ...routes,
       defineRoute({
         method: 'get',
+        path: '/metrics',
+        operationId: 'metrics',
+        summary: 'Prometheus metrics: HTTP latency, applications, SLA breaches, closes',
+        tags: ['Operations'],
+        roles: 'public',
+        responses: { 200: { description: 'Prometheus text exposition format' } },
+        handler: () => Promise.resolve({ status: 200 }),
+      }),
+      defineRoute({
+        method: 'get',
         path: '/openapi.json',
         operationId: 'openApi',
         summary: 'This OpenAPI 3.1 document',
@@ -194,6 +255,13 @@ export function createApp(deps: AppDeps): Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
+  app.get('/metrics', metrics.handler);
+  app.use(
+    '/docs',
+    swaggerUi.serve,
+    swaggerUi.setup(document, { customSiteTitle: 'Partner platform API' }),
+  );
+  app.use(webApp());
 
   app.use(ownBodyLimits(routes));
   app.use(

@@ -12,6 +12,7 @@ import { createSettlementRepository } from '../prisma/repositories/settlement.re
 import { createDocumentRepository } from '../prisma/repositories/document.repository';
 import { createRebateRepository } from '../prisma/repositories/rebate.repository';
 import { createProgramRepository } from '../prisma/repositories/program.repository';
+import { createMetricsRepository } from '../prisma/repositories/metrics.repository';
 import { createReferralRepository } from '../prisma/repositories/referral.repository';
 import { createConsumptionRepository } from '../prisma/repositories/consumption.repository';
 import { createApp } from './app';
@@ -49,9 +50,11 @@ export async function startApi(
     programs: createProgramRepository(db),
     consumption: createConsumptionRepository(db),
     referrals: createReferralRepository(db),
+    metrics: createMetricsRepository(db),
     settings: {
       referralProgramOpen: config.referralProgramOpen,
       referralSignupUrl: config.referral.signupUrl,
+      developmentSignIn: config.env !== 'production',
       publicBaseUrl: config.referral.publicBaseUrl,
       recipients: {
         managers: config.notifications.managerRecipient,

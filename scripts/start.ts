@@ -13,6 +13,7 @@ import { killStale, removePid, writePid } from './infra/pidfile';
 import { startPostgres } from './infra/postgres';
 import { step, note } from './infra/step';
 import { ensureTemporalCli } from './infra/temporal-cli';
+import { buildWeb } from './infra/web';
 import { startTemporalDevServer } from './infra/temporal-dev-server';
 
 /**
@@ -165,6 +166,7 @@ async function main(): Promise<void> {
   for (const name of ['worker', 'api']) {
     await killStale(path.join(localDir, 'run', `${name}.pid`), `${name}/main.ts`);
   }
+  await step('web portal', buildWeb);
   await step('worker', () => Promise.resolve(runChild('worker', 'worker/main.ts', env)));
   const apiUrl = `http://localhost:${config.port}`;
   await step('API', async () => {
@@ -186,9 +188,11 @@ async function main(): Promise<void> {
     '',
     `Partner platform is up (${((Date.now() - started) / 1000).toFixed(1)} s). Ctrl-C stops everything.`,
     '',
-    `  API            ${apiUrl}`,
+    `  Portal         ${apiUrl}/  (partners, managers, finance)`,
+    `  API            ${apiUrl}/v1`,
+    `  API docs       ${apiUrl}/docs  (OpenAPI: ${apiUrl}/openapi.json)`,
     `  Health         ${apiUrl}/healthz`,
-    `  OpenAPI        ${apiUrl}/openapi.json`,
+    `  Metrics        ${apiUrl}/metrics`,
     `  Temporal UI    ${uiUrl ?? '(external cluster)'}`,
     `  Temporal gRPC  ${temporalAddress}`,
     `  PostgreSQL     ${dbUrl}`,
@@ -199,7 +203,12 @@ async function main(): Promise<void> {
       DEVELOPMENT_PRINCIPALS.map(async (p) => ({ ...p, token: await tokens.issue(p) })),
     );
     fs.writeFileSync(path.join(localDir, 'dev-tokens.json'), JSON.stringify(issued, null, 2));
-    lines.push('', 'Development tokens (also in .local/dev-tokens.json; valid 30 days):');
+    lines.push(
+      '',
+      `Sign in to the portal as any of these (the sign-in page lists them), or use a token:`,
+      '',
+      'Development tokens (also in .local/dev-tokens.json; valid 30 days):',
+    );
     for (const p of issued) lines.push(`  ${p.name}`, `    ${p.token}`);
     lines.push(
       '',

@@ -32,6 +32,17 @@ const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
 /** Partners and their program memberships. */
 export function createPartnerRepository(db: Database) {
+  type Row = NonNullable<
+    Awaited<
+      ReturnType<
+        typeof db.partner.findUnique<{
+          where: { id: string };
+          include: { memberships: true };
+        }>
+      >
+    >
+  >;
+
   async function findBy(
     where: { id: string } | { organizationId: string },
   ): Promise<PartnerView | null> {
@@ -39,7 +50,10 @@ export function createPartnerRepository(db: Database) {
       where,
       include: { memberships: { orderBy: { id: 'asc' } } },
     });
-    if (!row) return null;
+    return row ? viewOf(row) : null;
+  }
+
+  function viewOf(row: Row): PartnerView {
     return {
       id: row.id,
       organizationId: row.organizationId,
@@ -88,6 +102,17 @@ export function createPartnerRepository(db: Database) {
     },
 
     findById: (id: string) => findBy({ id }),
+
+    /** Partners by name, optionally of one status, for the managers' console. */
+    async list(filter: { status?: PartnerView['status']; limit: number }): Promise<PartnerView[]> {
+      const rows = await db.partner.findMany({
+        where: filter.status ? { status: filter.status } : {},
+        include: { memberships: { orderBy: { id: 'asc' } } },
+        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+        take: filter.limit,
+      });
+      return rows.map(viewOf);
+    },
     findByOrganization: (organizationId: string) => findBy({ organizationId }),
   };
 }

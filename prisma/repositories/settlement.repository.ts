@@ -914,6 +914,49 @@ export function createSettlementRepository(db: Database) {
       };
     },
 
+    /** Every close, newest month first, with its totals. */
+    async closes() {
+      const rows = await db.monthClose.findMany({ orderBy: { month: 'desc' }, take: 120 });
+      const totals = await db.invoice.groupBy({
+        by: ['month'],
+        where: { month: { in: rows.map((r) => r.month) } },
+        _count: true,
+        _sum: { payable: true, discountTotal: true },
+      });
+      const byMonth = new Map(totals.map((t) => [t.month, t]));
+      return rows.map((row) => {
+        const t = byMonth.get(row.month);
+        return {
+          month: row.month,
+          status: row.status,
+          partnersTotal: row.partnersTotal,
+          partnersSettled: row.partnersSettled,
+          invoices: t?._count ?? 0,
+          payableTotal: (t?._sum.payable ?? new Prisma.Decimal(0)).toFixed(2),
+          discountTotal: (t?._sum.discountTotal ?? new Prisma.Decimal(0)).toFixed(2),
+          startedAt: row.startedAt.toISOString(),
+          completedAt: row.completedAt?.toISOString() ?? null,
+        };
+      });
+    },
+
+    /** A month's invoices with their partner's name, by number. */
+    async invoicesOfMonth(month: string) {
+      const rows = await db.invoice.findMany({ where: { month }, orderBy: { number: 'asc' } });
+      const names = new Map(
+        (
+          await db.partner.findMany({
+            where: { id: { in: [...new Set(rows.map((r) => r.partnerId))] } },
+            select: { id: true, name: true },
+          })
+        ).map((p) => [p.id, p.name]),
+      );
+      return rows.map((row) => ({
+        ...invoiceSummary(row),
+        partnerName: names.get(row.partnerId) ?? null,
+      }));
+    },
+
     async invoicesOf(partnerId: string) {
       const rows = await db.invoice.findMany({
         where: { partnerId },

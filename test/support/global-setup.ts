@@ -8,6 +8,8 @@ import { ensureTemporalCli } from '../../scripts/infra/temporal-cli';
 import { ensureTimeSkippingServer } from '../../scripts/infra/test-server';
 import { startTemporalDevServer } from '../../scripts/infra/temporal-dev-server';
 import { step } from '../../scripts/infra/step';
+import { ensureChromium } from '../../scripts/infra/chromium';
+import { buildWeb } from '../../scripts/infra/web';
 import { migrate } from '../../prisma/migrator';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import type { TestServices } from './services';
@@ -21,6 +23,8 @@ import type { TestServices } from './services';
 export default async function globalSetup(): Promise<void> {
   process.stdout.write('\n');
   const testServerPath = await step('time-skipping test server', ensureTimeSkippingServer);
+  const chromium = await step('Chromium for the browser tests', ensureChromium);
+  await step('web portal build', buildWeb);
   const cli = await step('Temporal CLI', ensureTemporalCli);
 
   let databaseUrl = process.env.TEST_DATABASE_URL;
@@ -60,6 +64,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.DATABASE_URL = url;
   process.env.TEMPORAL_ADDRESS = devServer.address;
   process.env.TEMPORAL_TEST_SERVER_PATH = testServerPath;
+  process.env.CHROMIUM_PATH = chromium;
   process.env.NODE_ENV = 'test';
   process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'silent';
 

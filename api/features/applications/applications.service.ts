@@ -1,3 +1,4 @@
+import { temporalWorkflowUrl } from '../../http/temporal-links';
 import { randomUUID } from 'node:crypto';
 import {
   WorkflowNotFoundError,
@@ -75,7 +76,7 @@ export function createApplicationService(deps: ApplicationServiceDeps) {
   const now = deps.now ?? (() => new Date());
 
   function workflowUrl(workflowId: string): string {
-    return `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+    return temporalWorkflowUrl(deps.temporalUiUrl, deps.namespace, workflowId);
   }
 
   function view(state: ApplicationState, workflowId: string): ApplicationView {

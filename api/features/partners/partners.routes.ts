@@ -5,6 +5,8 @@ import type { BillingAccountRepository } from '../../../prisma/repositories/bill
 import type { PartnerRepository } from '../../../prisma/repositories/partner.repository';
 import { assertOrganizationAccess } from '../../http/auth';
 import { defineRoute, type AnyRoute } from '../../http/route';
+import type { WorkflowUrl } from '../../http/temporal-links';
+import { partnerExitWorkflowId, partnerRevocationWorkflowId } from '../../../workflows/contracts';
 
 const partnerView = z
   .object({
@@ -50,8 +52,50 @@ const billingAccountList = z.object({
 export function partnerRoutes(deps: {
   partners: PartnerRepository;
   billingAccounts: BillingAccountRepository;
+  workflowUrl: WorkflowUrl;
 }): AnyRoute[] {
   return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/partners',
+      operationId: 'listPartners',
+      summary: 'Partners by name, with their status and links to their lifecycle workflows',
+      tags: ['Partners'],
+      roles: ['manager', 'finance'],
+      query: z.object({
+        status: z.enum(['active', 'leaving', 'left', 'revoked']).optional(),
+        limit: z.coerce.number().int().min(1).max(1000).default(200),
+      }),
+      responses: {
+        200: {
+          description: 'Partners',
+          schema: z.object({
+            items: z.array(
+              partnerView.extend({
+                workflows: z
+                  .object({ exitNotice: z.string(), revocation: z.string() })
+                  .describe('The partner’s lifecycle workflows in the Temporal Web UI'),
+              }),
+            ),
+          }),
+        },
+      },
+      handler: async ({ query }) => {
+        const partners = await deps.partners.list(query);
+        return {
+          status: 200,
+          body: {
+            items: partners.map((p) => ({
+              ...p,
+              workflows: {
+                exitNotice: deps.workflowUrl(partnerExitWorkflowId(p.id)),
+                revocation: deps.workflowUrl(partnerRevocationWorkflowId(p.id)),
+              },
+            })),
+          },
+        };
+      },
+    }),
     defineRoute({
       method: 'get',
       path: '/v1/partners/me',

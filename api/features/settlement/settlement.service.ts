@@ -11,12 +11,15 @@ import {
   type MonthCloseInput,
 } from '../../../workflows/contracts';
 import { assertOrganizationAccess, type Principal } from '../../http/auth';
+import type { WorkflowUrl } from '../../http/temporal-links';
 
 export interface SettlementServiceDeps {
   workflows: WorkflowClient;
   taskQueue: string;
   settlements: SettlementRepository;
   partners: PartnerRepository;
+  /** Links to workflows in the Temporal Web UI; none when absent. */
+  workflowUrl?: WorkflowUrl;
   now?: () => Date;
 }
 
@@ -67,6 +70,23 @@ export function createSettlementService(deps: SettlementServiceDeps) {
         }
       }
       return { ...status, progress: live };
+    },
+
+    /** Every month closed or being closed, newest first, with the close's workflow. */
+    async closes() {
+      const rows = await deps.settlements.closes();
+      return {
+        items: rows.map((row) => ({
+          ...row,
+          workflowId: monthCloseWorkflowId(row.month),
+          workflowUrl: deps.workflowUrl?.(monthCloseWorkflowId(row.month)) ?? null,
+        })),
+      };
+    },
+
+    /** A month's issued invoices, for finance: number, partner, kind and amounts. */
+    async monthInvoices(month: string) {
+      return { month, items: await deps.settlements.invoicesOfMonth(month) };
     },
 
     async myInvoices(principal: Principal) {

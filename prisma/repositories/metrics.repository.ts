@@ -1,0 +1,42 @@
+import type { Database } from '../client';
+
+/** The figures /metrics reports, read from the database at scrape time. */
+export function createMetricsRepository(db: Database) {
+  return {
+    async applicationsByStatus(): Promise<{ status: string; count: number }[]> {
+      const rows = await db.application.groupBy({ by: ['status'], _count: true });
+      return rows.map((r) => ({ status: r.status, count: r._count }));
+    },
+
+    /** Applications in review past their deadline, and those escalated to the supervisors. */
+    async reviewSla(now: Date): Promise<{ overdue: number; escalated: number }> {
+      const [overdue, escalated] = await Promise.all([
+        db.application.count({ where: { status: 'in_review', reviewDeadline: { lte: now } } }),
+        db.application.count({ where: { escalatedAt: { not: null } } }),
+      ]);
+      return { overdue, escalated };
+    },
+
+    /** The newest completed closes: duration, consumption lines settled and invoices issued. */
+    async recentCloses(limit = 12) {
+      const closes = await db.monthClose.findMany({
+        where: { status: 'completed' },
+        orderBy: { month: 'desc' },
+        take: limit,
+      });
+      return Promise.all(
+        closes.map(async (c) => ({
+          month: c.month,
+          seconds: c.completedAt ? (c.completedAt.getTime() - c.startedAt.getTime()) / 1000 : 0,
+          // Lines are numbered in ingestion order: the close covered (previous, watermark].
+          lines: await db.consumptionLine.count({
+            where: { seq: { gt: c.previousWatermark, lte: c.watermark } },
+          }),
+          invoices: await db.invoice.count({ where: { month: c.month } }),
+        })),
+      );
+    },
+  };
+}
+
+export type MetricsRepository = ReturnType<typeof createMetricsRepository>;

@@ -1,0 +1,285 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { FIXTURE_INN } from '../../activities/registry/fixtures';
+import { createTokenService } from '../../api/http/auth';
+import { startApi, type RunningApi } from '../../api/server';
+import { monthInMoscow } from '../../domain/settlement/periods';
+import type { Database } from '../../prisma/client';
+import { startWorker, type RunningWorker } from '../../worker/worker';
+import { testConfig, testDatabase, uniqueTaskQueue } from '../support/env';
+import { apiClient, createPartner, type PartnerFixture } from '../support/fixtures';
+
+/**
+ * The portal in a real headless Chromium (Debian's, driven by playwright-core) against the
+ * API and worker on the dev server. Screenshots of the main pages go to
+ * test-results/screenshots/.
+ */
+const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results', 'screenshots');
+const NBSP = '\u00a0';
+
+describe('the portal in the browser', () => {
+  const config = testConfig({ taskQueue: uniqueTaskQueue('browser') });
+  const stamp = Date.now().toString(36);
+  const month = monthInMoscow(new Date().toISOString());
+  let worker: RunningWorker;
+  let api: RunningApi;
+  let db: Database;
+  let browser: Browser;
+  let reseller: PartnerFixture;
+  let other: PartnerFixture;
+  let otherInvoiceId: string;
+  const tokens = { manager: '', applicant: '', reseller: '', other: '' };
+  const call = apiClient(() => api.url);
+
+  beforeAll(async () => {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    db = testDatabase();
+    reseller = await createPartner(db, {
+      tag: `br-var-${stamp}`,
+      name: 'ООО «Витрина»',
+      memberSince: `${month}-01`,
+    });
+    other = await createPartner(db, {
+      tag: `br-other-${stamp}`,
+      name: 'ООО «Соседи»',
+      memberSince: `${month}-01`,
+    });
+    otherInvoiceId = randomUUID();
+    await db.invoice.create({
+      data: {
+        id: otherInvoiceId,
+        number: `VAR-BR-${stamp}`,
+        partnerId: other.partnerId,
+        month: '2025-01',
+        kind: 'monthly',
+        sequence: 0,
+        issuedAt: new Date(),
+        consumptionTotal: '0',
+        grantsTotal: '0',
+        eligibleBase: '0',
+        discountTotal: '0',
+        payable: '0',
+        vatRate: '0.2',
+        vatAmount: '0',
+        seqFrom: 0n,
+        seqTo: 0n,
+      },
+    });
+    worker = await startWorker(config, { schedules: false });
+    api = await startApi(config, { port: 0 });
+    const issuer = createTokenService(config.auth);
+    tokens.manager = await issuer.issue({ subject: 'user-maria', role: 'manager', name: 'Maria' });
+    tokens.applicant = await issuer.issue({
+      subject: 'user-new',
+      role: 'partner',
+      organizationId: `org-br-new-${stamp}`,
+      name: 'Nikolai',
+    });
+    tokens.reseller = await issuer.issue({
+      subject: 'user-vitrina',
+      role: 'partner',
+      organizationId: reseller.organizationId,
+      name: 'Vera',
+    });
+    tokens.other = await issuer.issue({
+      subject: 'user-sosedi',
+      role: 'partner',
+      organizationId: other.organizationId,
+      name: 'Semyon',
+    });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+    await worker?.shutdown();
+    await db?.$disconnect();
+  });
+
+  /** A fresh browser profile signed in with the token, in English. */
+  async function signedIn(token: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${api.url}/`);
+    await page.getByLabel('Язык').selectOption('en');
+    await page.locator('textarea[name=token]').fill(token);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByTestId('who').waitFor();
+    return page;
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  }
+
+  /** Brings a new application to manager review through the API, as the applicant would. */
+  async function applicationInReview(): Promise<string> {
+    const base = '/v1/applications';
+    const created = await call<{ applicationId: string }>('POST', base, tokens.applicant, {
+      identityMethod: 'new_id',
+    });
+    const id = created.body.applicationId;
+    const steps: [string, unknown][] = [
+      [
+        'application',
+        {
+          contact: { name: 'Nikolai Orlov', email: 'n@example.com', phone: '+7 495 000-00-01' },
+          company: { inn: FIXTURE_INN.active },
+        },
+      ],
+      ['company-confirmation', { confirmed: true }],
+      ['video-progress', { positionSeconds: 120, durationSeconds: 120 }],
+      [
+        'partnership',
+        {
+          programs: ['var'],
+          taxationType: 'general_with_vat',
+          questionnaire: {
+            companySize: '11-50',
+            specializations: ['integration'],
+            customerCount: 5,
+            motivation: 'Resell the cloud',
+          },
+        },
+      ],
+    ];
+    for (const [step, body] of steps) {
+      expect((await call('POST', `${base}/${id}/${step}`, tokens.applicant, body)).status).toBe(
+        200,
+      );
+    }
+    const account = await call<{ billingAccount: { id: string } }>(
+      'POST',
+      `${base}/${id}/billing-account`,
+      tokens.applicant,
+      { name: 'Main account', type: 'business' },
+    );
+    const billing = await createTokenService(config.auth).issue({
+      subject: 'billing-system',
+      role: 'billing-system',
+    });
+    await call('POST', '/v1/billing-verifications', billing, {
+      billingAccountId: account.body.billingAccount.id,
+      result: 'approved',
+    });
+    for (let i = 0; i < 100; i++) {
+      const now = await call<{ status: string }>('GET', `${base}/${id}`, tokens.applicant);
+      if (now.body.status === 'in_review') return id;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('the application never reached review');
+  }
+
+  it('lets a manager approve from the queue, and the partner then sees partner status', async () => {
+    const id = await applicationInReview();
+    const manager = await signedIn(tokens.manager);
+    await manager.getByTestId('review-queue').waitFor();
+    const row = manager.getByTestId('queue-row').filter({ hasText: FIXTURE_INN.active }).first();
+    await row.waitFor();
+    await shot(manager, 'manager-review-queue');
+    await manager.goto(`${api.url}/#/manager/applications/${id}`);
+    await manager.getByTestId('company-card').waitFor();
+    await shot(manager, 'manager-application');
+    await manager.getByRole('button', { name: 'Approve', exact: true }).click();
+    await expectText(manager, 'application-status', 'approved');
+    await manager.context().close();
+
+    const partner = await signedIn(tokens.applicant);
+    await expectText(partner, 'partner-status-value', 'Partner');
+    await shot(partner, 'partner-overview');
+    await partner.goto(`${api.url}/#/partner/application`);
+    await partner.getByTestId('application-steps').waitFor();
+    await shot(partner, 'partner-application');
+    await partner.context().close();
+  });
+
+  it('shows a withdrawal to bonus as the same drop in the running invoice', async () => {
+    const [customer] = reseller.customerIds as [string];
+    await db.consumptionLine.create({
+      data: {
+        sourceId: `br-${stamp}-1`,
+        billingAccountId: customer,
+        cloudId: 'cloud-br',
+        folderId: 'folder-br',
+        serviceId: 'compute',
+        sku: 'compute.vcpu',
+        usageDate: new Date(`${month}-01T00:00:00Z`),
+        amount: '10000.00',
+      },
+    });
+    await db.rebateLedgerEntry.create({
+      data: {
+        partnerId: reseller.partnerId,
+        idempotencyKey: `br-credit-${stamp}`,
+        kind: 'project_rebate',
+        amount: '2500.00',
+        month: '2025-12',
+      },
+    });
+    const page = await signedIn(tokens.reseller);
+    await page.goto(`${api.url}/#/partner/rebates`);
+    // 10 000.00 of customer consumption less the 10% bonus: 9 000.00 payable.
+    await expectText(page, 'rebate-balance', `2${NBSP}500.00 ₽`);
+    await expectText(page, 'running-payable', `9${NBSP}000.00 ₽`);
+    await page.locator('input[name=amount]').fill('1000.00');
+    await page.locator('select[name=target]').selectOption('bonus');
+    await page.getByRole('button', { name: 'Withdraw', exact: true }).click();
+    // The balance and the running invoice both drop by exactly 1 000.00.
+    await expectText(page, 'rebate-balance', `1${NBSP}500.00 ₽`);
+    await expectText(page, 'running-payable', `8${NBSP}000.00 ₽`);
+    await shot(page, 'partner-rebates');
+    await page.goto(`${api.url}/#/partner`);
+    await page.getByTestId('bonus-chart').waitFor();
+    await shot(page, 'partner-overview-var');
+    await page.context().close();
+  });
+
+  it('keeps a partner out of another partner’s pages and out of the consoles', async () => {
+    const owner = await signedIn(tokens.other);
+    await owner.goto(`${api.url}/#/partner/invoices/${otherInvoiceId}`);
+    await owner.getByTestId('invoice-detail').waitFor();
+    await shot(owner, 'partner-invoice');
+    await owner.context().close();
+
+    const intruder = await signedIn(tokens.reseller);
+    await intruder.goto(`${api.url}/#/partner/invoices/${otherInvoiceId}`);
+    const alert = intruder.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('Not found');
+    expect(await intruder.getByTestId('invoice-detail').count()).toBe(0);
+    await intruder.goto(`${api.url}/#/manager`);
+    await intruder.getByTestId('forbidden').waitFor();
+    expect(await intruder.getByTestId('review-queue').count()).toBe(0);
+    await intruder.context().close();
+  });
+
+  it('offers finance the closes and managers the partners', async () => {
+    const finance = await signedIn(
+      await createTokenService(config.auth).issue({ subject: 'user-fedor', role: 'finance' }),
+    );
+    await finance.getByTestId('closes').waitFor();
+    await shot(finance, 'finance-closes');
+    await finance.context().close();
+    const manager = await signedIn(tokens.manager);
+    await manager.goto(`${api.url}/#/manager/partners`);
+    await manager.getByTestId('partners').getByText('ООО «Витрина»').waitFor();
+    await shot(manager, 'manager-partners');
+    await manager.context().close();
+  });
+});
+
+/** Waits until the element with the test id shows exactly the text. */
+async function expectText(page: Page, testId: string, text: string): Promise<void> {
+  const locator = page.getByTestId(testId);
+  await locator
+    .filter({ hasText: text })
+    .waitFor({ timeout: 15_000 })
+    .catch(() => undefined);
+  expect((await locator.textContent())?.trim()).toBe(text);
+}

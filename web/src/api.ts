@@ -1,0 +1,241 @@
+/**
+ * The documented HTTP API, as the portal calls it: a bearer token from sign-in, JSON in and
+ * out, problem+json errors turned into ApiError with their field-level messages.
+ */
+const TOKEN_KEY = 'partner-platform.token';
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly fields: FieldProblem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export const session = {
+  token: (): string | null => localStorage.getItem(TOKEN_KEY),
+  signIn: (token: string) => localStorage.setItem(TOKEN_KEY, token),
+  signOut: () => localStorage.removeItem(TOKEN_KEY),
+};
+
+async function request(method: string, path: string, body?: unknown, headers?: HeadersInit) {
+  const token = session.token();
+  const res = await fetch(path, {
+    method,
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) {
+    let problem: { detail?: string; title?: string; errors?: FieldProblem[] } = {};
+    try {
+      problem = (await res.json()) as typeof problem;
+    } catch {
+      // not JSON: keep the status text
+    }
+    throw new ApiError(
+      res.status,
+      problem.detail ?? problem.title ?? res.statusText,
+      problem.errors ?? [],
+    );
+  }
+  return res;
+}
+
+export const api = {
+  async get<T>(path: string): Promise<T> {
+    return (await (await request('GET', path)).json()) as T;
+  },
+  async post<T>(path: string, body: unknown = {}, headers?: HeadersInit): Promise<T> {
+    const res = await request('POST', path, body, headers);
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  },
+  /** Fetches a file with the token and hands it to the browser as a download or a new tab. */
+  async download(path: string, filename: string): Promise<void> {
+    const blob = await (await request('GET', path)).blob();
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = filename;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  },
+};
+
+// ---- API shapes the portal reads (the OpenAPI document at /openapi.json is the reference) ----
+
+export type Role = 'partner' | 'manager' | 'finance' | 'billing-system';
+
+export interface Principal {
+  subject: string;
+  role: Role;
+  organizationId: string | null;
+  name: string | null;
+}
+
+export interface Identity extends Principal {
+  token: string;
+}
+
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  action: string;
+  from: string | null;
+  to: string | null;
+}
+
+export interface Application {
+  applicationId: string;
+  organizationId: string;
+  status: string;
+  step: string;
+  nextAction: string;
+  startedAt: string;
+  contact: { name: string; email: string; phone: string } | null;
+  company: {
+    inn: string;
+    kind: string;
+    name: string;
+    ogrn: string;
+    kpp: string | null;
+    address: string;
+    status: string;
+    registeredOn: string;
+  } | null;
+  companyConfirmed: boolean;
+  videoWatched: boolean;
+  programs: string[];
+  taxationType: string | null;
+  billingAccount: {
+    id: string;
+    source: string;
+    verification: string;
+    rejectionReason: string | null;
+    upgradedToPaid: boolean;
+  } | null;
+  review: { submittedAt: string; lastReviewDay: string; deadline: string } | null;
+  decision: {
+    outcome: string;
+    by: string;
+    at: string;
+    reason: string | null;
+    partnerId: string | null;
+  } | null;
+  history: AuditEntry[];
+  workflowUrl: string;
+}
+
+export interface QueueItem {
+  applicationId: string;
+  organizationId: string;
+  companyName: string | null;
+  companyInn: string | null;
+  programs: string[];
+  submittedAt: string | null;
+  deadline: string;
+  lastReviewDay: string;
+  businessDaysLeft: number;
+  overdue: boolean;
+  escalated: boolean;
+}
+
+export interface Partner {
+  id: string;
+  organizationId: string;
+  name: string;
+  inn: string | null;
+  status: 'active' | 'leaving' | 'left' | 'revoked';
+  startDate: string;
+  exitDate: string | null;
+  billingAccountId: string;
+  memberships: { program: string; startDate: string; endDate: string | null }[];
+  workflows?: { exitNotice: string; revocation: string };
+}
+
+export interface InvoiceSummary {
+  id: string;
+  number: string;
+  partnerId: string;
+  partnerName?: string | null;
+  month: string;
+  kind: string;
+  issuedAt: string;
+  dueDate: string | null;
+  consumptionTotal: string;
+  discountTotal: string;
+  payable: string;
+  vatAmount: string;
+}
+
+export interface InvoiceLine {
+  position?: number;
+  kind: string;
+  description: string;
+  rule: string;
+  rate: string | null;
+  base: string | null;
+  amount: string;
+}
+
+export interface Invoice extends InvoiceSummary {
+  lines: InvoiceLine[];
+}
+
+export interface Preview {
+  month: string;
+  asOf: string;
+  totals: {
+    consumptionTotal: string;
+    grantsTotal: string;
+    eligibleBase: string;
+    discountTotal: string;
+    rebateWithdrawn: string;
+    payable: string;
+    vatIncluded: string;
+  };
+  lines: InvoiceLine[];
+}
+
+export interface BonusMonth {
+  month: string;
+  discount: string;
+  eligibleBase: string;
+  relative: string | null;
+}
+
+export interface Rebates {
+  balance: string;
+  entries: {
+    id: string;
+    kind: string;
+    amount: string;
+    balanceAfter: string;
+    month: string | null;
+    createdAt: string;
+  }[];
+}
+
+export interface Close {
+  month: string;
+  status: string;
+  partnersTotal: number;
+  partnersSettled: number;
+  invoices: number;
+  payableTotal: string;
+  discountTotal: string;
+  startedAt: string;
+  completedAt: string | null;
+  workflowUrl: string | null;
+}

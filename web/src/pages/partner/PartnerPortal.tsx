@@ -1,0 +1,458 @@
+import { useState } from 'react';
+import {
+  api,
+  ApiError,
+  type Application,
+  type BonusMonth,
+  type Invoice,
+  type InvoiceSummary,
+  type Partner,
+  type Preview,
+  type Principal,
+  type Rebates,
+} from '../../api';
+import { useMoney, useT, type MessageKey } from '../../i18n';
+import { navigate } from '../../router';
+import { Card, ErrorBox, Field, Loading, formatDateTime, useAction, useApi } from '../../ui';
+import { BonusChart } from './BonusChart';
+
+export const partnerNav: { path: string; label: MessageKey }[] = [
+  { path: 'partner', label: 'overview' },
+  { path: 'partner/application', label: 'application' },
+  { path: 'partner/invoices', label: 'invoices' },
+  { path: 'partner/rebates', label: 'rebates' },
+  { path: 'partner/exit', label: 'exit' },
+];
+
+export function PartnerPortal({ route }: { principal: Principal; route: string[] }) {
+  const [page, id] = route;
+  switch (page) {
+    case undefined:
+      return <Overview />;
+    case 'application':
+      return <ApplicationProgress />;
+    case 'invoices':
+      return id ? <InvoiceDetail id={id} /> : <InvoiceList />;
+    case 'rebates':
+      return <RebatesPage />;
+    case 'exit':
+      return <ExitNotice />;
+    default:
+      return <ErrorBox error={new ApiError(404, page)} />;
+  }
+}
+
+function usePartner() {
+  return useApi(async () => {
+    try {
+      return await api.get<Partner>('/v1/partners/me');
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return null; // not a partner yet
+      throw e;
+    }
+  });
+}
+
+function Overview() {
+  const t = useT();
+  const partner = usePartner();
+  if (partner.loading && !partner.data) return <Loading />;
+  if (partner.error) return <ErrorBox error={partner.error} />;
+  if (!partner.data) {
+    return (
+      <Card title={t('partnerStatus')} testId="partner-status">
+        <p>{t('notPartnerYet')}</p>
+        <button onClick={() => navigate('partner/application')}>{t('application')}</button>
+      </Card>
+    );
+  }
+  const p = partner.data;
+  const current = p.status === 'active' || p.status === 'leaving';
+  return (
+    <div className="grid">
+      <Card title={t('partnerStatus')} testId="partner-status">
+        <p className={`status status-${p.status}`} data-testid="partner-status-value">
+          {t(`status_${p.status}`)}
+        </p>
+        <dl>
+          <dt>{t('company')}</dt>
+          <dd>{p.name}</dd>
+          <dt>{t('memberSince')}</dt>
+          <dd>{p.startDate}</dd>
+          {p.exitDate && (
+            <>
+              <dt>{t('exitDate')}</dt>
+              <dd>{p.exitDate}</dd>
+            </>
+          )}
+          <dt>{t('programs')}</dt>
+          <dd>{p.memberships.map((m) => m.program.toUpperCase()).join(', ')}</dd>
+        </dl>
+      </Card>
+      {current && p.memberships.some((m) => m.program === 'var') && <RunningInvoice />}
+      <BonusCard />
+    </div>
+  );
+}
+
+export function RunningInvoice() {
+  const t = useT();
+  const money = useMoney();
+  const preview = useApi(() => api.get<Preview>('/v1/partners/me/invoices/preview'));
+  return (
+    <Card title={t('runningInvoice')} testId="running-invoice">
+      {preview.error && <ErrorBox error={preview.error} />}
+      {preview.data && (
+        <>
+          <p className="muted">
+            {preview.data.month} · {t('asOf')} {formatDateTime(preview.data.asOf)}
+          </p>
+          <dl className="totals">
+            <dt>{t('consumption')}</dt>
+            <dd>{money(preview.data.totals.consumptionTotal)}</dd>
+            <dt>{t('grants')}</dt>
+            <dd>{money(`-${preview.data.totals.grantsTotal}`)}</dd>
+            <dt>{t('bonus')}</dt>
+            <dd>{money(`-${preview.data.totals.discountTotal}`)}</dd>
+            <dt>{t('rebateWithdrawn')}</dt>
+            <dd>{money(`-${preview.data.totals.rebateWithdrawn}`)}</dd>
+            <dt className="strong">{t('payable')}</dt>
+            <dd className="strong" data-testid="running-payable">
+              {money(preview.data.totals.payable)}
+            </dd>
+            <dt>{t('vatIncluded')}</dt>
+            <dd>{money(preview.data.totals.vatIncluded)}</dd>
+          </dl>
+        </>
+      )}
+    </Card>
+  );
+}
+
+function BonusCard() {
+  const t = useT();
+  const bonus = useApi(() => api.get<{ items: BonusMonth[] }>('/v1/partners/me/bonus?months=12'));
+  return (
+    <Card title={t('bonusChart')} testId="bonus-chart">
+      {bonus.error && <ErrorBox error={bonus.error} />}
+      {bonus.data && <BonusChart months={bonus.data.items} />}
+    </Card>
+  );
+}
+
+const STEPS = [
+  'start',
+  'sign_in',
+  'application',
+  'partnership_type',
+  'billing_account',
+  'manager_review',
+  'decision',
+] as const;
+
+function ApplicationProgress() {
+  const t = useT();
+  const application = useApi(async () => {
+    const list = await api.get<{ items: { applicationId: string }[] }>('/v1/applications');
+    const newest = list.items[0];
+    return newest ? api.get<Application>(`/v1/applications/${newest.applicationId}`) : null;
+  });
+  const start = useAction();
+  if (application.loading && !application.data) return <Loading />;
+  if (application.error) return <ErrorBox error={application.error} />;
+  const a = application.data;
+  if (!a) {
+    return (
+      <Card title={t('application')}>
+        <p>{t('notPartnerYet')}</p>
+        <button
+          disabled={start.busy}
+          onClick={() =>
+            void start.run(async () => {
+              await api.post('/v1/applications', { identityMethod: 'existing_account' });
+              application.reload();
+            })
+          }
+        >
+          {t('startApplication')}
+        </button>
+        <ErrorBox error={start.error} />
+      </Card>
+    );
+  }
+  const index = STEPS.indexOf(a.step as (typeof STEPS)[number]);
+  return (
+    <div className="grid">
+      <Card title={t('steps')} testId="application-steps">
+        <ol className="steps">
+          {STEPS.map((step, i) => (
+            <li
+              key={step}
+              className={
+                i < index || a.status === 'approved' ? 'done' : i === index ? 'current' : ''
+              }
+            >
+              {t(`step_${step}`)}
+            </li>
+          ))}
+        </ol>
+        <p>
+          <strong>{a.status}</strong> — {t('nextAction')}:{' '}
+          <span data-testid="next-action">{a.nextAction}</span>
+        </p>
+      </Card>
+      <Card title={t('history')}>
+        <table>
+          <tbody>
+            {a.history.map((h, i) => (
+              <tr key={i}>
+                <td>{formatDateTime(h.at)}</td>
+                <td>{h.actor}</td>
+                <td>
+                  {h.from ?? '—'} → {h.to}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+    </div>
+  );
+}
+
+function InvoiceList() {
+  const t = useT();
+  const money = useMoney();
+  const invoices = useApi(() => api.get<{ items: InvoiceSummary[] }>('/v1/partners/me/invoices'));
+  return (
+    <Card title={t('invoices')} testId="invoices">
+      {invoices.error && <ErrorBox error={invoices.error} />}
+      {invoices.data?.items.length === 0 && <p className="muted">{t('noData')}</p>}
+      {invoices.data && invoices.data.items.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th>{t('number')}</th>
+              <th>{t('month')}</th>
+              <th>{t('kind')}</th>
+              <th className="num">{t('bonus')}</th>
+              <th className="num">{t('payable')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {invoices.data.items.map((i) => (
+              <tr key={i.id}>
+                <td>
+                  <a href={`#/partner/invoices/${i.id}`}>{i.number}</a>
+                </td>
+                <td>{i.month}</td>
+                <td>{i.kind}</td>
+                <td className="num">{money(i.discountTotal)}</td>
+                <td className="num">{money(i.payable)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Card>
+  );
+}
+
+export function InvoiceDetail({ id }: { id: string }) {
+  const t = useT();
+  const money = useMoney();
+  const invoice = useApi(() => api.get<Invoice>(`/v1/invoices/${id}`), [id]);
+  const download = useAction();
+  if (invoice.loading && !invoice.data) return <Loading />;
+  if (invoice.error) return <ErrorBox error={invoice.error} />;
+  const i = invoice.data!;
+  return (
+    <Card title={`${t('invoices')}: ${i.number}`} testId="invoice-detail">
+      <p className="muted">
+        {i.month} · {i.kind} · {t('issued')} {formatDateTime(i.issuedAt)}
+        {i.dueDate ? ` · ${t('due')} ${i.dueDate}` : ''}
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th>{t('lines')}</th>
+            <th>{t('rule')}</th>
+            <th className="num">{t('amount')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {i.lines.map((line, n) => (
+            <tr key={n}>
+              <td>{line.description}</td>
+              <td className="muted">{line.rule}</td>
+              <td className="num">{money(line.amount)}</td>
+            </tr>
+          ))}
+          <tr className="strong">
+            <td colSpan={2}>{t('payable')}</td>
+            <td className="num">{money(i.payable)}</td>
+          </tr>
+        </tbody>
+      </table>
+      <h3>{t('documents')}</h3>
+      <div className="row">
+        {(['act', 'payment-invoice', 'vat-invoice'] as const).map((kind) => (
+          <button
+            key={kind}
+            onClick={() =>
+              void download.run(() =>
+                api.download(
+                  `/v1/invoices/${i.id}/documents/${kind}?format=pdf`,
+                  `${i.number}-${kind}.pdf`,
+                ),
+              )
+            }
+          >
+            {t(`doc_${kind}`)} (PDF)
+          </button>
+        ))}
+      </div>
+      <ErrorBox error={download.error} />
+    </Card>
+  );
+}
+
+function RebatesPage() {
+  const t = useT();
+  const money = useMoney();
+  const rebates = useApi(() => api.get<Rebates>('/v1/partners/me/rebates'));
+  const [amount, setAmount] = useState('');
+  const [target, setTarget] = useState<'bonus' | 'bank'>('bonus');
+  const withdraw = useAction();
+  return (
+    <div className="grid">
+      <Card title={t('balance')} testId="rebates">
+        {rebates.error && <ErrorBox error={rebates.error} />}
+        {rebates.data && (
+          <p className="big" data-testid="rebate-balance">
+            {money(rebates.data.balance)}
+          </p>
+        )}
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void withdraw.run(async () => {
+              await api.post(
+                '/v1/partners/me/rebates/withdrawals',
+                { amount: amount.trim().replace(',', '.'), target },
+                { 'Idempotency-Key': crypto.randomUUID() },
+              );
+              setAmount('');
+              rebates.reload();
+            });
+          }}
+        >
+          <Field label={t('amount')}>
+            <input
+              name="amount"
+              inputMode="decimal"
+              value={amount}
+              onChange={(e) => setAmount(e.target.value)}
+              placeholder="1500.00"
+            />
+          </Field>
+          <Field label={t('target')}>
+            <select
+              name="target"
+              value={target}
+              onChange={(e) => setTarget(e.target.value as 'bonus' | 'bank')}
+            >
+              <option value="bonus">{t('target_bonus')}</option>
+              <option value="bank">{t('target_bank')}</option>
+            </select>
+          </Field>
+          <button type="submit" disabled={withdraw.busy || !amount}>
+            {t('withdraw')}
+          </button>
+          {withdraw.done && <span className="ok">{t('withdrawn')}</span>}
+        </form>
+        <ErrorBox error={withdraw.error} />
+      </Card>
+      <RunningInvoiceIfVar key={String(withdraw.done)} />
+      <Card title={t('ledger')}>
+        <table>
+          <tbody>
+            {rebates.data?.entries.map((e) => (
+              <tr key={e.id}>
+                <td>{formatDateTime(e.createdAt)}</td>
+                <td>{e.kind}</td>
+                <td>{e.month ?? ''}</td>
+                <td className="num">{money(e.amount)}</td>
+                <td className="num muted">{money(e.balanceAfter)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+    </div>
+  );
+}
+
+/** The running invoice beside the withdraw form: a withdrawal to bonus shows at once. */
+function RunningInvoiceIfVar() {
+  const partner = usePartner();
+  const isVar = partner.data?.memberships.some((m) => m.program === 'var' && m.endDate === null);
+  return isVar ? <RunningInvoice /> : null;
+}
+
+function ExitNotice() {
+  const t = useT();
+  const partner = usePartner();
+  const [exitDate, setExitDate] = useState('');
+  const action = useAction();
+  const p = partner.data;
+  return (
+    <Card title={t('exit')} testId="exit-notice">
+      {partner.error && <ErrorBox error={partner.error} />}
+      {p?.status === 'leaving' && (
+        <>
+          <p>
+            {t('noticeGiven')} <strong>{p.exitDate}</strong>
+          </p>
+          <button
+            disabled={action.busy}
+            onClick={() =>
+              void action.run(async () => {
+                await api.post('/v1/partners/me/exit-notice/withdraw');
+                partner.reload();
+              })
+            }
+          >
+            {t('withdrawNotice')}
+          </button>
+        </>
+      )}
+      {p?.status === 'active' && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void action.run(async () => {
+              await api.post('/v1/partners/me/exit-notice', exitDate ? { exitDate } : {});
+              partner.reload();
+            });
+          }}
+        >
+          <Field label={t('exitDate')}>
+            <input
+              type="date"
+              name="exitDate"
+              value={exitDate}
+              onChange={(e) => setExitDate(e.target.value)}
+            />
+          </Field>
+          <p className="muted">{t('noticeHelp')}</p>
+          <button type="submit" disabled={action.busy}>
+            {t('giveNotice')}
+          </button>
+        </form>
+      )}
+      {p && (p.status === 'left' || p.status === 'revoked') && <p>{t(`status_${p.status}`)}</p>}
+      <ErrorBox error={action.error} />
+    </Card>
+  );
+}

@@ -1,0 +1,104 @@
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { ApiError, type FieldProblem } from './api';
+import { useT } from './i18n';
+
+/** Loads data from the API for a page; `reload` fetches it again after a change. */
+export function useApi<T>(load: () => Promise<T>, deps: unknown[] = []) {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [loading, setLoading] = useState(true);
+  const run = useCallback(load, deps);
+  const reload = useCallback(() => {
+    setLoading(true);
+    run()
+      .then((value) => {
+        setData(value);
+        setError(null);
+      })
+      .catch((e: unknown) => setError(e instanceof ApiError ? e : new ApiError(0, String(e))))
+      .finally(() => setLoading(false));
+  }, [run]);
+  useEffect(reload, [reload]);
+  return { data, error, loading, reload };
+}
+
+/** Runs a form's action, keeping its error (with field problems) for display. */
+export function useAction() {
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
+  const run = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    setDone(false);
+    try {
+      await action();
+      setDone(true);
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError(0, String(e)));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { error, busy, done, run };
+}
+
+export function ErrorBox({ error }: { error: ApiError | null }) {
+  const t = useT();
+  if (!error) return null;
+  const message =
+    error.status === 403
+      ? t('forbidden')
+      : error.status === 404
+        ? `${t('notFound')} ${error.message}`
+        : error.message;
+  return (
+    <div className="error" role="alert">
+      <div>{message}</div>
+      {error.fields.length > 0 && (
+        <ul>
+          {error.fields.map((f: FieldProblem) => (
+            <li key={f.field}>
+              <code>{f.field}</code>: {f.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function Loading() {
+  const t = useT();
+  return <p className="muted">{t('loading')}</p>;
+}
+
+export function Card({
+  title,
+  children,
+  testId,
+}: {
+  title: string;
+  children: ReactNode;
+  testId?: string;
+}) {
+  return (
+    <section className="card" data-testid={testId}>
+      <h2>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+export function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      {children}
+    </label>
+  );
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  return iso ? iso.replace('T', ' ').slice(0, 16) : '—';
+}
