@@ -1,3 +1,4 @@
+import { requestContext } from './http/request-context';
 import path from 'node:path';
 import swaggerUi from 'swagger-ui-express';
 import type { MetricsRepository } from '../prisma/repositories/metrics.repository';
@@ -153,7 +154,7 @@ export function createApp(deps: AppDeps): Express {
         'request',
       );
     });
-    next();
+    requestContext.run({ requestId }, next);
   });
 
   const workflowUrl = (workflowId: string) =>

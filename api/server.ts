@@ -1,3 +1,4 @@
+import { requestIdClientInterceptor } from './http/request-context';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config';
@@ -36,7 +37,11 @@ export async function startApi(
   const connection = await Connection.connect(
     temporalConnectionOptions(config, config.temporal.address),
   );
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    interceptors: { workflow: [requestIdClientInterceptor] },
+  });
   const app = createApp({
     workflows: client.workflow,
     taskQueue: config.temporal.taskQueue,

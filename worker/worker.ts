@@ -1,3 +1,4 @@
+import { activityLogInterceptors } from './interceptors';
 import {
   DefaultLogger,
   NativeConnection,
@@ -44,7 +45,8 @@ function installRuntime(logger: Logger, level: string): void {
     Runtime.install({
       logger: new DefaultLogger(SDK_LEVELS[level] ?? 'INFO', (entry) => {
         const method = entry.level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';
-        logger[method]({ sdk: entry.meta }, entry.message);
+        const requestId = (entry.meta as { requestId?: unknown } | undefined)?.requestId;
+        logger[method]({ ...(requestId ? { requestId } : {}), sdk: entry.meta }, entry.message);
       }),
       telemetryOptions: {
         logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
@@ -74,6 +76,10 @@ export async function startWorker(
     taskQueue: config.temporal.taskQueue,
     workflowsPath: require.resolve('../workflows'),
     activities: createActivities({ db, config }),
+    interceptors: {
+      workflowModules: [require.resolve('../workflows/interceptors')],
+      activity: [activityLogInterceptors(logger)],
+    },
   });
   if (options.schedules ?? config.temporal.schedules) {
     const clientConnection = await Connection.connect(
