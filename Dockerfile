@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 
-# One image for the three processes of the partner platform. TypeScript runs through tsx (a
+# One image for the three processes of the partner platform (the API also serves the web portal). TypeScript runs through tsx (a
 # runtime dependency), so there is no compile step:
 #   default             npm run api          (HTTP API on PORT, default 3000)
 #   command override    npm run worker       (Temporal worker)
@@ -26,6 +26,10 @@ COPY prisma/schema.prisma ./prisma/schema.prisma
 COPY scripts/db/prisma-generate.cjs ./scripts/db/prisma-generate.cjs
 RUN npm ci \
  && test -d prisma/generated/client
+# The web portal: a static build (Vite is a dev dependency), served by the API from web/dist.
+COPY web ./web
+RUN npm run web:build \
+ && test -f web/dist/index.html
 # Drop dev dependencies; tsx is a runtime dependency and stays. The embedded PostgreSQL
 # binaries (optional dependencies) only serve `npm start` outside containers.
 RUN npm prune --omit=dev --ignore-scripts \
@@ -41,6 +45,7 @@ ENV NODE_ENV=production
 COPY --from=builder /app/node_modules ./node_modules
 COPY . .
 COPY --from=builder /app/prisma/generated ./prisma/generated
+COPY --from=builder /app/web/dist ./web/dist
 USER node
 EXPOSE 3000
 CMD ["npm", "run", "api"]
