@@ -118,72 +118,73 @@ describe('the portal in the browser', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
   }
 
-  /** Brings a new application to manager review through the API, as the applicant would. */
-  async function applicationInReview(): Promise<string> {
-    const base = '/v1/applications';
-    const created = await call<{ applicationId: string }>('POST', base, tokens.applicant, {
-      identityMethod: 'new_id',
-    });
-    const id = created.body.applicationId;
-    const steps: [string, unknown][] = [
-      [
-        'application',
-        {
-          contact: { name: 'Nikolai Orlov', email: 'n@example.com', phone: '+7 495 000-00-01' },
-          company: { inn: FIXTURE_INN.active },
-        },
-      ],
-      ['company-confirmation', { confirmed: true }],
-      ['video-progress', { positionSeconds: 120, durationSeconds: 120 }],
-      [
-        'partnership',
-        {
-          programs: ['var'],
-          taxationType: 'general_with_vat',
-          questionnaire: {
-            companySize: '11-50',
-            specializations: ['integration'],
-            customerCount: 5,
-            motivation: 'Resell the cloud',
-          },
-        },
-      ],
-    ];
-    for (const [step, body] of steps) {
-      expect((await call('POST', `${base}/${id}/${step}`, tokens.applicant, body)).status).toBe(
-        200,
-      );
-    }
-    const account = await call<{ billingAccount: { id: string } }>(
-      'POST',
-      `${base}/${id}/billing-account`,
+  it('takes an applicant through the application, a manager approves from the queue, and the partner sees partner status', async () => {
+    const applicant = await signedIn(tokens.applicant);
+    await applicant.goto(`${api.url}/#/partner/application`);
+    await applicant.getByTestId('start-application').waitFor();
+    await applicant.locator('select[name=identityMethod]').selectOption('new_id');
+    await applicant.getByRole('button', { name: 'Start an application' }).click();
+    const form = applicant.getByTestId('step-form');
+    // An INN with a wrong check digit is refused with the field named, and nothing moves on.
+    await applicant.locator('input[name=contactName]').fill('Nikolai Orlov');
+    await applicant.locator('input[name=contactEmail]').fill('n@example.com');
+    await applicant.locator('input[name=contactPhone]').fill('+7 495 000-00-01');
+    await applicant.locator('input[name=inn]').fill('7704123451');
+    await form.getByRole('button', { name: 'Continue' }).click();
+    const refusal = applicant.getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('check digit');
+    await shot(applicant, 'partner-application-refused');
+    await applicant.locator('input[name=inn]').fill(FIXTURE_INN.active);
+    await form.getByRole('button', { name: 'Continue' }).click();
+    await applicant.getByRole('button', { name: 'This is my company' }).click();
+    await applicant.getByRole('button', { name: /Play/ }).click();
+    await applicant.locator('select[name=taxationType]').waitFor({ timeout: 15_000 });
+    await applicant.locator('input[name=specializations]').fill('integration, devops');
+    await applicant.locator('input[name=customerCount]').fill('5');
+    await applicant.locator('textarea[name=motivation]').fill('Resell the cloud');
+    await shot(applicant, 'partner-application-partnership');
+    await form.getByRole('button', { name: 'Continue' }).click();
+    await applicant.locator('input[name=accountName]').fill('Main account');
+    await form.getByRole('button', { name: 'Continue' }).click();
+    await applicant.getByText('awaiting_billing_verification', { exact: true }).waitFor();
+
+    // The billing system verifies the new account (a system, not a person: through the API).
+    const list = await call<{ items: { applicationId: string }[] }>(
+      'GET',
+      '/v1/applications',
       tokens.applicant,
-      { name: 'Main account', type: 'business' },
+    );
+    const id = list.body.items[0]?.applicationId as string;
+    const application = await call<{ billingAccount: { id: string } }>(
+      'GET',
+      `/v1/applications/${id}`,
+      tokens.applicant,
     );
     const billing = await createTokenService(config.auth).issue({
       subject: 'billing-system',
       role: 'billing-system',
     });
     await call('POST', '/v1/billing-verifications', billing, {
-      billingAccountId: account.body.billingAccount.id,
+      billingAccountId: application.body.billingAccount.id,
       result: 'approved',
     });
-    for (let i = 0; i < 100; i++) {
-      const now = await call<{ status: string }>('GET', `${base}/${id}`, tokens.applicant);
-      if (now.body.status === 'in_review') return id;
-      await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50; i++) {
+      await applicant.reload();
+      const inReview = applicant.getByText('in_review', { exact: true });
+      if (await inReview.isVisible().catch(() => false)) break;
+      await applicant.waitForTimeout(200);
     }
-    throw new Error('the application never reached review');
-  }
+    await applicant.getByText('in_review', { exact: true }).waitFor();
+    await shot(applicant, 'partner-application');
+    await applicant.context().close();
 
-  it('lets a manager approve from the queue, and the partner then sees partner status', async () => {
-    const id = await applicationInReview();
     const manager = await signedIn(tokens.manager);
     await manager.getByTestId('review-queue').waitFor();
     const row = manager.getByTestId('queue-row').filter({ hasText: FIXTURE_INN.active }).first();
     await row.waitFor();
     await shot(manager, 'manager-review-queue');
-    await manager.goto(`${api.url}/#/manager/applications/${id}`);
+    await row.getByRole('link', { name: 'Open' }).click();
     await manager.getByTestId('company-card').waitFor();
     await shot(manager, 'manager-application');
     await manager.getByRole('button', { name: 'Approve', exact: true }).click();
@@ -193,9 +194,6 @@ describe('the portal in the browser', () => {
     const partner = await signedIn(tokens.applicant);
     await expectText(partner, 'partner-status-value', 'Partner');
     await shot(partner, 'partner-overview');
-    await partner.goto(`${api.url}/#/partner/application`);
-    await partner.getByTestId('application-steps').waitFor();
-    await shot(partner, 'partner-application');
     await partner.context().close();
   });
 

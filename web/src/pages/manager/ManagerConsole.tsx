@@ -173,6 +173,7 @@ function ApplicationDetail({ id }: { id: string }) {
               <tr key={i}>
                 <td>{formatDateTime(h.at)}</td>
                 <td>{h.actor}</td>
+                <td>{h.action}</td>
                 <td>
                   {h.from ?? '—'} → {h.to}
                 </td>

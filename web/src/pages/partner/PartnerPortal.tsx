@@ -14,6 +14,7 @@ import {
 import { useMoney, useT, type MessageKey } from '../../i18n';
 import { navigate } from '../../router';
 import { Card, ErrorBox, Field, Loading, formatDateTime, useAction, useApi } from '../../ui';
+import { ApplicationSteps } from './ApplicationSteps';
 import { BonusChart } from './BonusChart';
 
 export const partnerNav: { path: string; label: MessageKey }[] = [
@@ -158,28 +159,39 @@ function ApplicationProgress() {
     return newest ? api.get<Application>(`/v1/applications/${newest.applicationId}`) : null;
   });
   const start = useAction();
+  const [identityMethod, setIdentityMethod] = useState('existing_account');
   if (application.loading && !application.data) return <Loading />;
   if (application.error) return <ErrorBox error={application.error} />;
   const a = application.data;
-  if (!a) {
-    return (
-      <Card title={t('application')}>
-        <p>{t('notPartnerYet')}</p>
-        <button
-          disabled={start.busy}
-          onClick={() =>
-            void start.run(async () => {
-              await api.post('/v1/applications', { identityMethod: 'existing_account' });
-              application.reload();
-            })
-          }
+  const startCard = (
+    <Card title={t('startApplication')} testId="start-application">
+      <Field label={t('identityMethod')}>
+        <select
+          name="identityMethod"
+          value={identityMethod}
+          onChange={(e) => setIdentityMethod(e.target.value)}
         >
-          {t('startApplication')}
-        </button>
-        <ErrorBox error={start.error} />
-      </Card>
-    );
-  }
+          <option value="existing_account">{t('identity_existing_account')}</option>
+          <option value="new_id">{t('identity_new_id')}</option>
+          <option value="sso_federation">{t('identity_sso_federation')}</option>
+        </select>
+      </Field>
+      <button
+        className="primary"
+        disabled={start.busy}
+        onClick={() =>
+          void start.run(async () => {
+            await api.post('/v1/applications', { identityMethod });
+            application.reload();
+          })
+        }
+      >
+        {t('startApplication')}
+      </button>
+      <ErrorBox error={start.error} />
+    </Card>
+  );
+  if (!a) return startCard;
   const index = STEPS.indexOf(a.step as (typeof STEPS)[number]);
   return (
     <div className="grid">
@@ -201,6 +213,24 @@ function ApplicationProgress() {
           <span data-testid="next-action">{a.nextAction}</span>
         </p>
       </Card>
+      <ApplicationSteps application={a} onChange={application.reload} />
+      {['cancelled', 'rejected', 'expired'].includes(a.status) && startCard}
+      {['draft', 'awaiting_billing_verification', 'in_review'].includes(a.status) && (
+        <Card title={t('cancelApplication')}>
+          <button
+            disabled={start.busy}
+            onClick={() =>
+              void start.run(async () => {
+                await api.post(`/v1/applications/${a.applicationId}/cancel`, {});
+                application.reload();
+              })
+            }
+          >
+            {t('cancelApplication')}
+          </button>
+          <ErrorBox error={start.error} />
+        </Card>
+      )}
       <Card title={t('history')}>
         <table>
           <tbody>
@@ -208,6 +238,7 @@ function ApplicationProgress() {
               <tr key={i}>
                 <td>{formatDateTime(h.at)}</td>
                 <td>{h.actor}</td>
+                <td>{h.action}</td>
                 <td>
                   {h.from ?? '—'} → {h.to}
                 </td>
