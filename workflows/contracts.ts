@@ -26,10 +26,10 @@ export function onboardingWorkflowId(organizationId: string): string {
   return `partner-onboarding:${organizationId}`;
 }
 
-/** Failure types the onboarding workflow raises to callers of its updates. */
 /** The Temporal header that carries the id of the HTTP request behind a workflow or activity. */
 export const REQUEST_ID_HEADER = 'x-request-id';
 
+/** Failure types the onboarding workflow raises to callers of its updates. */
 export const ONBOARDING_FAILURES = {
   /** Input breaks a rule; `details[0]` is the list of field problems. */
   validation: 'ValidationFailed',
