@@ -17,6 +17,9 @@ export interface SettleBatchResult {
   payableTotal: string;
 }
 
+/** Partners of a batch settled at once by one activity. */
+const PARTNERS_IN_FLIGHT = 4;
+
 export interface FinalSettlementResult {
   month?: string;
   invoice: { invoiceId: string; number: string; payable: string } | null;
@@ -63,9 +66,9 @@ export function createSettlementActivities({
       let created = 0;
       let settled = 0;
       const payables: string[] = [];
-      for (const partnerId of input.partnerIds) {
+      const settleOne = async (partnerId: string) => {
         const partner = await settlements.partnerForClose(partnerId);
-        if (!partner) continue;
+        if (!partner) return;
         const basis = await settlements.billingBasis(partnerId, input.plan.month);
         const monthInput = await settlements.settlementInput(partner, input.plan, basis);
         settled += 1;
@@ -78,7 +81,7 @@ export function createSettlementActivities({
         ) {
           // A partner who left: its final invoice billed the partial month, and nothing late
           // arrived since. No empty invoice is issued.
-          continue;
+          return;
         }
         const settlement = settleVarMonth(monthInput);
         const invoice = await settlements.issueMonthlyInvoice(
@@ -90,7 +93,15 @@ export function createSettlementActivities({
         );
         if (invoice.created) created += 1;
         payables.push(invoice.payable);
-      }
+      };
+      // A few partners at a time: while one waits for the database, another computes.
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: PARTNERS_IN_FLIGHT }, async () => {
+          while (next < input.partnerIds.length)
+            await settleOne(input.partnerIds[next++] as string);
+        }),
+      );
       return { settled, created, payableTotal: formatMoney(sumMoney(payables)) };
     },
 

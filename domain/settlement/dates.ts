@@ -17,13 +17,26 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const YEAR_MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 /** Whether the value is a real calendar date (no 30 February). */
+/**
+ * Dates checked so far: a close checks the same few hundred dates millions of times. The
+ * answer for a string never changes, so it is kept (bounded, since any string may come in).
+ */
+const checkedDates = new Map<string, boolean>();
+const MAX_CHECKED_DATES = 10_000;
+
 export function isIsoDate(value: unknown): value is IsoDate {
   if (typeof value !== 'string') return false;
+  const known = checkedDates.get(value);
+  if (known !== undefined) return known;
   const match = ISO_DATE.exec(value);
-  if (!match) return false;
-  const [, y, m, d] = match.map(Number) as [number, number, number, number];
-  // Date.UTC rolls 30 February over to March; the round trip catches that.
-  return new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10) === value;
+  let valid = false;
+  if (match) {
+    const [, y, m, d] = match.map(Number) as [number, number, number, number];
+    // Date.UTC rolls 30 February over to March; the round trip catches that.
+    valid = new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10) === value;
+  }
+  if (checkedDates.size < MAX_CHECKED_DATES) checkedDates.set(value, valid);
+  return valid;
 }
 
 export function isYearMonth(value: unknown): value is YearMonth {

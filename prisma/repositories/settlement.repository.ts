@@ -170,7 +170,17 @@ export function createSettlementRepository(db: Database) {
   }
 
   /** The program terms as rate schedules with effective dates. */
-  async function programTerms(): Promise<VarMonthInput['terms']> {
+  /** Program terms change by migration, not during a close: read them at most every minute. */
+  let termsCache: { at: number; terms: Promise<VarMonthInput['terms']> } | null = null;
+  function programTerms(): Promise<VarMonthInput['terms']> {
+    if (!termsCache || Date.now() - termsCache.at > 60_000) {
+      termsCache = { at: Date.now(), terms: readProgramTerms() };
+      termsCache.terms.catch(() => (termsCache = null));
+    }
+    return termsCache.terms;
+  }
+
+  async function readProgramTerms(): Promise<VarMonthInput['terms']> {
     const terms = await db.programTerm.findMany({ orderBy: { effectiveFrom: 'asc' } });
     const rates = (kind: 'base_bonus_rate' | 'vat_rate') =>
       terms
@@ -201,18 +211,20 @@ export function createSettlementRepository(db: Database) {
     /** Exclusive: consumption from this date on is not counted (a departed partner's exit date). */
     until: string | null = null,
   ): Promise<{ days: ConsumptionDay[]; adjustments: ConsumptionDay[] }> {
+    // Sums and dates come back as text: exact, and no Decimal or Date objects to build for
+    // the thousands of (account, day) rows of a partner.
     const rows = await db.$queryRaw<
       {
         account_id: string;
-        usage_date: Date;
-        amount: Prisma.Decimal;
-        grants: Prisma.Decimal;
-        eligible: Prisma.Decimal;
+        usage_date: string;
+        amount: string;
+        grants: string;
+        eligible: string;
       }[]
     >`
-      SELECT cl.billing_account_id AS account_id, cl.usage_date,
-             sum(cl.amount) AS amount, sum(cl.grant_amount) AS grants,
-             sum(CASE WHEN coalesce(s.excluded_from_bonus, false) THEN 0 ELSE cl.amount - cl.grant_amount END) AS eligible
+      SELECT cl.billing_account_id AS account_id, to_char(cl.usage_date, 'YYYY-MM-DD') AS usage_date,
+             sum(cl.amount)::text AS amount, sum(cl.grant_amount)::text AS grants,
+             sum(CASE WHEN coalesce(s.excluded_from_bonus, false) THEN 0 ELSE cl.amount - cl.grant_amount END)::text AS eligible
         FROM consumption_lines cl
         LEFT JOIN services s ON s.id = cl.service_id
        WHERE cl.billing_account_id = ANY(${accounts})
@@ -227,10 +239,10 @@ export function createSettlementRepository(db: Database) {
     for (const row of rows) {
       const day: ConsumptionDay = {
         accountId: row.account_id,
-        date: isoDate(row.usage_date),
-        amount: dec(row.amount),
-        grants: dec(row.grants),
-        eligible: dec(row.eligible),
+        date: row.usage_date,
+        amount: row.amount,
+        grants: row.grants,
+        eligible: row.eligible,
       };
       (day.date < monthStart(month) ? adjustments : days).push(day);
     }

@@ -60,17 +60,25 @@ export async function startWorkerProcess(
   env: Record<string, string>,
   taskQueue: string,
 ): Promise<WorkerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-    cwd: projectRoot,
-    env: {
-      ...process.env,
-      ...env,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      WORKER_SCHEDULES: 'false',
-      LOG_LEVEL: 'warn',
+  // BENCH_CPU_PROFILE=1 writes the worker's CPU profile to .local/bench/profiles/.
+  const profile = process.env.BENCH_CPU_PROFILE
+    ? ['--cpu-prof', '--cpu-prof-dir', path.join(localDir, 'bench', 'profiles')]
+    : [];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', 'worker/main.ts'],
+    {
+      cwd: projectRoot,
+      env: {
+        ...process.env,
+        ...env,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        WORKER_SCHEDULES: 'false',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   // The worker logs nothing at warn level when it starts: give it a moment to poll.
   await new Promise((resolve) => setTimeout(resolve, 3000));
   if (child.exitCode !== null) throw new Error(`the worker exited with ${child.exitCode}`);
