@@ -66,11 +66,15 @@ export function createSettlementActivities({
       let created = 0;
       let settled = 0;
       const payables: string[] = [];
+      // The batch is read with a few queries; each partner's invoice is written on its own.
+      const partners = await settlements.partnersForClose(input.partnerIds);
+      const bases = await settlements.billingBases([...partners.keys()], input.plan.month);
+      const inputs = await settlements.settlementInputs([...partners.values()], input.plan, bases);
       const settleOne = async (partnerId: string) => {
-        const partner = await settlements.partnerForClose(partnerId);
-        if (!partner) return;
-        const basis = await settlements.billingBasis(partnerId, input.plan.month);
-        const monthInput = await settlements.settlementInput(partner, input.plan, basis);
+        const partner = partners.get(partnerId);
+        const basis = bases.get(partnerId);
+        const monthInput = inputs.get(partnerId);
+        if (!partner || !basis || !monthInput) return;
         settled += 1;
         Context.current().heartbeat({ settled });
         if (

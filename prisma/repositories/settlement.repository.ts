@@ -479,6 +479,137 @@ export function createSettlementRepository(db: Database) {
     }
   }
 
+  async function billingBases(
+    partnerIds: string[],
+    month: string,
+  ): Promise<Map<string, BillingBasis>> {
+    const issued = await db.invoice.findMany({
+      where: { partnerId: { in: partnerIds }, month, kind: { in: ['interim', 'final'] } },
+      select: { id: true, partnerId: true, kind: true, seqTo: true },
+    });
+    const bases = new Map<string, BillingBasis>(
+      partnerIds.map((id) => [id, { billedUpTo: '0', finalInvoiceId: null }]),
+    );
+    for (const row of issued) {
+      const basis = bases.get(row.partnerId) as BillingBasis;
+      if (row.seqTo > BigInt(basis.billedUpTo)) basis.billedUpTo = row.seqTo.toString();
+      if (row.kind === 'final') basis.finalInvoiceId = row.id;
+    }
+    return bases;
+  }
+
+  /** See settlementInputs in the repository's methods. */
+  async function settlementInputs(
+    partners: ClosePartner[],
+    plan: ClosePlan,
+    given?: Map<string, BillingBasis>,
+  ): Promise<Map<string, VarMonthInput>> {
+    const { month } = plan;
+    const ids = partners.map((p) => p.partnerId);
+    const bases = given ?? (await billingBases(ids, month));
+    const children = await db.billingAccount.findMany({
+      where: { parentId: { in: partners.map((p) => p.ownAccountId) } },
+      select: { id: true, parentId: true },
+    });
+    const accountsByOwner = new Map(partners.map((p) => [p.ownAccountId, [p.ownAccountId]]));
+    for (const child of children) accountsByOwner.get(child.parentId as string)?.push(child.id);
+    // Partners with nothing special share one aggregate; a partner with interim or final
+    // invoices this month, or who left, gets its own (its lines are cut differently).
+    const simple = partners.filter(
+      (p) => p.exitDate === null && bases.get(p.partnerId)?.billedUpTo === '0',
+    );
+    const ownerOfAccount = new Map<string, string>();
+    for (const p of simple) {
+      for (const account of accountsByOwner.get(p.ownAccountId) ?? []) {
+        ownerOfAccount.set(account, p.partnerId);
+      }
+    }
+    const shared = simple.length
+      ? await consumptionDays(
+          [...ownerOfAccount.keys()],
+          month,
+          plan.watermark,
+          plan.previousWatermark,
+        )
+      : { days: [], adjustments: [] };
+    const daysOf = new Map<string, { days: ConsumptionDay[]; adjustments: ConsumptionDay[] }>(
+      simple.map((p) => [p.partnerId, { days: [], adjustments: [] }]),
+    );
+    for (const day of shared.days)
+      daysOf.get(ownerOfAccount.get(day.accountId) as string)?.days.push(day);
+    for (const day of shared.adjustments) {
+      daysOf.get(ownerOfAccount.get(day.accountId) as string)?.adjustments.push(day);
+    }
+
+    const [terms, deals, projectOwners, withdrawals] = await Promise.all([
+      programTerms(),
+      db.deal.findMany({ where: { partnerId: { in: ids } }, orderBy: { createdAt: 'asc' } }),
+      db.project.findMany({ where: { partnerId: { in: ids } }, select: { partnerId: true } }),
+      db.withdrawal.groupBy({
+        by: ['partnerId'],
+        where: { partnerId: { in: ids }, month, target: 'bonus' },
+        _sum: { amount: true },
+      }),
+    ]);
+    const withProjects = new Set(projectOwners.map((p) => p.partnerId));
+    const withdrawn = new Map(withdrawals.map((w) => [w.partnerId, w._sum.amount]));
+
+    const inputs = new Map<string, VarMonthInput>();
+    for (const partner of partners) {
+      const basis = bases.get(partner.partnerId) as BillingBasis;
+      const accounts = accountsByOwner.get(partner.ownAccountId) ?? [partner.ownAccountId];
+      const own =
+        daysOf.get(partner.partnerId) ??
+        (await consumptionDays(
+          accounts,
+          month,
+          plan.watermark,
+          plan.previousWatermark,
+          basis.billedUpTo,
+          true,
+          partner.exitDate,
+        ));
+      const afterExit = partner.exitDate !== null && month > exitMonthOf(partner.exitDate);
+      const settledElsewhere = basis.finalInvoiceId !== null || afterExit;
+      const requested = withdrawn.get(partner.partnerId);
+      inputs.set(partner.partnerId, {
+        month,
+        ownAccountId: partner.ownAccountId,
+        terms,
+        days: own.days,
+        adjustments: own.adjustments,
+        deals: deals
+          .filter((d) => d.partnerId === partner.partnerId)
+          .map((d) => ({
+            dealId: d.id,
+            customerAccountId: d.customerAccountId,
+            upliftRate: d.upliftRate.toString(),
+            from: isoDate(d.startDate),
+            to: d.endDate ? isoDate(d.endDate) : null,
+          })),
+        projects:
+          settledElsewhere || !withProjects.has(partner.partnerId)
+            ? []
+            : await projectsWithConsumption(
+                partner.partnerId,
+                accounts,
+                month,
+                plan.watermark,
+                partner.exitDate,
+              ),
+        specializations:
+          isQuarterEnd(month) && !settledElsewhere
+            ? await specializationQuarter(partner.partnerId, accounts, month, plan)
+            : [],
+        rebateWithdrawalToBonus:
+          settledElsewhere || !requested || requested.isZero()
+            ? null
+            : { requested: requested.toFixed(2), balance: requested.toFixed(2) },
+      });
+    }
+    return inputs;
+  }
+
   async function closePartnerById(partnerId: string): Promise<ClosePartner | null> {
     const row = await db.partner.findUnique({ where: { id: partnerId } });
     return row ? closePartnerOf(row) : null;
@@ -676,45 +807,28 @@ export function createSettlementRepository(db: Database) {
       plan: ClosePlan,
       basis?: BillingBasis,
     ): Promise<VarMonthInput> {
-      const { month } = plan;
-      const { billedUpTo, finalInvoiceId } =
-        basis ?? (await billingBasis(partner.partnerId, month));
-      const accounts = await accountsOf(partner.ownAccountId);
-      const { days, adjustments } = await consumptionDays(
-        accounts,
-        month,
-        plan.watermark,
-        plan.previousWatermark,
-        billedUpTo,
-        true,
-        partner.exitDate,
-      );
-      const afterExit = partner.exitDate !== null && month > exitMonthOf(partner.exitDate);
-      const settledElsewhere = finalInvoiceId !== null || afterExit;
-      return {
-        month,
-        ownAccountId: partner.ownAccountId,
-        terms: await programTerms(),
-        days,
-        adjustments,
-        deals: await dealsOf(partner.partnerId),
-        projects: settledElsewhere
-          ? []
-          : await projectsWithConsumption(
-              partner.partnerId,
-              accounts,
-              month,
-              plan.watermark,
-              partner.exitDate,
-            ),
-        specializations:
-          isQuarterEnd(month) && !settledElsewhere
-            ? await specializationQuarter(partner.partnerId, accounts, month, plan)
-            : [],
-        rebateWithdrawalToBonus: settledElsewhere
-          ? null
-          : await withdrawalToBonus(partner.partnerId, month),
-      };
+      const bases = basis ? new Map([[partner.partnerId, basis]]) : undefined;
+      const inputs = await settlementInputs([partner], plan, bases);
+      return inputs.get(partner.partnerId) as VarMonthInput;
+    },
+
+    /**
+     * The same for a batch of partners, read with a few queries for the whole batch rather
+     * than a few per partner: the close's hot path.
+     */
+    settlementInputs: (
+      partners: ClosePartner[],
+      plan: ClosePlan,
+      bases?: Map<string, BillingBasis>,
+    ) => settlementInputs(partners, plan, bases),
+
+    /** The bases of a batch of partner-months, in one query. */
+    billingBases: (partnerIds: string[], month: string) => billingBases(partnerIds, month),
+
+    /** A batch of partners as the close needs them, in one query. */
+    async partnersForClose(partnerIds: string[]): Promise<Map<string, ClosePartner>> {
+      const rows = await db.partner.findMany({ where: { id: { in: partnerIds } } });
+      return new Map(rows.map((row) => [row.id, closePartnerOf(row)]));
     },
 
     /**
