@@ -39,14 +39,14 @@ describe('operations', () => {
   it('exposes HTTP latency, applications, SLA breaches and closes to Prometheus', async () => {
     // A completed close of a month no other test uses: 90 seconds, no lines.
     await db.monthClose.upsert({
-      where: { month: '2019-01' },
+      where: { month: '2099-12' },
       create: {
-        month: '2019-01',
+        month: '2099-12',
         status: 'completed',
         watermark: 0n,
         previousWatermark: 0n,
-        startedAt: new Date('2019-02-01T00:00:00Z'),
-        completedAt: new Date('2019-02-01T00:01:30Z'),
+        startedAt: new Date('2100-01-01T00:00:00Z'),
+        completedAt: new Date('2100-01-01T00:01:30Z'),
       },
       update: {},
     });
@@ -61,8 +61,8 @@ describe('operations', () => {
     );
     expect(text).toMatch(/partner_http_request_duration_seconds_count\{[^}]*status="401"\} \d+/);
     expect(text).toMatch(/^partner_review_sla_breaches \d+$/m);
-    expect(text).toContain('partner_month_close_duration_seconds{month="2019-01"} 90');
-    expect(text).toContain('partner_month_close_lines_settled{month="2019-01"} 0');
+    expect(text).toContain('partner_month_close_duration_seconds{month="2099-12"} 90');
+    expect(text).toContain('partner_month_close_lines_settled{month="2099-12"} 0');
     expect(text).toContain('# TYPE partner_applications gauge');
   });
 
@@ -100,7 +100,7 @@ describe('operations', () => {
         client.workflow.start(INTERIM_INVOICE_WORKFLOW_TYPE, {
           taskQueue,
           workflowId: `ops-${requestId}`,
-          args: [{ partnerId: randomUUID(), month: '2019-01' }],
+          args: [{ partnerId: randomUUID(), month: '2099-12' }],
         }),
       );
       await handle.result();
