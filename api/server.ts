@@ -33,7 +33,9 @@ export async function startApi(
   const logger = createLogger(config, 'api');
   if (!config.databaseUrl) throw new Error('DATABASE_URL is not set');
   if (!config.temporal.address) throw new Error('TEMPORAL_ADDRESS is not set');
-  const db = createDatabase(config.databaseUrl);
+  const db = createDatabase(config.databaseUrl, {
+    onError: (error) => logger.warn({ err: error }, 'PostgreSQL connection lost; reconnecting'),
+  });
   const connection = await Connection.connect(
     temporalConnectionOptions(config, config.temporal.address),
   );

@@ -66,7 +66,9 @@ export async function startWorker(
   if (!config.databaseUrl) throw new Error('DATABASE_URL is not set');
   if (!config.temporal.address) throw new Error('TEMPORAL_ADDRESS is not set');
   installRuntime(logger, config.logLevel);
-  const db = createDatabase(config.databaseUrl);
+  const db = createDatabase(config.databaseUrl, {
+    onError: (error) => logger.warn({ err: error }, 'PostgreSQL connection lost; reconnecting'),
+  });
   const connection = await NativeConnection.connect(
     temporalConnectionOptions(config, config.temporal.address),
   );
