@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from './generated/client/client';
 
 export type Database = PrismaClient;
@@ -6,10 +7,11 @@ export type Database = PrismaClient;
 /**
  * Prisma through the node-postgres driver adapter: no query-engine binary needed.
  *
- * When PostgreSQL restarts or drops a connection, the pool's idle clients emit 'error'. Left
- * unhandled, that event would end the process; here it is reported through `onError` and
- * the broken client is dropped: the next query opens a new connection, and the activity that
- * was running fails and is retried by Temporal.
+ * When PostgreSQL restarts or drops a connection, its clients emit 'error' — idle or checked
+ * out, at any moment. Left without a listener, that event ends the process. Every client the
+ * pool opens gets a listener for its whole life: the error is reported through `onError`, the
+ * query in flight fails (its activity is retried by Temporal), and the pool replaces the
+ * broken client on the next query.
  */
 export function createDatabase(
   databaseUrl: string,
@@ -18,9 +20,13 @@ export function createDatabase(
   const onError =
     options.onError ??
     ((error: Error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`));
-  const adapter = new PrismaPg(
-    { connectionString: databaseUrl, max: options.poolSize ?? 10 },
-    { onPoolError: onError, onConnectionError: onError },
-  );
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
+  const adapter = new PrismaPg(pool, {
+    onPoolError: onError,
+    onConnectionError: onError,
+    disposeExternalPool: true,
+  });
   return new PrismaClient({ adapter });
 }
