@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { moscowDateOf } from '../../domain/calendar/production-calendar';
 import { DomainError } from '../../domain/errors';
+import { addMonths, firstDayOf } from '../../domain/settlement/dates';
 import type { ReferralConsumption, ReferralStatement } from '../../domain/referral';
 import type { RateSchedule } from '../../domain/settlement';
 import type { Database } from '../client';
@@ -17,14 +19,9 @@ function newCode(): string {
   return Array.from(bytes, (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
 }
 
-const monthStart = (month: string) => `${month}-01`;
-function nextMonthStart(month: string): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
-}
+const monthStart = firstDayOf;
+const nextMonthStart = (month: string) => firstDayOf(addMonths(month, 1));
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
-/** The Moscow calendar date of an instant (UTC+3 all year). */
-const moscowDate = (at: Date) => new Date(at.getTime() + 3 * 3_600_000).toISOString().slice(0, 10);
 
 export interface SignupEvent {
   referralCode: string;
@@ -344,7 +341,7 @@ export function createReferralRepository(db: Database) {
             },
           });
         }
-        const startDate = moscowDate(event.signedUpAt);
+        const startDate = moscowDateOf(event.signedUpAt);
         const row = await tx.referralAttribution.create({
           data: {
             customerAccountId: customer.accountId,

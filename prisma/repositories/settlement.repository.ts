@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { exitMonthOf } from '../../domain/lifecycle';
+import { addMonths, firstDayOf, isQuarterEnd } from '../../domain/settlement/dates';
 import type { ConsumptionDay, VarMonthInput, VarSettlement } from '../../domain/settlement';
 import type { Database } from '../client';
 import { SEQ_WATERMARK_LOCK } from './consumption.repository';
@@ -57,13 +58,9 @@ export interface SettledInvoice {
   payable: string;
 }
 
-const monthStart = (month: string) => `${month}-01`;
-function nextMonthStart(month: string): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
-}
+const monthStart = firstDayOf;
+const nextMonthStart = (month: string) => firstDayOf(addMonths(month, 1));
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
-const isQuarterEnd = (month: string) => ['03', '06', '09', '12'].includes(month.slice(5));
 function quarterStartOf(month: string): string {
   const m = Number(month.slice(5));
   return `${month.slice(0, 4)}-${String(m - ((m - 1) % 3)).padStart(2, '0')}-01`;

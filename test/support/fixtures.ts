@@ -68,6 +68,26 @@ export async function createPartner(
   return { partnerId, organizationId, ownAccountId, customerIds };
 }
 
+/** One consumption line of compute, written straight to the database. */
+export async function consumeLine(
+  db: Database,
+  line: { sourceId: string; accountId: string; date: string; amount: string; grants?: string },
+): Promise<void> {
+  await db.consumptionLine.create({
+    data: {
+      sourceId: line.sourceId,
+      billingAccountId: line.accountId,
+      cloudId: `cloud-${line.accountId}`,
+      folderId: `folder-${line.accountId}`,
+      serviceId: 'compute',
+      sku: 'compute.vcpu',
+      usageDate: new Date(`${line.date}T00:00:00Z`),
+      amount: line.amount,
+      grantAmount: line.grants ?? '0',
+    },
+  });
+}
+
 /** JSON calls to the API under test, with a bearer token. */
 export function apiClient(baseUrl: () => string) {
   return async function call<T>(method: string, path: string, token: string, body?: unknown) {

@@ -27,7 +27,7 @@ import {
   uniqueTaskQueue,
   waitUntilClosed,
 } from '../support/env';
-import { createPartner } from '../support/fixtures';
+import { consumeLine, createPartner } from '../support/fixtures';
 
 /** The exit notice and revocation on the time-skipping server: 30 days pass in seconds. */
 const DAY = 24 * 60 * 60 * 1000;
@@ -107,22 +107,9 @@ describe('partner exit notice and revocation', () => {
 
   const isoDay = (d: Date | null | undefined) => d?.toISOString().slice(0, 10) ?? null;
 
-  let sourceSeq = 0;
-  async function consume(accountId: string, date: string, amount: string, grants = '0') {
-    await db.consumptionLine.create({
-      data: {
-        sourceId: `life-${tag}-${(sourceSeq += 1)}`,
-        billingAccountId: accountId,
-        cloudId: `cloud-${accountId}`,
-        folderId: `folder-${accountId}`,
-        serviceId: 'compute',
-        sku: 'compute.vcpu',
-        usageDate: new Date(`${date}T00:00:00Z`),
-        amount,
-        grantAmount: grants,
-      },
-    });
-  }
+  let seq = 0;
+  const consume = (accountId: string, date: string, amount: string, grants = '0') =>
+    consumeLine(db, { sourceId: `life-${tag}-${(seq += 1)}`, accountId, date, amount, grants });
 
   async function closeMonth(month: string) {
     const handle = await env.client.workflow.start(monthCloseWorkflow, {

@@ -20,7 +20,7 @@ import {
   uniqueTaskQueue,
   waitUntilClosed,
 } from '../support/env';
-import { createPartner, type PartnerFixture } from '../support/fixtures';
+import { consumeLine, createPartner, type PartnerFixture } from '../support/fixtures';
 
 /**
  * Referral commissions (SPEC §3) through the month-close workflow on the time-skipping
@@ -41,21 +41,8 @@ describe('referral commissions in the month close', () => {
   const customerY = `ref-y-${tag}`;
   let seq = 0;
 
-  async function consume(accountId: string, date: string, amount: string, grants = '0') {
-    await db.consumptionLine.create({
-      data: {
-        sourceId: `ref-${tag}-${(seq += 1)}`,
-        billingAccountId: accountId,
-        cloudId: `cloud-${accountId}`,
-        folderId: `folder-${accountId}`,
-        serviceId: 'compute',
-        sku: 'compute.vcpu',
-        usageDate: new Date(`${date}T00:00:00Z`),
-        amount,
-        grantAmount: grants,
-      },
-    });
-  }
+  const consume = (accountId: string, date: string, amount: string, grants = '0') =>
+    consumeLine(db, { sourceId: `ref-${tag}-${(seq += 1)}`, accountId, date, amount, grants });
 
   async function closeMonth(month: string): Promise<MonthCloseResult> {
     const handle = await env.client.workflow.start(monthCloseWorkflow, {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { ApiError, type FieldProblem } from './api';
+import { ApiError, type AuditEntry, type FieldProblem } from './api';
 import { useT } from './i18n';
 
 /** Loads data from the API for a page; `reload` fetches it again after a change. */
@@ -101,4 +101,27 @@ export function Field({ label, children }: { label: string; children: ReactNode 
 
 export function formatDateTime(iso: string | null | undefined): string {
   return iso ? iso.replace('T', ' ').slice(0, 16) : '—';
+}
+
+/** An application's audit trail: when, who, what, from which status to which. */
+export function HistoryTable({ history }: { history: AuditEntry[] }) {
+  const t = useT();
+  return (
+    <Card title={t('history')}>
+      <table>
+        <tbody>
+          {history.map((h, i) => (
+            <tr key={i}>
+              <td>{formatDateTime(h.at)}</td>
+              <td>{h.actor}</td>
+              <td>{h.action}</td>
+              <td>
+                {h.from ?? '—'} → {h.to}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Card>
+  );
 }

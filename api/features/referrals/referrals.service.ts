@@ -1,3 +1,4 @@
+import { moscowDateOf } from '../../../domain/calendar/production-calendar';
 import { DomainError } from '../../../domain/errors';
 import type { PartnerRepository } from '../../../prisma/repositories/partner.repository';
 import type { ReferralRepository } from '../../../prisma/repositories/referral.repository';
@@ -14,8 +15,6 @@ export interface ReferralServiceDeps {
 
 /** How far ahead of this server's clock a reported sign-up time may be (clock skew). */
 const CLOCK_SKEW_MS = 5 * 60_000;
-
-const moscowDate = (at: Date) => new Date(at.getTime() + 3 * 3_600_000).toISOString().slice(0, 10);
 
 /** The referral program (SPEC §3) as the API offers it. */
 export function createReferralService(deps: ReferralServiceDeps) {
@@ -56,7 +55,7 @@ export function createReferralService(deps: ReferralServiceDeps) {
   return {
     async myLink(principal: Principal) {
       const partner = await partnerOf(principal);
-      const today = moscowDate(now());
+      const today = moscowDateOf(now());
       const inProgram = partner.memberships.some(
         (m) =>
           m.program === 'referral' &&
@@ -83,7 +82,7 @@ export function createReferralService(deps: ReferralServiceDeps) {
     async landing(code: string): Promise<string> {
       const target = await deps.referrals.resolveCode(code);
       if (!target) throw new DomainError('not_found', `No referral link ${code}`);
-      const closed = linkOpenOn(target, moscowDate(now()));
+      const closed = linkOpenOn(target, moscowDateOf(now()));
       if (closed)
         throw new DomainError(
           'not_found',
@@ -117,7 +116,7 @@ export function createReferralService(deps: ReferralServiceDeps) {
           { field: 'referralCode', message: 'is not a referral code of any partner' },
         ]);
       }
-      const date = moscowDate(signedUpAt);
+      const date = moscowDateOf(signedUpAt);
       const closed = linkOpenOn(target, date);
       if (closed) {
         throw new DomainError('invalid_state', `The customer cannot be attributed: ${closed}`, [

@@ -2,7 +2,16 @@ import { useState } from 'react';
 import { api, ApiError, type Application, type Partner, type QueueItem } from '../../api';
 import { useT, type MessageKey } from '../../i18n';
 import { navigate } from '../../router';
-import { Card, ErrorBox, Field, Loading, formatDateTime, useAction, useApi } from '../../ui';
+import {
+  Card,
+  ErrorBox,
+  Field,
+  HistoryTable,
+  Loading,
+  formatDateTime,
+  useAction,
+  useApi,
+} from '../../ui';
 
 export const managerNav: { path: string; label: MessageKey }[] = [
   { path: 'manager', label: 'reviewQueue' },
@@ -166,22 +175,7 @@ function ApplicationDetail({ id }: { id: string }) {
           <ErrorBox error={decide.error} />
         </Card>
       )}
-      <Card title={t('history')}>
-        <table>
-          <tbody>
-            {a.history.map((h, i) => (
-              <tr key={i}>
-                <td>{formatDateTime(h.at)}</td>
-                <td>{h.actor}</td>
-                <td>{h.action}</td>
-                <td>
-                  {h.from ?? '—'} → {h.to}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </Card>
+      <HistoryTable history={a.history} />
     </div>
   );
 }

@@ -13,7 +13,16 @@ import {
 } from '../../api';
 import { useMoney, useT, type MessageKey } from '../../i18n';
 import { navigate } from '../../router';
-import { Card, ErrorBox, Field, Loading, formatDateTime, useAction, useApi } from '../../ui';
+import {
+  Card,
+  ErrorBox,
+  Field,
+  HistoryTable,
+  Loading,
+  formatDateTime,
+  useAction,
+  useApi,
+} from '../../ui';
 import { ApplicationSteps } from './ApplicationSteps';
 import { BonusChart } from './BonusChart';
 
@@ -231,22 +240,7 @@ function ApplicationProgress() {
           <ErrorBox error={start.error} />
         </Card>
       )}
-      <Card title={t('history')}>
-        <table>
-          <tbody>
-            {a.history.map((h, i) => (
-              <tr key={i}>
-                <td>{formatDateTime(h.at)}</td>
-                <td>{h.actor}</td>
-                <td>{h.action}</td>
-                <td>
-                  {h.from ?? '—'} → {h.to}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </Card>
+      <HistoryTable history={a.history} />
     </div>
   );
 }
