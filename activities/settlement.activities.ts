@@ -17,9 +17,6 @@ export interface SettleBatchResult {
   payableTotal: string;
 }
 
-/** Partners of a batch settled at once by one activity. */
-const PARTNERS_IN_FLIGHT = 4;
-
 export interface FinalSettlementResult {
   month?: string;
   invoice: { invoiceId: string; number: string; payable: string } | null;
@@ -66,17 +63,17 @@ export function createSettlementActivities({
       let created = 0;
       let settled = 0;
       const payables: string[] = [];
-      // The batch is read with a few queries; each partner's invoice is written on its own.
+      // The batch is read with a few queries and written in one transaction.
       const partners = await settlements.partnersForClose(input.partnerIds);
       const bases = await settlements.billingBases([...partners.keys()], input.plan.month);
       const inputs = await settlements.settlementInputs([...partners.values()], input.plan, bases);
-      const settleOne = async (partnerId: string) => {
+      const items: Parameters<SettlementRepository['issueMonthlyInvoices']>[0] = [];
+      for (const partnerId of input.partnerIds) {
         const partner = partners.get(partnerId);
         const basis = bases.get(partnerId);
         const monthInput = inputs.get(partnerId);
-        if (!partner || !basis || !monthInput) return;
+        if (!partner || !basis || !monthInput) continue;
         settled += 1;
-        Context.current().heartbeat({ settled });
         if (
           monthInput.days.length === 0 &&
           monthInput.adjustments.length === 0 &&
@@ -85,27 +82,17 @@ export function createSettlementActivities({
         ) {
           // A partner who left: its final invoice billed the partial month, and nothing late
           // arrived since. No empty invoice is issued.
-          return;
+          continue;
         }
-        const settlement = settleVarMonth(monthInput);
-        const invoice = await settlements.issueMonthlyInvoice(
-          partner,
-          input.plan,
-          settlement,
-          now(),
-          basis,
-        );
+        items.push({ partner, basis, settlement: settleVarMonth(monthInput) });
+      }
+      Context.current().heartbeat({ settled });
+      // The batch's invoices are written in one transaction: all or none, each once.
+      const issued = await settlements.issueMonthlyInvoices(items, input.plan, now());
+      for (const invoice of issued.values()) {
         if (invoice.created) created += 1;
         payables.push(invoice.payable);
-      };
-      // A few partners at a time: while one waits for the database, another computes.
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: PARTNERS_IN_FLIGHT }, async () => {
-          while (next < input.partnerIds.length)
-            await settleOne(input.partnerIds[next++] as string);
-        }),
-      );
+      }
       return { settled, created, payableTotal: formatMoney(sumMoney(payables)) };
     },
 

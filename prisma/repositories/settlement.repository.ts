@@ -479,8 +479,9 @@ export function createSettlementRepository(db: Database) {
   async function billingBases(
     partnerIds: string[],
     month: string,
+    client: Tx | Database = db,
   ): Promise<Map<string, BillingBasis>> {
-    const issued = await db.invoice.findMany({
+    const issued = await client.invoice.findMany({
       where: { partnerId: { in: partnerIds }, month, kind: { in: ['interim', 'final'] } },
       select: { id: true, partnerId: true, kind: true, seqTo: true },
     });
@@ -605,6 +606,67 @@ export function createSettlementRepository(db: Database) {
       });
     }
     return inputs;
+  }
+
+  async function issueMonthlyInvoices(
+    items: { partner: ClosePartner; settlement: VarSettlement; basis: BillingBasis }[],
+    plan: ClosePlan,
+    issuedAt: Date,
+  ): Promise<Map<string, SettledInvoice>> {
+    const result = new Map<string, SettledInvoice>();
+    if (items.length === 0) return result;
+    const ids = items.map((i) => i.partner.partnerId);
+    return db.$transaction(
+      async (tx) => {
+        // Every partner-month's lock, in one order, so concurrent closes never deadlock.
+        const keys = [...ids].sort().map((id) => partnerMonthLock(id, plan.month));
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest(${keys}::text[]) AS k`;
+        const existing = await tx.invoice.findMany({
+          where: { partnerId: { in: ids }, month: plan.month, kind: 'monthly', sequence: 0 },
+        });
+        for (const row of existing) result.set(row.partnerId, settledOf(row, false));
+        const current = await billingBases(ids, plan.month, tx);
+        const due = new Date(`${nextMonthStart(plan.month)}T00:00:00Z`);
+        for (const { partner, settlement, basis } of items) {
+          if (result.has(partner.partnerId)) continue;
+          const now = current.get(partner.partnerId);
+          if (now?.billedUpTo !== basis.billedUpTo || now.finalInvoiceId !== basis.finalInvoiceId) {
+            // A plain Error: the activity retries and settles again from the new basis.
+            throw new Error(
+              `Invoices of ${partner.partnerId} for ${plan.month} changed while settling (billed up to ${basis.billedUpTo} → ${now?.billedUpTo}); settling again`,
+            );
+          }
+          const id = randomUUID();
+          const number = `VAR-${plan.month.replace('-', '')}-${partner.partnerId.slice(0, 8).toUpperCase()}`;
+          const dueDate = new Date(due);
+          dueDate.setUTCDate(dueDate.getUTCDate() + partner.paymentTermDays - 1);
+          const written = await writeInvoice(
+            tx,
+            {
+              id,
+              number,
+              partner,
+              month: plan.month,
+              kind: 'monthly',
+              issuedAt,
+              dueDate: partner.paymentModel === 'postpaid' ? dueDate : null,
+              seqFrom: plan.previousWatermark,
+              seqTo: plan.watermark,
+            },
+            settlement,
+          );
+          if (!written) throw new Error(`A monthly invoice of ${partner.partnerId} came first`);
+          result.set(partner.partnerId, {
+            invoiceId: id,
+            number,
+            created: true,
+            payable: settlement.totals.payable,
+          });
+        }
+        return result;
+      },
+      { timeout: 120_000, maxWait: 30_000 },
+    );
   }
 
   async function closePartnerById(partnerId: string): Promise<ClosePartner | null> {
@@ -841,51 +903,30 @@ export function createSettlementRepository(db: Database) {
       issuedAt: Date,
       basis?: BillingBasis,
     ): Promise<SettledInvoice> {
-      return db.$transaction(async (tx) => {
-        const key = {
-          partnerId: partner.partnerId,
-          month: plan.month,
-          kind: 'monthly' as const,
-          sequence: 0,
-        };
-        const existing = await tx.invoice.findUnique({
-          where: { partnerId_month_kind_sequence: key },
-        });
-        if (existing) return settledOf(existing, false);
-        await assertBasisUnchanged(
-          tx,
-          partner.partnerId,
-          plan.month,
-          basis ?? (await billingBasis(partner.partnerId, plan.month)),
-        );
-        const id = randomUUID();
-        const number = `VAR-${plan.month.replace('-', '')}-${partner.partnerId.slice(0, 8).toUpperCase()}`;
-        const due = new Date(`${nextMonthStart(plan.month)}T00:00:00Z`);
-        due.setUTCDate(due.getUTCDate() + partner.paymentTermDays - 1);
-        const written = await writeInvoice(
-          tx,
+      const issued = await issueMonthlyInvoices(
+        [
           {
-            id,
-            number,
             partner,
-            month: plan.month,
-            kind: 'monthly',
-            issuedAt,
-            dueDate: partner.paymentModel === 'postpaid' ? due : null,
-            seqFrom: plan.previousWatermark,
-            seqTo: plan.watermark,
+            settlement,
+            basis: basis ?? (await billingBasis(partner.partnerId, plan.month)),
           },
-          settlement,
-        );
-        if (!written) {
-          return settledOf(
-            await tx.invoice.findUniqueOrThrow({ where: { partnerId_month_kind_sequence: key } }),
-            false,
-          );
-        }
-        return { invoiceId: id, number, created: true, payable: settlement.totals.payable };
-      });
+        ],
+        plan,
+        issuedAt,
+      );
+      return issued.get(partner.partnerId) as SettledInvoice;
     },
+
+    /**
+     * Issues the monthly invoices of a batch of partners in one transaction: the same rules
+     * as one at a time (each invoice once, the basis re-checked under each partner-month's
+     * lock), with a handful of statements for the batch instead of a handful per partner.
+     */
+    issueMonthlyInvoices: (
+      items: { partner: ClosePartner; settlement: VarSettlement; basis: BillingBasis }[],
+      plan: ClosePlan,
+      issuedAt: Date,
+    ) => issueMonthlyInvoices(items, plan, issuedAt),
 
     /**
      * The final settlement of a partner who left or was revoked (SPEC §4): one invoice for
