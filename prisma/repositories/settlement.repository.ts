@@ -368,38 +368,80 @@ export function createSettlementRepository(db: Database) {
    * accruals — all in the caller's transaction. Returns false when the invoice's unique key
    * (partner, month, kind, sequence) was taken first, having written nothing.
    */
+  interface InvoiceRowInput {
+    id: string;
+    number: string;
+    partner: ClosePartner;
+    month: string;
+    kind: 'monthly' | 'final';
+    issuedAt: Date;
+    dueDate: Date | null;
+    seqFrom: string;
+    seqTo: string;
+  }
+
   async function writeInvoice(
     tx: Tx,
-    row: {
-      id: string;
-      number: string;
-      partner: ClosePartner;
-      month: string;
-      kind: 'monthly' | 'final';
-      issuedAt: Date;
-      dueDate: Date | null;
-      seqFrom: string;
-      seqTo: string;
-    },
+    row: InvoiceRowInput,
     settlement: VarSettlement,
   ): Promise<boolean> {
-    const { id, partner } = row;
-    const inserted = await tx.$executeRaw`
+    return (await writeInvoices(tx, [{ row, settlement }])) === 1;
+  }
+
+  /**
+   * Writes settled invoices with their lines (two statements for any number of invoices),
+   * then each one's withdrawal return, advance draw-down and rebate accruals — all in the
+   * caller's transaction. Returns how many invoices were inserted; an invoice whose unique
+   * key (partner, month, kind, sequence) was taken is skipped, with nothing of it written.
+   */
+  async function writeInvoices(
+    tx: Tx,
+    invoices: { row: InvoiceRowInput; settlement: VarSettlement }[],
+  ): Promise<number> {
+    if (invoices.length === 0) return 0;
+    const inserted = await tx.$queryRaw<{ id: string }[]>`
       INSERT INTO invoices (id, number, partner_id, month, kind, sequence, issued_at, due_date,
                             consumption_total, grants_total, eligible_base, discount_total, payable,
                             vat_rate, vat_amount, advance_covered, seq_from, seq_to)
-      VALUES (${id}::uuid, ${row.number}, ${partner.partnerId}::uuid, ${row.month},
-              ${row.kind}::"InvoiceKind", 0, ${row.issuedAt}, ${row.dueDate}::date,
-              ${settlement.totals.consumptionTotal}::numeric, ${settlement.totals.grantsTotal}::numeric,
-              ${settlement.totals.eligibleBase}::numeric, ${settlement.totals.discountTotal}::numeric,
-              ${settlement.totals.payable}::numeric, ${settlement.vatRate}::numeric,
-              ${settlement.totals.vatIncluded}::numeric, 0,
-              ${BigInt(row.seqFrom)}, ${BigInt(row.seqTo)})
-      ON CONFLICT (partner_id, month, kind, sequence) DO NOTHING`;
-    if (inserted === 0) return false;
+      SELECT i.id, i.number, i.partner_id, i.month, i.kind::"InvoiceKind", 0, i.issued_at, i.due_date,
+             i.consumption_total, i.grants_total, i.eligible_base, i.discount_total, i.payable,
+             i.vat_rate, i.vat_amount, 0, i.seq_from, i.seq_to
+        FROM unnest(${invoices.map((i) => i.row.id)}::uuid[], ${invoices.map((i) => i.row.number)}::text[],
+                    ${invoices.map((i) => i.row.partner.partnerId)}::uuid[], ${invoices.map((i) => i.row.month)}::text[],
+                    ${invoices.map((i) => i.row.kind)}::text[], ${invoices.map((i) => i.row.issuedAt)}::timestamptz[],
+                    ${invoices.map((i) => (i.row.dueDate ? isoDate(i.row.dueDate) : null))}::date[],
+                    ${invoices.map((i) => i.settlement.totals.consumptionTotal)}::numeric[],
+                    ${invoices.map((i) => i.settlement.totals.grantsTotal)}::numeric[],
+                    ${invoices.map((i) => i.settlement.totals.eligibleBase)}::numeric[],
+                    ${invoices.map((i) => i.settlement.totals.discountTotal)}::numeric[],
+                    ${invoices.map((i) => i.settlement.totals.payable)}::numeric[],
+                    ${invoices.map((i) => i.settlement.vatRate)}::numeric[],
+                    ${invoices.map((i) => i.settlement.totals.vatIncluded)}::numeric[],
+                    ${invoices.map((i) => BigInt(i.row.seqFrom))}::bigint[],
+                    ${invoices.map((i) => BigInt(i.row.seqTo))}::bigint[])
+             AS i(id, number, partner_id, month, kind, issued_at, due_date, consumption_total,
+                  grants_total, eligible_base, discount_total, payable, vat_rate, vat_amount,
+                  seq_from, seq_to)
+      ON CONFLICT (partner_id, month, kind, sequence) DO NOTHING
+      RETURNING id::text AS id`;
+    const written = new Set(inserted.map((r) => r.id));
+    const kept = invoices.filter((i) => written.has(i.row.id));
     await tx.invoiceLine.createMany({
-      data: lineRows(settlement).map((line) => ({ ...line, invoiceId: id })),
+      data: kept.flatMap(({ row, settlement }) =>
+        lineRows(settlement).map((line) => ({ ...line, invoiceId: row.id })),
+      ),
     });
+    for (const { row, settlement } of kept) await writeInvoiceEffects(tx, row, settlement);
+    return kept.length;
+  }
+
+  /** What an invoice moves besides itself: withdrawal return, advance, rebate accruals. */
+  async function writeInvoiceEffects(
+    tx: Tx,
+    row: InvoiceRowInput,
+    settlement: VarSettlement,
+  ): Promise<void> {
+    const { id, partner } = row;
     if (settlement.withdrawal) {
       const unused = new Prisma.Decimal(settlement.withdrawal.requested).minus(
         settlement.withdrawal.applied,
@@ -456,7 +498,6 @@ export function createSettlementRepository(db: Database) {
         },
       });
     }
-    return true;
   }
 
   /** Rereads the basis under the partner-month lock; a change means another invoice came first. */
@@ -627,6 +668,7 @@ export function createSettlementRepository(db: Database) {
         for (const row of existing) result.set(row.partnerId, settledOf(row, false));
         const current = await billingBases(ids, plan.month, tx);
         const due = new Date(`${nextMonthStart(plan.month)}T00:00:00Z`);
+        const toWrite: { row: InvoiceRowInput; settlement: VarSettlement }[] = [];
         for (const { partner, settlement, basis } of items) {
           if (result.has(partner.partnerId)) continue;
           const now = current.get(partner.partnerId);
@@ -636,15 +678,13 @@ export function createSettlementRepository(db: Database) {
               `Invoices of ${partner.partnerId} for ${plan.month} changed while settling (billed up to ${basis.billedUpTo} → ${now?.billedUpTo}); settling again`,
             );
           }
-          const id = randomUUID();
-          const number = `VAR-${plan.month.replace('-', '')}-${partner.partnerId.slice(0, 8).toUpperCase()}`;
           const dueDate = new Date(due);
           dueDate.setUTCDate(dueDate.getUTCDate() + partner.paymentTermDays - 1);
-          const written = await writeInvoice(
-            tx,
-            {
-              id,
-              number,
+          toWrite.push({
+            settlement,
+            row: {
+              id: randomUUID(),
+              number: `VAR-${plan.month.replace('-', '')}-${partner.partnerId.slice(0, 8).toUpperCase()}`,
               partner,
               month: plan.month,
               kind: 'monthly',
@@ -653,12 +693,16 @@ export function createSettlementRepository(db: Database) {
               seqFrom: plan.previousWatermark,
               seqTo: plan.watermark,
             },
-            settlement,
-          );
-          if (!written) throw new Error(`A monthly invoice of ${partner.partnerId} came first`);
-          result.set(partner.partnerId, {
-            invoiceId: id,
-            number,
+          });
+        }
+        // Under the locks nothing else can write these invoices: all of them go in.
+        if ((await writeInvoices(tx, toWrite)) !== toWrite.length) {
+          throw new Error(`A monthly invoice of the batch for ${plan.month} came first`);
+        }
+        for (const { row, settlement } of toWrite) {
+          result.set(row.partner.partnerId, {
+            invoiceId: row.id,
+            number: row.number,
             created: true,
             payable: settlement.totals.payable,
           });
