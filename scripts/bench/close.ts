@@ -20,6 +20,8 @@ export interface CloseFigures {
   closeSeconds: number;
   invoices: number;
   workerPeakMiB: number;
+  /** The worker's peak before the close started: its own start (loading, bundling workflows). */
+  workerStartMiB: number;
 }
 
 /**
@@ -62,6 +64,7 @@ export async function benchClose(infra: BenchInfra, partners: number): Promise<C
     const connection = await Connection.connect({ address: infra.temporalAddress });
     try {
       const temporal = new Client({ connection });
+      const workerStartMiB = worker.peakMiB();
       started = performance.now();
       const handle = await temporal.workflow.start(MONTH_CLOSE_WORKFLOW_TYPE, {
         taskQueue,
@@ -79,6 +82,7 @@ export async function benchClose(infra: BenchInfra, partners: number): Promise<C
         closeSeconds,
         invoices: result.invoicesCreated,
         workerPeakMiB: worker.peakMiB(),
+        workerStartMiB,
       };
     } finally {
       await connection.close();

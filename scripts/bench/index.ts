@@ -104,6 +104,7 @@ async function main(): Promise<void> {
         '(b) lines/s',
         '(b)/(a)',
         'invoices',
+        'worker MiB at start',
         'worker peak MiB',
       ],
       closes.map((c) => [
@@ -115,6 +116,7 @@ async function main(): Promise<void> {
         fmt(c.lines / c.closeSeconds),
         `${fmt(c.closeSeconds / c.aggregateSeconds, 2)}×`,
         fmt(c.invoices),
+        fmt(c.workerStartMiB),
         fmt(c.workerPeakMiB),
       ]),
     ),
@@ -123,7 +125,16 @@ async function main(): Promise<void> {
   out.push('', '### Scaling', '');
   out.push(
     table(
-      ['factor', 'lines', 'partners', 'close s', 'time ratio', 'lines/s', 'worker peak MiB'],
+      [
+        'factor',
+        'lines',
+        'partners',
+        'close s',
+        'time ratio',
+        'lines/s',
+        'worker MiB at start',
+        'worker peak MiB',
+      ],
       scaling.map((c, i) => [
         `${[1, 2, 4][i]}×`,
         fmt(c.lines),
@@ -131,6 +142,7 @@ async function main(): Promise<void> {
         fmt(c.closeSeconds, 2),
         base ? `${fmt(c.closeSeconds / base.closeSeconds, 2)}×` : '',
         fmt(c.lines / c.closeSeconds),
+        fmt(c.workerStartMiB),
         fmt(c.workerPeakMiB),
       ]),
     ),
