@@ -1,6 +1,9 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { LifecycleActivities } from '../activities/lifecycle.activities';
-import type { NotificationActivities } from '../activities/notifications/notification.activities';
+import {
+  NOTIFICATION_ACTIVITY_OPTIONS,
+  type NotificationActivities,
+} from '../activities/notifications/notification.activities';
 import type { ReferralActivities } from '../activities/referral.activities';
 import type { SettlementActivities } from '../activities/settlement.activities';
 import type { FinalSettlementSummary } from './contracts';
@@ -15,16 +18,7 @@ const settlement = proxyActivities<SettlementActivities & ReferralActivities>({
   startToCloseTimeout: '5 minutes',
   retry,
 });
-const notifications = proxyActivities<NotificationActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    maximumAttempts: 12,
-    nonRetryableErrorTypes: ['WebhookRejectedError'],
-  },
-});
+const notifications = proxyActivities<NotificationActivities>(NOTIFICATION_ACTIVITY_OPTIONS);
 
 /**
  * The steps after the partner status ended (SPEC §4), shared by exit and revocation, in

@@ -24,7 +24,10 @@ import type {
   ApplicationChangesInput,
   OnboardingActivities,
 } from '../activities/onboarding.activities';
-import type { NotificationActivities } from '../activities/notifications/notification.activities';
+import {
+  NOTIFICATION_ACTIVITY_OPTIONS,
+  type NotificationActivities,
+} from '../activities/notifications/notification.activities';
 import {
   ONBOARDING_FAILURES,
   applicationStateQuery,
@@ -68,16 +71,7 @@ const registry = proxyActivities<OnboardingActivities>({
   },
 });
 
-const notifications = proxyActivities<NotificationActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    maximumAttempts: 12,
-    nonRetryableErrorTypes: ['WebhookRejectedError'],
-  },
-});
+const notifications = proxyActivities<NotificationActivities>(NOTIFICATION_ACTIVITY_OPTIONS);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -35,6 +35,21 @@ export interface DeliverNotificationResult {
  */
 export const NOTIFICATION_NON_RETRYABLE_ERRORS: string[] = ['WebhookRejectedError'];
 
+/**
+ * How workflows call the notification activities: delivery retried with backoff for about
+ * half an hour, a refusal by the receiver not retried.
+ */
+export const NOTIFICATION_ACTIVITY_OPTIONS = {
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 12,
+    nonRetryableErrorTypes: NOTIFICATION_NON_RETRYABLE_ERRORS,
+  },
+} as const;
+
 /** The JSON body posted to the webhook. */
 export interface NotificationWebhookEvent {
   id: string;

@@ -43,6 +43,20 @@ const CHUNK_TRANSACTION = { maxWait: 60_000, timeout: 300_000 };
 export const SEQ_WATERMARK_LOCK = 'consumption_lines:seq-watermark';
 
 /**
+ * The newest consumption line's seq, read under SEQ_WATERMARK_LOCK taken exclusively inside
+ * the caller's transaction: every line numbered up to it has committed.
+ */
+export async function committedWatermark(
+  tx: Pick<Database, '$executeRaw' | '$queryRaw'>,
+): Promise<bigint> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${SEQ_WATERMARK_LOCK}))`;
+  const [newest] = await tx.$queryRaw<
+    { max: bigint | null }[]
+  >`SELECT max(seq) AS max FROM consumption_lines`;
+  return newest?.max ?? 0n;
+}
+
+/**
  * One column of the chunk as a PostgreSQL array literal ('{"a","b"}'). Sent as one text
  * parameter it costs the driver one string instead of one value per line, which makes the
  * insert about a third faster than passing JS arrays through Prisma.

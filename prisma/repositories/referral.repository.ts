@@ -6,7 +6,7 @@ import type { ReferralConsumption, ReferralStatement } from '../../domain/referr
 import type { RateSchedule } from '../../domain/settlement';
 import type { Database } from '../client';
 import { Prisma } from '../generated/client/client';
-import { SEQ_WATERMARK_LOCK } from './consumption.repository';
+import { committedWatermark } from './consumption.repository';
 import { exitMonthOf } from '../../domain/lifecycle';
 import type { ClosePlan } from './settlement.repository';
 
@@ -485,13 +485,7 @@ export function createReferralRepository(db: Database) {
       const monthly = issued.find((row) => row.kind === 'monthly');
       if (monthly) return { coveredBy: monthly.number, month };
       const basis = await basisOf(partnerId, month);
-      const watermark = await db.$transaction(async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${SEQ_WATERMARK_LOCK}))`;
-        const [newest] = await tx.$queryRaw<
-          { max: bigint | null }[]
-        >`SELECT max(seq) AS max FROM consumption_lines`;
-        return (newest?.max ?? 0n).toString();
-      });
+      const watermark = (await db.$transaction((tx) => committedWatermark(tx))).toString();
       const statement = build(
         month,
         await consumption(partnerId, month, watermark, '0', null),

@@ -3,7 +3,7 @@ import { exitMonthOf } from '../../domain/lifecycle';
 import { addMonths, firstDayOf, isQuarterEnd } from '../../domain/settlement/dates';
 import type { ConsumptionDay, VarMonthInput, VarSettlement } from '../../domain/settlement';
 import type { Database } from '../client';
-import { SEQ_WATERMARK_LOCK } from './consumption.repository';
+import { committedWatermark } from './consumption.repository';
 import { Prisma } from '../generated/client/client';
 
 /**
@@ -320,14 +320,8 @@ export function createSettlementRepository(db: Database) {
   }
 
   /** The newest consumption line, once every line numbered below it has committed. */
-  async function committedWatermark(tx: Tx): Promise<string> {
-    // Ingestion holds this lock shared while it inserts: taking it exclusively here means
-    // every line numbered below the watermark has committed, so none is skipped.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${SEQ_WATERMARK_LOCK}))`;
-    const [newest] = await tx.$queryRaw<
-      { max: bigint | null }[]
-    >`SELECT max(seq) AS max FROM consumption_lines`;
-    return (newest?.max ?? 0n).toString();
+  async function committedWatermarkText(tx: Tx): Promise<string> {
+    return (await committedWatermark(tx)).toString();
   }
 
   async function projectsWithConsumption(
@@ -766,7 +760,7 @@ export function createSettlementRepository(db: Database) {
           if (partner.status === 'left' || partner.status === 'revoked') return null;
           const closed = await tx.monthClose.findUnique({ where: { month } });
           if (closed) return null; // the month-end invoice has taken over
-          const watermark = await committedWatermark(tx);
+          const watermark = await committedWatermarkText(tx);
           const last = await tx.invoice.findFirst({
             where: { partnerId, month, kind: 'interim' },
             orderBy: { sequence: 'desc' },
@@ -858,18 +852,11 @@ export function createSettlementRepository(db: Database) {
           where: { month: { lt: month }, status: 'completed' },
           orderBy: { month: 'desc' },
         });
-        // Ingestion holds this lock shared while it inserts: taking it exclusively here means
-        // every line numbered below the watermark has committed, so none is skipped.
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${SEQ_WATERMARK_LOCK}))`;
-        const [newest] = await tx.$queryRaw<
-          { max: bigint | null }[]
-        >`SELECT max(seq) AS max FROM consumption_lines`;
-        const max = newest?.max;
         const created = await tx.monthClose.create({
           data: {
             month,
             status: 'running',
-            watermark: max ?? 0n,
+            watermark: await committedWatermark(tx),
             previousWatermark: previous?.watermark ?? 0n,
           },
         });
@@ -1001,7 +988,7 @@ export function createSettlementRepository(db: Database) {
       if (isVar === 0) return null;
 
       const basis = await billingBasis(partnerId, month);
-      const watermark = await db.$transaction((tx) => committedWatermark(tx));
+      const watermark = await db.$transaction((tx) => committedWatermarkText(tx));
       const accounts = await accountsOf(partner.ownAccountId);
       const { days } = await consumptionDays(
         accounts,
