@@ -125,3 +125,11 @@ export function partnerTransition(from: PartnerStatus, event: PartnerEvent): Par
   }
   return rule.to;
 }
+
+/**
+ * SPEC §4: an organization that is a partner cannot apply again until it has left. Active and
+ * leaving partners hold the status; a partner that left or was revoked no longer does.
+ */
+export function holdsPartnerStatus(status: PartnerStatus): boolean {
+  return status === 'active' || status === 'leaving';
+}
