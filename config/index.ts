@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isYearMonth } from '../domain/settlement/dates';
 
 /**
  * The one place that reads the environment. Everything else receives a typed Config.
@@ -54,6 +55,15 @@ const schema = z
     SUPERVISOR_NOTIFICATION_RECIPIENT: z.string().min(1).default('partner-supervisors'),
     /** The referral program takes new applications (SPEC §3: it can be closed). */
     REFERRAL_PROGRAM_OPEN: z.enum(['true', 'false']).default('true'),
+    /**
+     * The program's first month: closes and month reports start there (SPEC §2). The seeded
+     * program terms (bonus, VAT and commission rates) are effective from 2019-01-01.
+     */
+    PROGRAM_FIRST_MONTH: z
+      .string()
+      .trim()
+      .refine((value) => isYearMonth(value) && value >= '0001-01', 'must be a month YYYY-MM')
+      .default('2019-01'),
     /** The provider's sign-up page a referral link leads to (with ?referral=<code>). */
     REFERRAL_SIGNUP_URL: z.url().default('https://console.cloud.example/signup'),
     /** Where the API is reachable from outside; referral links are built on it. */
@@ -124,6 +134,8 @@ export interface Config {
     supervisorRecipient: string;
   };
   referralProgramOpen: boolean;
+  /** The program's first month, YYYY-MM: no month before it is closed or reported on. */
+  programFirstMonth: string;
   referral: { signupUrl: string; publicBaseUrl: string };
 }
 
@@ -183,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       supervisorRecipient: e.SUPERVISOR_NOTIFICATION_RECIPIENT,
     },
     referralProgramOpen: e.REFERRAL_PROGRAM_OPEN === 'true',
+    programFirstMonth: e.PROGRAM_FIRST_MONTH,
     referral: {
       signupUrl: e.REFERRAL_SIGNUP_URL,
       publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),

@@ -33,4 +33,14 @@ describe('configuration', () => {
       apiKey: 'k',
     });
   });
+
+  it('takes the program’s first month, 2019-01 by default, and refuses one that is no month', () => {
+    expect(loadConfig({}).programFirstMonth).toBe('2019-01');
+    expect(loadConfig({ PROGRAM_FIRST_MONTH: '2024-01' }).programFirstMonth).toBe('2024-01');
+    for (const bad of ['2024-13', '2024-1', '0000-01', 'january']) {
+      expect(() => loadConfig({ PROGRAM_FIRST_MONTH: bad })).toThrow(
+        /PROGRAM_FIRST_MONTH: must be a month YYYY-MM/,
+      );
+    }
+  });
 });
