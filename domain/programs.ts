@@ -1,7 +1,8 @@
 /**
- * Registration rules of the VAR program's deals and projects (SPEC §2), and the relative
- * partner bonus. Each check returns every field problem at once, so a manager sees all that
- * is wrong with a registration in one answer; an empty list means the input is acceptable.
+ * Registration rules of the VAR program's deals, projects and specializations (SPEC §2), and
+ * the relative partner bonus. Each check returns every field problem at once, so a manager
+ * sees all that is wrong with a registration in one answer; an empty list means the input is
+ * acceptable. Whether a date falls in a closed month is domain/closed-period.ts.
  */
 import Decimal from 'decimal.js';
 import type { FieldProblem } from './errors';
@@ -88,6 +89,62 @@ export function dealEndProblems(deal: { startDate: string; endDate: string }): F
     problems.push({
       field: 'endDate',
       message: `must not be before the deal's start date ${deal.startDate}`,
+    });
+  }
+  return problems;
+}
+
+export interface SpecializationTerms {
+  /** The specialization's name in the catalogue, e.g. "data-platform". */
+  code: string;
+  /** A fraction of the customers' eligible consumption of its services, e.g. "0.05". */
+  rate: string;
+  serviceIds: string[];
+  validFrom: string;
+  /** Last day held, inclusive; absent or null while it is held. */
+  validTo?: string | null;
+}
+
+/** The largest specialization rebate rate: the whole eligible consumption of its services. */
+export const MAX_SPECIALIZATION_RATE = '1';
+
+/**
+ * A specialization grant: a name, a rate 0 < r ≤ 1, at least one service (no blanks or
+ * repeats), a real first day and, when given, a last day not before it.
+ */
+export function specializationProblems(grant: SpecializationTerms): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (grant.code.trim() === '') problems.push({ field: 'code', message: 'must not be empty' });
+  push(problems, 'rate', rateProblem(grant.rate, MAX_SPECIALIZATION_RATE, '100%'));
+  if (grant.serviceIds.length === 0) {
+    problems.push({ field: 'serviceIds', message: 'must name at least one service' });
+  }
+  const seen = new Set<string>();
+  grant.serviceIds.forEach((id, i) => {
+    if (id.trim() === '') problems.push({ field: `serviceIds.${i}`, message: 'must not be empty' });
+    else if (seen.has(id)) problems.push({ field: `serviceIds.${i}`, message: `repeats ${id}` });
+    seen.add(id);
+  });
+  push(problems, 'validFrom', dateProblem(grant.validFrom));
+  if (grant.validTo !== undefined && grant.validTo !== null) {
+    problems.push(
+      ...specializationEndProblems({ validFrom: grant.validFrom, validTo: grant.validTo }),
+    );
+  }
+  return problems;
+}
+
+/** Withdrawing a specialization: a real last day, never before its first day. */
+export function specializationEndProblems(grant: {
+  validFrom: string;
+  validTo: string;
+}): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  push(problems, 'validTo', dateProblem(grant.validTo));
+  if (problems.length === 0 && isIsoDate(grant.validFrom) && grant.validTo < grant.validFrom) {
+    problems.push({
+      field: 'validTo',
+      message: `must not be before the specialization's first day ${grant.validFrom}`,
     });
   }
   return problems;

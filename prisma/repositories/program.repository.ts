@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import { assertOpenDate, assertOpenEnd } from '../../domain/closed-period';
 import { DomainError, fieldError } from '../../domain/errors';
 import { formatMoney } from '../../domain/money';
 import { projectsCollide, relativeBonus, type ProjectScope } from '../../domain/programs';
 import { projectRebateWindow } from '../../domain/settlement';
 import type { Database } from '../client';
 import type { Prisma } from '../generated/client/client';
+import { lockFirstOpenDate } from './closed-period.repository';
 
 /**
  * The VAR program's registrations (SPEC §2): a partner's customers (subaccounts of its own
  * billing account), deals that link a customer with an uplift rate, projects with a baseline,
- * and the partner bonus per month as the issued invoices record it. The rules themselves are
- * in domain/programs.ts; this file enforces the ones that need the database, under locks.
+ * specializations, and the partner bonus per month as the issued invoices record it. The
+ * rules themselves are in domain/programs.ts; this file enforces the ones that need the
+ * database, under locks. Every dated write first reads the first open date under the
+ * month_closes lock and refuses a date in a closed month (domain/closed-period.ts).
  */
 export interface CustomerView {
   id: string;
@@ -78,9 +82,29 @@ export interface NewProject {
   registeredBy: string;
 }
 
+export interface SpecializationView {
+  id: string;
+  partnerId: string;
+  code: string;
+  rate: string;
+  serviceIds: string[];
+  validFrom: string;
+  validTo: string | null;
+}
+
+export interface NewSpecialization {
+  partnerId: string;
+  code: string;
+  rate: string;
+  serviceIds: string[];
+  validFrom: string;
+  validTo: string | null;
+}
+
 type DealRow = Awaited<ReturnType<Database['deal']['findUniqueOrThrow']>>;
 type ProjectRow = Awaited<ReturnType<Database['project']['findUniqueOrThrow']>>;
 type AccountRow = Awaited<ReturnType<Database['billingAccount']['findUniqueOrThrow']>>;
+type SpecializationRow = Awaited<ReturnType<Database['specialization']['findUniqueOrThrow']>>;
 
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 const dbDate = (d: string) => new Date(`${d}T00:00:00Z`);
@@ -127,6 +151,18 @@ function projectView(row: ProjectRow): ProjectView {
     rebateMonths: { first: window.firstMonth, last: window.lastMonth },
     registeredBy: row.registeredBy,
     createdAt: row.createdAt.toISOString(),
+  };
+}
+
+function specializationView(row: SpecializationRow): SpecializationView {
+  return {
+    id: row.id.toString(),
+    partnerId: row.partnerId,
+    code: row.code,
+    rate: row.rate.toString(),
+    serviceIds: row.serviceIds,
+    validFrom: isoDate(row.validFrom),
+    validTo: row.validTo ? isoDate(row.validTo) : null,
   };
 }
 
@@ -192,9 +228,11 @@ export function createProgramRepository(db: Database) {
      * partner's own account (else a validation problem on customerAccountId), and no deal of
      * another partner may link the same customer on any of the same days (a conflict).
      * Overlapping deals of the same partner are allowed: the settlement applies the highest rate.
+     * A start in a closed month is refused (422 on startDate).
      */
     async registerDeal(deal: NewDeal): Promise<DealView> {
       return db.$transaction(async (tx) => {
+        assertOpenDate(deal.startDate, await lockFirstOpenDate(tx), 'startDate');
         await lock(tx, `deal-customer:${deal.customerAccountId}`);
         const customer = await tx.billingAccount.findUnique({
           where: { id: deal.customerAccountId },
@@ -244,19 +282,27 @@ export function createProgramRepository(db: Database) {
     /**
      * Ends a deal on `endDate` (its last linked day). Only ever shortens the link: the update
      * applies while the deal is open or ends later, and never before its start; otherwise it
-     * returns null and changes nothing.
+     * returns null and changes nothing. The same end again changes nothing; any other end
+     * must leave the closed months as they were (422 on endDate).
      */
     async endDeal(dealId: string, endDate: string): Promise<DealView | null> {
       const end = dbDate(endDate);
-      const updated = await db.deal.updateMany({
-        where: {
-          id: dealId,
-          startDate: { lte: end },
-          OR: [{ endDate: null }, { endDate: { gte: end } }],
-        },
-        data: { endDate: end },
-      });
-      if (updated.count === 0) return null;
+      const updated = await db.$transaction(async (tx) => {
+        const firstOpen = await lockFirstOpenDate(tx);
+        const current = await tx.deal.findUnique({ where: { id: dealId } });
+        if (current?.endDate && isoDate(current.endDate) === endDate) return 1;
+        assertOpenEnd(endDate, firstOpen, 'endDate');
+        const result = await tx.deal.updateMany({
+          where: {
+            id: dealId,
+            startDate: { lte: end },
+            OR: [{ endDate: null }, { endDate: { gte: end } }],
+          },
+          data: { endDate: end },
+        });
+        return result.count;
+      }, TX_OPTIONS);
+      if (updated === 0) return null;
       return findDeal(dealId);
     },
 
@@ -273,10 +319,12 @@ export function createProgramRepository(db: Database) {
     /**
      * Registers a project. Under the partner-and-cloud lock it refuses (conflict) a project
      * that would be paid twice for the same growth: the same cloud, or the same folder, or a
-     * folder inside a registered cloud, with rebate windows that overlap.
+     * folder inside a registered cloud, with rebate windows that overlap. A registration dated
+     * in a closed month is refused (422 on registeredOn).
      */
     async registerProject(project: NewProject): Promise<ProjectView> {
       return db.$transaction(async (tx) => {
+        assertOpenDate(project.registeredOn, await lockFirstOpenDate(tx), 'registeredOn');
         await lock(tx, `project:${project.partnerId}:${project.cloudId}`);
         const sameCloud = await tx.project.findMany({
           where: { partnerId: project.partnerId, cloudId: project.cloudId },
@@ -324,6 +372,91 @@ export function createProgramRepository(db: Database) {
         orderBy: [{ registeredOn: 'desc' }, { createdAt: 'desc' }],
       });
       return rows.map(projectView);
+    },
+
+    /**
+     * Grants a specialization from `validFrom`. Under the partner-and-code lock it refuses
+     * (conflict) a grant of the same specialization on days the partner already holds it,
+     * which would credit its rebate twice. A first day in a closed month is refused (422).
+     */
+    async grantSpecialization(grant: NewSpecialization): Promise<SpecializationView> {
+      return db.$transaction(async (tx) => {
+        assertOpenDate(grant.validFrom, await lockFirstOpenDate(tx), 'validFrom');
+        await lock(tx, `specialization:${grant.partnerId}:${grant.code}`);
+        const clash = await tx.specialization.findFirst({
+          where: {
+            partnerId: grant.partnerId,
+            code: grant.code,
+            validFrom: { lte: dbDate(grant.validTo ?? OPEN_END) },
+            OR: [{ validTo: null }, { validTo: { gte: dbDate(grant.validFrom) } }],
+          },
+          orderBy: { validFrom: 'asc' },
+        });
+        if (clash) {
+          const until = clash.validTo ? `until ${isoDate(clash.validTo)}` : 'with no end date';
+          const message =
+            `the partner holds ${grant.code} from ${isoDate(clash.validFrom)} ${until} ` +
+            `(grant ${clash.id}); withdraw it first or start this grant later`;
+          throw new DomainError('conflict', `Specialization refused: ${message}`, [
+            { field: 'validFrom', message },
+          ]);
+        }
+        const row = await tx.specialization.create({
+          data: {
+            partnerId: grant.partnerId,
+            code: grant.code,
+            rate: grant.rate,
+            serviceIds: grant.serviceIds,
+            validFrom: dbDate(grant.validFrom),
+            validTo: grant.validTo ? dbDate(grant.validTo) : null,
+          },
+        });
+        return specializationView(row);
+      }, TX_OPTIONS);
+    },
+
+    async findSpecialization(id: string): Promise<SpecializationView | null> {
+      const row = await db.specialization.findUnique({ where: { id: BigInt(id) } });
+      return row ? specializationView(row) : null;
+    },
+
+    /**
+     * Withdraws a specialization: `validTo` becomes its last day held. Like ending a deal it
+     * only ever shortens (else null, nothing changed); the same day again changes nothing; any
+     * other day must leave the closed months as they were (422 on validTo).
+     */
+    async withdrawSpecialization(id: string, validTo: string): Promise<SpecializationView | null> {
+      const end = dbDate(validTo);
+      return db.$transaction(async (tx) => {
+        const firstOpen = await lockFirstOpenDate(tx);
+        const current = await tx.specialization.findUnique({ where: { id: BigInt(id) } });
+        if (!current) return null;
+        if (current.validTo && isoDate(current.validTo) === validTo) {
+          return specializationView(current);
+        }
+        assertOpenEnd(validTo, firstOpen, 'validTo');
+        const updated = await tx.specialization.updateMany({
+          where: {
+            id: current.id,
+            validFrom: { lte: end },
+            OR: [{ validTo: null }, { validTo: { gte: end } }],
+          },
+          data: { validTo: end },
+        });
+        if (updated.count === 0) return null;
+        return specializationView(
+          await tx.specialization.findUniqueOrThrow({ where: { id: current.id } }),
+        );
+      }, TX_OPTIONS);
+    },
+
+    /** The partner's specializations, latest first day first. */
+    async specializationsOf(partnerId: string): Promise<SpecializationView[]> {
+      const rows = await db.specialization.findMany({
+        where: { partnerId },
+        orderBy: [{ validFrom: 'desc' }, { id: 'desc' }],
+      });
+      return rows.map(specializationView);
     },
 
     /**

@@ -1,11 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { moscowDateOf } from '../../domain/calendar/production-calendar';
+import { assertOpenDate } from '../../domain/closed-period';
 import { DomainError } from '../../domain/errors';
 import { addMonths, firstDayOf } from '../../domain/settlement/dates';
 import type { ReferralConsumption, ReferralStatement } from '../../domain/referral';
 import type { RateSchedule } from '../../domain/settlement';
 import type { Database } from '../client';
 import { Prisma } from '../generated/client/client';
+import { lockFirstOpenDate } from './closed-period.repository';
 import { committedWatermark } from './consumption.repository';
 import { exitMonthOf } from '../../domain/lifecycle';
 import type { ClosePlan } from './settlement.repository';
@@ -280,7 +282,8 @@ export function createReferralRepository(db: Database) {
      * Records that a customer signed up through a partner's link, once: the same signup again
      * returns the first record (created: false); a customer already attributed to another
      * partner is refused. Creates the customer's billing account when billing reports a new
-     * one. Audited.
+     * one. Audited. A new attribution whose start (the sign-up's Moscow date) is in a closed
+     * month is refused (422 on signedUpAt): that month's statements are issued.
      */
     async attribute(
       event: SignupEvent,
@@ -288,6 +291,8 @@ export function createReferralRepository(db: Database) {
     ): Promise<{ attribution: AttributionView; created: boolean }> {
       const { customer } = event;
       return db.$transaction(async (tx) => {
+        // First, before the customer's lock: see closed-period.repository.ts.
+        const firstOpen = await lockFirstOpenDate(tx);
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`referral-customer:${customer.accountId}`}))`;
         const existing = await tx.referralAttribution.findUnique({
           where: { customerAccountId: customer.accountId },
@@ -329,6 +334,8 @@ export function createReferralRepository(db: Database) {
             [{ field: 'customer.accountId', message: 'is a partner’s own billing account' }],
           );
         }
+        const startDate = moscowDateOf(event.signedUpAt);
+        assertOpenDate(startDate, firstOpen, 'signedUpAt');
         if (!account) {
           await tx.billingAccount.create({
             data: {
@@ -341,7 +348,6 @@ export function createReferralRepository(db: Database) {
             },
           });
         }
-        const startDate = moscowDateOf(event.signedUpAt);
         const row = await tx.referralAttribution.create({
           data: {
             customerAccountId: customer.accountId,

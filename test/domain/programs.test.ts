@@ -8,9 +8,12 @@ import {
   projectProblems,
   projectsCollide,
   relativeBonus,
+  specializationEndProblems,
+  specializationProblems,
   type DealTerms,
   type ProjectPlace,
   type ProjectTerms,
+  type SpecializationTerms,
 } from '../../domain/programs';
 
 const FRACTION = 'must be a decimal fraction such as "0.05"';
@@ -217,6 +220,83 @@ describe('projectProblems', () => {
     ],
   ])('refuses %s', (_name, project, problems) => {
     expect(projectProblems(project)).toEqual(problems);
+  });
+});
+
+describe('specializationProblems', () => {
+  const grant = (parts: Partial<SpecializationTerms>): SpecializationTerms => ({
+    code: 'data-platform',
+    rate: '0.05',
+    serviceIds: ['managed-postgresql', 'managed-clickhouse'],
+    validFrom: '2026-01-01',
+    ...parts,
+  });
+
+  it.each<[string, Partial<SpecializationTerms>]>([
+    ['a held specialization', {}],
+    ['the whole base, rate 1', { rate: '1' }],
+    ['one service', { serviceIds: ['compute'] }],
+    ['a last day', { validTo: '2026-12-31' }],
+    ['a one-day grant', { validTo: '2026-01-01' }],
+    ['an explicitly open grant', { validTo: null }],
+  ])('accepts %s', (_name, parts) => {
+    expect(specializationProblems(grant(parts))).toEqual([]);
+  });
+
+  it.each<[string, Partial<SpecializationTerms>, { field: string; message: string }[]]>([
+    ['a blank name', { code: '  ' }, [{ field: 'code', message: 'must not be empty' }]],
+    ['a zero rate', { rate: '0' }, [{ field: 'rate', message: 'must be greater than 0' }]],
+    ['a rate above 1', { rate: '1.5' }, [{ field: 'rate', message: 'must be at most 1 (100%)' }]],
+    [
+      'no services',
+      { serviceIds: [] },
+      [{ field: 'serviceIds', message: 'must name at least one service' }],
+    ],
+    [
+      'a blank and a repeated service',
+      { serviceIds: ['compute', ' ', 'compute'] },
+      [
+        { field: 'serviceIds.1', message: 'must not be empty' },
+        { field: 'serviceIds.2', message: 'repeats compute' },
+      ],
+    ],
+    [
+      'no real first day',
+      { validFrom: '2026-02-30' },
+      [{ field: 'validFrom', message: CALENDAR_DATE }],
+    ],
+    [
+      'a last day before the first',
+      { validTo: '2025-12-31' },
+      [
+        {
+          field: 'validTo',
+          message: "must not be before the specialization's first day 2026-01-01",
+        },
+      ],
+    ],
+  ])('refuses %s', (_name, parts, problems) => {
+    expect(specializationProblems(grant(parts))).toEqual(problems);
+  });
+});
+
+describe('specializationEndProblems', () => {
+  it.each<[string, string, { field: string; message: string }[]]>([
+    ['its first day', '2026-01-01', []],
+    ['a later day', '2026-03-31', []],
+    [
+      'the day before its first day',
+      '2025-12-31',
+      [
+        {
+          field: 'validTo',
+          message: "must not be before the specialization's first day 2026-01-01",
+        },
+      ],
+    ],
+    ['no real date', '2026-04-31', [{ field: 'validTo', message: CALENDAR_DATE }]],
+  ])('%s', (_name, validTo, problems) => {
+    expect(specializationEndProblems({ validFrom: '2026-01-01', validTo })).toEqual(problems);
   });
 });
 

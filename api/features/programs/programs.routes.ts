@@ -60,6 +60,21 @@ const projectView = z.object({
   createdAt: z.iso.datetime(),
 });
 
+const specializationView = z.object({
+  id: z.string().describe('The grant’s id'),
+  partnerId: z.uuid(),
+  code: z.string().describe('The specialization’s name in the catalogue'),
+  rate: z.string().describe('A fraction of the customers’ eligible consumption of its services'),
+  serviceIds: z.array(z.string()),
+  validFrom: z.iso.date().describe('First day held'),
+  validTo: z.iso.date().nullable().describe('Last day held; null while it is held'),
+});
+
+/** Where a 422 may also come from: a date in a month that is already closed. */
+const CLOSED_MONTH =
+  'A date in a closed month (one that has a month close, or is before one) is refused with ' +
+  '422, naming the first open date: issued documents are never rewritten.';
+
 const bonusView = z.object({
   items: z
     .array(
@@ -76,7 +91,7 @@ const bonusView = z.object({
     .describe('Months with an issued month-end invoice (interim invoices included), newest first'),
 });
 
-/** Customers, deals, projects and the partner bonus view of the VAR program. */
+/** Customers, deals, projects, specializations and the partner bonus view of the VAR program. */
 export function programRoutes(service: ProgramService): AnyRoute[] {
   return [
     // The /me routes come before /:partnerId ones, which would otherwise take "me" as an id.
@@ -183,7 +198,7 @@ export function programRoutes(service: ProgramService): AnyRoute[] {
         'The uplift adds up to 15 percentage points on the customer’s eligible consumption ' +
         'for the days it is linked (startDate to endDate, both included). The customer must ' +
         'be a subaccount of the partner’s own account, and no other partner’s deal may link it ' +
-        'on the same days.',
+        `on the same days. ${CLOSED_MONTH}`,
       tags: ['Programs'],
       roles: ['manager'],
       params: partnerParams,
@@ -206,7 +221,10 @@ export function programRoutes(service: ProgramService): AnyRoute[] {
           description:
             'Another partner’s deal links the customer then, or the partner is not a current VAR partner',
         },
-        422: { description: 'The rate, the dates or the customer break the rules' },
+        422: {
+          description:
+            'The rate, the dates or the customer break the rules, or startDate is in a closed month',
+        },
       },
       handler: async ({ principal, params, body }) => ({
         status: 201,
@@ -220,7 +238,9 @@ export function programRoutes(service: ProgramService): AnyRoute[] {
       summary: 'End a deal: the customer stays linked up to and including endDate',
       description:
         'The same date again changes nothing; an earlier date shortens the link. A date before ' +
-        'the start is refused (422), and a date after an ended deal’s end too (409).',
+        'the start is refused (422), and a date after an ended deal’s end too (409). The link ' +
+        'may not be shortened inside a closed month: the earliest end is the day before the ' +
+        'first open date (422).',
       tags: ['Programs'],
       roles: ['manager'],
       params: z.object({ dealId: z.uuid({ message: 'must be a deal id (UUID)' }) }),
@@ -229,7 +249,9 @@ export function programRoutes(service: ProgramService): AnyRoute[] {
         200: { description: 'The deal', schema: dealView },
         404: { description: 'No such deal' },
         409: { description: 'The deal already ended earlier' },
-        422: { description: 'The date is before the deal’s start' },
+        422: {
+          description: 'The date is before the deal’s start, or would end it in a closed month',
+        },
       },
       handler: async ({ params, body }) => ({
         status: 200,
@@ -262,7 +284,7 @@ export function programRoutes(service: ProgramService): AnyRoute[] {
         'For the 12 months after the registration month, the rebate is rate × max(0, the ' +
         'month’s consumption there − baseline), credited to the rebate balance. A project that ' +
         'overlaps a registered one of the partner (same cloud, same folder, or a folder of a ' +
-        'registered cloud, in overlapping months) is refused.',
+        `registered cloud, in overlapping months) is refused. ${CLOSED_MONTH}`,
       tags: ['Programs'],
       roles: ['manager'],
       params: partnerParams,
@@ -286,11 +308,109 @@ export function programRoutes(service: ProgramService): AnyRoute[] {
           description:
             'It overlaps a registered project, or the partner is not a current VAR partner',
         },
-        422: { description: 'The scope, baseline, rate or date break the rules' },
+        422: {
+          description:
+            'The scope, baseline, rate or date break the rules, or registeredOn is in a closed month',
+        },
       },
       handler: async ({ principal, params, body }) => ({
         status: 201,
         body: await service.registerProject(principal, params.partnerId, body),
+      }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/partners/:partnerId/specializations',
+      operationId: 'partnerSpecializations',
+      summary: 'A partner’s specializations, latest first day first',
+      tags: ['Programs'],
+      roles: ['manager', 'finance', 'partner'],
+      params: partnerParams,
+      responses: {
+        200: {
+          description: 'Specializations',
+          schema: z.object({ items: z.array(specializationView) }),
+        },
+        404: { description: 'No such partner (or not yours)' },
+      },
+      handler: async ({ principal, params }) => ({
+        status: 200,
+        body: await service.specializations(principal, params.partnerId),
+      }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/partners/:partnerId/specializations',
+      operationId: 'grantSpecialization',
+      summary: 'Grant a specialization: its services and quarterly rebate rate, from a first day',
+      description:
+        'At each quarter’s end the partner is credited rate × its customers’ eligible ' +
+        'consumption of the services in the quarter, for the specializations it holds. The ' +
+        'same specialization may not be held twice on the same days. ' +
+        CLOSED_MONTH,
+      tags: ['Programs'],
+      roles: ['manager'],
+      params: partnerParams,
+      body: z
+        .object({
+          code: z.string().trim().min(1, 'must not be empty').max(100),
+          rate: rateText.describe('A fraction 0 < r ≤ 1, at most 4 decimals, e.g. "0.05"'),
+          serviceIds: z
+            .array(z.string().trim().min(1, 'must not be empty').max(100))
+            .min(1, 'name at least one service')
+            .max(100),
+          validFrom: z.iso.date().describe('First day held'),
+          validTo: z.iso
+            .date()
+            .nullable()
+            .optional()
+            .describe('Last day held; held until withdrawn when left out'),
+        })
+        .strict(),
+      responses: {
+        201: { description: 'The specialization', schema: specializationView },
+        404: { description: 'No such partner' },
+        409: {
+          description:
+            'The partner holds the specialization then already, or is not a current VAR partner',
+        },
+        422: {
+          description:
+            'The rate, services or dates break the rules, or validFrom is in a closed month',
+        },
+      },
+      handler: async ({ principal, params, body }) => ({
+        status: 201,
+        body: await service.grantSpecialization(principal, params.partnerId, body),
+      }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/specializations/:specializationId/withdraw',
+      operationId: 'withdrawSpecialization',
+      summary: 'Withdraw a specialization: the partner holds it up to and including validTo',
+      description:
+        'The same date again changes nothing; an earlier date shortens it. A date before its ' +
+        'first day is refused (422), and a date after an ended grant’s end too (409). It may ' +
+        'not end inside a closed month: the earliest last day is the day before the first ' +
+        'open date (422).',
+      tags: ['Programs'],
+      roles: ['manager'],
+      params: z.object({
+        specializationId: z
+          .string()
+          .regex(/^[1-9]\d{0,17}$/, 'must be a specialization id (a positive integer)'),
+      }),
+      body: z.object({ validTo: z.iso.date().describe('Last day held') }).strict(),
+      responses: {
+        200: { description: 'The specialization', schema: specializationView },
+        404: { description: 'No such specialization' },
+        409: { description: 'It already ended earlier' },
+        422: { description: 'The date is before its first day, or would end it in a closed month' },
+      },
+      handler: async ({ params, body }) => ({
+        status: 200,
+        body: await service.withdrawSpecialization(params.specializationId, body.validTo),
       }),
     }),
   ];

@@ -4,6 +4,8 @@ import {
   dealEndProblems,
   dealProblems,
   projectProblems,
+  specializationEndProblems,
+  specializationProblems,
   type ProjectScope,
 } from '../../../domain/programs';
 import { validateInn } from '../../../domain/validators';
@@ -35,6 +37,14 @@ export interface ProjectRequest {
   rate: string;
   /** Defaults to today's Moscow date. */
   registeredOn?: string;
+}
+
+export interface SpecializationRequest {
+  code: string;
+  rate: string;
+  serviceIds: string[];
+  validFrom: string;
+  validTo?: string | null;
 }
 
 function refuse(what: string, problems: FieldProblem[]): void {
@@ -176,6 +186,61 @@ export function createProgramService(deps: ProgramServiceDeps) {
         registeredOn,
         registeredBy: principal.subject,
       });
+    },
+
+    async specializations(principal: Principal, partnerId: string) {
+      const partner = await visiblePartner(principal, partnerId);
+      return { items: await deps.programs.specializationsOf(partner.id) };
+    },
+
+    /** A manager grants a specialization: its services and rebate rate, from a first day. */
+    async grantSpecialization(
+      principal: Principal,
+      partnerId: string,
+      request: SpecializationRequest,
+    ) {
+      const partner = await visiblePartner(principal, partnerId);
+      const validTo = request.validTo ?? null;
+      refuse(
+        'The specialization breaks the program rules',
+        specializationProblems({ ...request, validTo }),
+      );
+      assertVarPartner(partner);
+      return deps.programs.grantSpecialization({
+        partnerId: partner.id,
+        code: request.code,
+        rate: request.rate,
+        serviceIds: request.serviceIds,
+        validFrom: request.validFrom,
+        validTo,
+      });
+    },
+
+    /**
+     * Withdraws a specialization after its last day held. The same day again changes nothing;
+     * an earlier one shortens it; a later one than an ended grant's end is refused.
+     */
+    async withdrawSpecialization(id: string, validTo: string) {
+      const held = await deps.programs.findSpecialization(id);
+      if (!held) throw new DomainError('not_found', `No specialization ${id}`);
+      refuse(
+        'The specialization cannot end then',
+        specializationEndProblems({ validFrom: held.validFrom, validTo }),
+      );
+      if (held.validTo !== null && validTo > held.validTo) {
+        throw new DomainError(
+          'invalid_state',
+          `The specialization already ended on ${held.validTo}; grant it again instead`,
+        );
+      }
+      const withdrawn = await deps.programs.withdrawSpecialization(id, validTo);
+      if (!withdrawn) {
+        throw new DomainError(
+          'invalid_state',
+          'The specialization changed meanwhile; read it and try again',
+        );
+      }
+      return withdrawn;
     },
 
     async myBonus(principal: Principal, months: number) {

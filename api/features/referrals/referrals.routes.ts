@@ -123,6 +123,11 @@ export function referralRoutes(service: ReferralService): AnyRoute[] {
           description:
             'Attributed to another partner already, a partner’s or VAR customer’s account, or the partner no longer refers',
         },
+        422: {
+          description:
+            'The sign-up time is in the future, or its Moscow date falls in a closed month (one ' +
+            'with a month close, or before one); the answer names the first open date',
+        },
       },
       handler: async ({ principal, body }) => {
         const { attribution, created } = await service.recordSignup(principal, body);
