@@ -59,6 +59,8 @@ export interface AppDeps {
   metrics: MetricsRepository;
   settings: {
     referralProgramOpen: boolean;
+    /** The program's first month (YYYY-MM): closes and month reports start there. */
+    programFirstMonth: string;
     referralSignupUrl: string;
     /** Development identities with tokens at /v1/dev/identities (never in production). */
     developmentSignIn: boolean;
@@ -193,7 +195,9 @@ export function createApp(deps: AppDeps): Express {
         taskQueue: deps.taskQueue,
         settlements: deps.settlements,
         partners: deps.partners,
+        programFirstMonth: deps.settings.programFirstMonth,
         workflowUrl,
+        logger: deps.logger,
       }),
     ),
     ...documentRoutes(

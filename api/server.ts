@@ -60,6 +60,7 @@ export async function startApi(
     metrics: createMetricsRepository(db),
     settings: {
       referralProgramOpen: config.referralProgramOpen,
+      programFirstMonth: config.programFirstMonth,
       referralSignupUrl: config.referral.signupUrl,
       developmentSignIn: config.env !== 'production',
       publicBaseUrl: config.referral.publicBaseUrl,

@@ -1,5 +1,6 @@
 import type { FieldProblem } from './errors';
 import { Money } from './money';
+import { addMonths, firstDayOf, type IsoDate, type YearMonth } from './settlement/dates';
 
 /**
  * Consumption line items as billing reports them (SPEC §2): billing account, cloud and
@@ -52,6 +53,20 @@ export function isCalendarDate(text: string): boolean {
   const day = Number(match[3]);
   if (year < 1 || month < 1 || month > 12 || day < 1) return false;
   return day <= daysInMonth(year, month);
+}
+
+/** The earliest usage date a line can have: there is no year 0 (isCalendarDate refuses it). */
+export const EARLIEST_USAGE_DATE: IsoDate = '0001-01-01';
+
+/**
+ * The usage dates of a month as a half-open range [from, to), clamped to dates a line can
+ * have: a month of year 0 is an empty range, not a date the database would refuse.
+ * Dates compare as strings here: 'YYYY-MM-DD' order is chronological.
+ */
+export function usageDateRange(month: YearMonth): { from: IsoDate; to: IsoDate } {
+  const clamp = (date: IsoDate) => (date < EARLIEST_USAGE_DATE ? EARLIEST_USAGE_DATE : date);
+  // After 9999-12 comes 10000-01: not a YYYY-MM month, but a date PostgreSQL takes.
+  return { from: clamp(firstDayOf(month)), to: clamp(`${addMonths(month, 1)}-01`) };
 }
 
 function daysInMonth(year: number, month: number): number {

@@ -1,4 +1,5 @@
 import {
+  usageDateRange,
   consumptionLineProblems,
   isCalendarDate,
   type ConsumptionLineInput,
@@ -145,5 +146,19 @@ describe('isCalendarDate', () => {
     ['2026-06-31', false],
   ])('%s → %s', (text, expected) => {
     expect(isCalendarDate(text)).toBe(expected);
+  });
+});
+
+describe('usageDateRange', () => {
+  it.each<[string, { from: string; to: string }]>([
+    ['2026-02', { from: '2026-02-01', to: '2026-03-01' }],
+    ['2025-12', { from: '2025-12-01', to: '2026-01-01' }],
+    ['0001-01', { from: '0001-01-01', to: '0001-02-01' }],
+    // No line can be dated in year 0: the range is empty instead of a date PostgreSQL refuses.
+    ['0000-06', { from: '0001-01-01', to: '0001-01-01' }],
+    ['0000-12', { from: '0001-01-01', to: '0001-01-01' }],
+    ['9999-12', { from: '9999-12-01', to: '10000-01-01' }],
+  ])('%s', (month, range) => {
+    expect(usageDateRange(month)).toEqual(range);
   });
 });

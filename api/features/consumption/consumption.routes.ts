@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { consumptionLineProblems, type ConsumptionLineInput } from '../../../domain/consumption';
+import {
+  consumptionLineProblems,
+  usageDateRange,
+  type ConsumptionLineInput,
+} from '../../../domain/consumption';
 import { DomainError, type FieldProblem } from '../../../domain/errors';
 import type { ConsumptionRepository } from '../../../prisma/repositories/consumption.repository';
 import { defineRoute, type AnyRoute } from '../../http/route';
@@ -46,13 +50,6 @@ const summary = z.object({
   amount: z.string(),
   grantAmount: z.string(),
 });
-
-/** First day of the month and of the next one, as YYYY-MM-DD. */
-function monthRange(month: string): { from: string; to: string } {
-  const [year, m] = month.split('-').map(Number) as [number, number];
-  const next = m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, '0')}`;
-  return { from: `${month}-01`, to: `${next}-01` };
-}
 
 /**
  * Every reason to refuse the batch, line by line: the domain rules, then billing accounts and
@@ -158,7 +155,10 @@ export function consumptionRoutes(deps: {
             throw new DomainError('not_found', `No billing account ${billingAccountId}`);
           }
         }
-        const totals = await deps.consumption.totals({ ...monthRange(month), billingAccountId });
+        const totals = await deps.consumption.totals({
+          ...usageDateRange(month),
+          billingAccountId,
+        });
         return {
           status: 200,
           body: { billingAccountId: billingAccountId ?? null, month, ...totals },

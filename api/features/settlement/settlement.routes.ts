@@ -49,7 +49,11 @@ export function settlementRoutes(service: SettlementService): AnyRoute[] {
       body: z.object({ month: monthSchema }).strict(),
       responses: {
         202: { description: 'The close runs; follow it at /v1/closes/{month}' },
-        422: { description: 'The month is not in the past' },
+        422: {
+          description:
+            'The month is outside the closable range: from the program’s first month ' +
+            '(PROGRAM_FIRST_MONTH) to the last full month in Moscow time',
+        },
       },
       handler: async ({ body }) => {
         const started = await service.startClose(body.month);
@@ -74,7 +78,10 @@ export function settlementRoutes(service: SettlementService): AnyRoute[] {
       tags: ['Settlement'],
       roles: ['finance', 'manager'],
       query: z.object({ month: monthSchema }),
-      responses: { 200: { description: 'Invoices' } },
+      responses: {
+        200: { description: 'Invoices' },
+        422: { description: 'The month is before the program’s first month' },
+      },
       handler: async ({ query }) => ({
         status: 200,
         body: await service.monthInvoices(query.month),
@@ -89,8 +96,13 @@ export function settlementRoutes(service: SettlementService): AnyRoute[] {
       roles: ['finance', 'manager'],
       params: z.object({ month: monthSchema }),
       responses: {
-        200: { description: 'The close' },
+        200: {
+          description:
+            'The close, from the database; `progress` is the workflow’s live progress while it ' +
+            'runs and can answer, else null',
+        },
         404: { description: 'The month was never closed' },
+        422: { description: 'The month is before the program’s first month' },
       },
       handler: async ({ params }) => ({
         status: 200,

@@ -1,4 +1,14 @@
-import { WorkflowNotFoundError, type WorkflowClient } from '@temporalio/client';
+import {
+  QueryNotRegisteredError,
+  WorkflowNotFoundError,
+  type WorkflowClient,
+} from '@temporalio/client';
+import type { Logger } from '../../../config/logger';
+import {
+  closableMonths,
+  closeMonthProblem,
+  reportMonthProblem,
+} from '../../../domain/close-months';
 import { DomainError } from '../../../domain/errors';
 import { settleVarMonth } from '../../../domain/settlement';
 import { monthInMoscow } from '../../../domain/settlement/periods';
@@ -8,6 +18,7 @@ import {
   MONTH_CLOSE_WORKFLOW_TYPE,
   closeProgressQuery,
   monthCloseWorkflowId,
+  type CloseProgress,
   type MonthCloseInput,
 } from '../../../workflows/contracts';
 import { assertOrganizationAccess, type Principal } from '../../http/auth';
@@ -18,9 +29,25 @@ export interface SettlementServiceDeps {
   taskQueue: string;
   settlements: SettlementRepository;
   partners: PartnerRepository;
+  /** The program's first month (YYYY-MM): no month before it is closed or reported on. */
+  programFirstMonth: string;
   /** Links to workflows in the Temporal Web UI; none when absent. */
   workflowUrl?: WorkflowUrl;
   now?: () => Date;
+  logger?: Pick<Logger, 'warn'>;
+}
+
+/**
+ * How long a close's status waits for the workflow's live progress. A workflow that has not
+ * run its first task (no worker free yet) leaves a query waiting; the row answers instead.
+ */
+const PROGRESS_QUERY_TIMEOUT_MS = 3_000;
+
+/** A refused month, as a 422 naming the field and the allowed range. */
+function monthRefused(detail: string, problem: string): DomainError {
+  return new DomainError('validation_failed', `${detail}: the month ${problem}`, [
+    { field: 'month', message: problem },
+  ]);
 }
 
 /** Month closes, invoices and the running invoice, as the API offers them. */
@@ -33,17 +60,67 @@ export function createSettlementService(deps: SettlementServiceDeps) {
     return partner;
   }
 
+  function assertReportableMonth(month: string, detail: string): void {
+    const problem = reportMonthProblem(month, deps.programFirstMonth);
+    if (problem) throw monthRefused(detail, problem);
+  }
+
+  /** The close workflow's progress, or null when it cannot answer now. */
+  async function liveProgress(month: string): Promise<CloseProgress | null> {
+    try {
+      const handle = deps.workflows.getHandle(monthCloseWorkflowId(month));
+      return await deps.workflows.withDeadline(Date.now() + PROGRESS_QUERY_TIMEOUT_MS, () =>
+        handle.query(closeProgressQuery),
+      );
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError || error instanceof QueryNotRegisteredError)) {
+        deps.logger?.warn(
+          { err: error, month },
+          'close progress query failed; answering from the database',
+        );
+      }
+      return null;
+    }
+  }
+
+  /** A close whose workflow runs but has not recorded the month yet; null when none runs. */
+  async function startingClose(month: string) {
+    let description;
+    try {
+      description = await deps.workflows.getHandle(monthCloseWorkflowId(month)).describe();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return null;
+      deps.logger?.warn({ err: error, month }, 'close workflow could not be described');
+      throw new DomainError(
+        'unavailable',
+        `Month ${month} has no close recorded and Temporal cannot say whether one is starting; try again`,
+      );
+    }
+    if (description.status.name !== 'RUNNING') return null;
+    const zero = '0.00';
+    return {
+      month,
+      status: 'running' as const,
+      partnersTotal: 0,
+      partnersSettled: 0,
+      invoices: 0,
+      consumptionTotal: zero,
+      discountTotal: zero,
+      payableTotal: zero,
+      commissionStatements: 0,
+      commissionTotal: zero,
+      startedAt: description.startTime.toISOString(),
+      completedAt: null,
+      progress: null,
+    };
+  }
+
   return {
     /** Finance closes a month on demand; a close already running for it is joined. */
     async startClose(month: string): Promise<{ month: string; workflowId: string }> {
-      if (month >= monthInMoscow(now().toISOString())) {
-        throw new DomainError('validation_failed', 'Only a past month can be closed', [
-          {
-            field: 'month',
-            message: `must be before the current month (${monthInMoscow(now().toISOString())})`,
-          },
-        ]);
-      }
+      const range = closableMonths(now().toISOString(), deps.programFirstMonth);
+      const problem = closeMonthProblem(month, range);
+      if (problem) throw monthRefused(`Month ${month} cannot be closed`, problem);
       const workflowId = monthCloseWorkflowId(month);
       const input: MonthCloseInput = { month };
       await deps.workflows.start(MONTH_CLOSE_WORKFLOW_TYPE, {
@@ -56,20 +133,24 @@ export function createSettlementService(deps: SettlementServiceDeps) {
       return { month, workflowId };
     },
 
+    /**
+     * A month's close from its database row, with the workflow's live progress while it runs.
+     * The row is the truth: when the workflow cannot answer the query within a few seconds
+     * (its handler is not registered yet, no worker has run it yet, it is gone, Temporal is
+     * unreachable) the answer has no live progress.
+     * A close started a moment ago whose workflow has not written the row yet is reported as
+     * running, so the Location of POST /v1/closes never answers 404 for a close under way.
+     */
     async closeStatus(month: string) {
+      assertReportableMonth(month, `Month ${month} has no close`);
       const status = await deps.settlements.closeStatus(month);
-      if (!status) throw new DomainError('not_found', `Month ${month} has not been closed`);
-      let live = null;
-      if (status.status === 'running') {
-        try {
-          live = await deps.workflows
-            .getHandle(monthCloseWorkflowId(month))
-            .query(closeProgressQuery);
-        } catch (error) {
-          if (!(error instanceof WorkflowNotFoundError)) throw error;
-        }
+      if (!status) {
+        const starting = await startingClose(month);
+        if (!starting) throw new DomainError('not_found', `Month ${month} has not been closed`);
+        return starting;
       }
-      return { ...status, progress: live };
+      const progress = status.status === 'running' ? await liveProgress(month) : null;
+      return { ...status, progress };
     },
 
     /** Every month closed or being closed, newest first, with the close's workflow. */
@@ -86,6 +167,7 @@ export function createSettlementService(deps: SettlementServiceDeps) {
 
     /** A month's issued invoices, for finance: number, partner, kind and amounts. */
     async monthInvoices(month: string) {
+      assertReportableMonth(month, `Month ${month} has no invoices`);
       return { month, items: await deps.settlements.invoicesOfMonth(month) };
     },
 
