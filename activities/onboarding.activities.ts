@@ -18,7 +18,12 @@ import type {
 import type { BillingAccountRepository } from '../prisma/repositories/billing-account.repository';
 import type { PartnerRepository } from '../prisma/repositories/partner.repository';
 import type { CompanyRegistry } from './registry/company-registry';
-import { onboardingWorkflowId, type StartOnboardingInput } from '../workflows/contracts';
+import {
+  ONBOARDING_FAILURES,
+  onboardingWorkflowId,
+  type StartOnboardingInput,
+} from '../workflows/contracts';
+import { holdsPartnerStatus } from '../domain/lifecycle';
 
 export interface OnboardingActivityDeps {
   applications: ApplicationRepository;
@@ -83,6 +88,7 @@ export const ONBOARDING_NON_RETRYABLE_ERRORS = [
   'DomainError',
   'BillingAccountLocked',
   'RegistryResponseError',
+  ONBOARDING_FAILURES.organizationIsPartner,
 ];
 
 /** The run that owns the application, so reads reach that run even after a re-application. */
@@ -210,8 +216,30 @@ export function createOnboardingActivities(deps: OnboardingActivityDeps) {
       return { grantBalance: account.grantBalance };
     },
 
+    /**
+     * Grants partner status on approval. A retry of the same approval returns the partner it
+     * created. An organization whose partner record belongs to another application is a
+     * deterministic failure: retrying can never succeed, so it fails at once, non-retryable,
+     * and the approval is refused with the reason.
+     */
     async createPartner(input: CreatePartnerInput): Promise<{ partnerId: string }> {
-      return deps.partners.createFromApplication({ ...input, id: randomUUID() });
+      const outcome = await deps.partners.createFromApplication({ ...input, id: randomUUID() });
+      if ('partnerId' in outcome) return outcome;
+      const holder = outcome.organizationTakenBy;
+      const message = holdsPartnerStatus(holder.status)
+        ? `Organization ${input.organizationId} is already a partner (partner ${holder.partnerId}, ` +
+          `status ${holder.status}); it can apply again once it has left the program`
+        : `Organization ${input.organizationId} was a partner (partner ${holder.partnerId}, status ` +
+          `${holder.status}) and the platform keeps one partner record per organization: a former ` +
+          'partner cannot be admitted again yet. Reject this application, or have the records ' +
+          'migrated first';
+      throw ApplicationFailure.nonRetryable(message, ONBOARDING_FAILURES.organizationIsPartner, {
+        organizationId: input.organizationId,
+        applicationId: input.applicationId,
+        partnerId: holder.partnerId,
+        partnerApplicationId: holder.applicationId,
+        partnerStatus: holder.status,
+      });
     },
   };
 }

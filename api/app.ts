@@ -165,6 +165,7 @@ export function createApp(deps: AppDeps): Express {
     workflows: deps.workflows,
     taskQueue: deps.taskQueue,
     applications: deps.applications,
+    partners: deps.partners,
     ...deps.settings,
   });
   const routes: AnyRoute[] = [

@@ -35,6 +35,11 @@ export const ONBOARDING_FAILURES = {
   validation: 'ValidationFailed',
   /** The step or status does not allow this now. */
   invalidState: 'InvalidState',
+  /**
+   * Approval found the organization already holding a partner record of another application
+   * (raised by the createPartner activity, never retried).
+   */
+  organizationIsPartner: 'OrganizationIsPartner',
 } as const;
 
 export interface StartOnboardingInput {

@@ -1,5 +1,6 @@
 import type { Program } from '../../domain/onboarding';
 import type { Database } from '../client';
+import { Prisma } from '../generated/client/client';
 
 export interface NewPartner {
   id: string;
@@ -28,7 +29,25 @@ export interface PartnerView {
   memberships: { program: Program; startDate: string; endDate: string | null }[];
 }
 
+/**
+ * What creating an application's partner came to: its partner (created now or by an earlier
+ * attempt), or the partner another application already holds for the organization
+ * (Partner.organizationId is unique: one partner record per organization, whatever its status).
+ */
+export type CreatePartnerOutcome =
+  | { partnerId: string }
+  | {
+      organizationTakenBy: {
+        partnerId: string;
+        applicationId: string;
+        status: PartnerView['status'];
+      };
+    };
+
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
+
+const isUniqueViolation = (error: unknown) =>
+  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 
 /** Partners and their program memberships. */
 export function createPartnerRepository(db: Database) {
@@ -72,33 +91,60 @@ export function createPartnerRepository(db: Database) {
   }
 
   return {
-    /** Creates the partner of an approved application, once: a repeat returns the same partner. */
-    async createFromApplication(partner: NewPartner): Promise<{ partnerId: string }> {
-      const existing = await db.partner.findUnique({
-        where: { applicationId: partner.applicationId },
-      });
-      if (existing) return { partnerId: existing.id };
-      const startDate = new Date(`${partner.startDate}T00:00:00Z`);
-      const created = await db.$transaction(async (tx) => {
-        const row = await tx.partner.create({
-          data: {
-            id: partner.id,
-            organizationId: partner.organizationId,
-            applicationId: partner.applicationId,
-            name: partner.name,
-            inn: partner.inn,
-            billingAccountId: partner.billingAccountId,
-            taxationType: partner.taxationType,
-            startDate,
-            approvedBy: partner.approvedBy,
+    /**
+     * Creates the partner of an approved application, once: a repeat returns the same partner.
+     * When the organization already has a partner from another application nothing is written
+     * and that partner is returned; so is one created by a concurrent attempt (the unique
+     * constraints decide the race, then the rows are read again).
+     */
+    async createFromApplication(partner: NewPartner): Promise<CreatePartnerOutcome> {
+      async function existing(): Promise<CreatePartnerOutcome | null> {
+        const own = await db.partner.findUnique({
+          where: { applicationId: partner.applicationId },
+        });
+        if (own) return { partnerId: own.id };
+        const holder = await db.partner.findUnique({
+          where: { organizationId: partner.organizationId },
+        });
+        if (!holder) return null;
+        return {
+          organizationTakenBy: {
+            partnerId: holder.id,
+            applicationId: holder.applicationId,
+            status: holder.status,
           },
+        };
+      }
+      const before = await existing();
+      if (before) return before;
+      const startDate = new Date(`${partner.startDate}T00:00:00Z`);
+      try {
+        const created = await db.$transaction(async (tx) => {
+          const row = await tx.partner.create({
+            data: {
+              id: partner.id,
+              organizationId: partner.organizationId,
+              applicationId: partner.applicationId,
+              name: partner.name,
+              inn: partner.inn,
+              billingAccountId: partner.billingAccountId,
+              taxationType: partner.taxationType,
+              startDate,
+              approvedBy: partner.approvedBy,
+            },
+          });
+          await tx.programMembership.createMany({
+            data: partner.programs.map((program) => ({ partnerId: row.id, program, startDate })),
+          });
+          return row;
         });
-        await tx.programMembership.createMany({
-          data: partner.programs.map((program) => ({ partnerId: row.id, program, startDate })),
-        });
-        return row;
-      });
-      return { partnerId: created.id };
+        return { partnerId: created.id };
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        const after = await existing();
+        if (after) return after;
+        throw error;
+      }
     },
 
     findById: (id: string) => findBy({ id }),

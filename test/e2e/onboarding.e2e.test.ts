@@ -222,13 +222,10 @@ describe('onboarding through the HTTP API', () => {
       staff.body.items.filter((n) => n.organizationId === `org-1001-${suffix}`).map((n) => n.kind),
     ).toEqual(['review-requested']);
 
-    // A closed application makes room for a new one.
-    const fresh = await call<Application>('POST', base, anna, {
-      identityMethod: 'existing_account',
-    });
-    expect(fresh.status).toBe(201);
-    expect(fresh.body.applicationId).not.toBe(id);
-    await call('POST', `${base}/${fresh.body.applicationId}/cancel`, anna, {});
+    // The organization is a partner now: it cannot apply again until it has left (SPEC §4).
+    const fresh = await call<Problem>('POST', base, anna, { identityMethod: 'existing_account' });
+    expect(fresh.status).toBe(409);
+    expect(fresh.body.detail).toMatch(/already a partner .*status active.*once it has left/);
   });
 
   it('answers a step out of order with 409 and a cancelled application with 409', async () => {

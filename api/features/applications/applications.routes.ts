@@ -36,7 +36,11 @@ import type { ApplicationService } from './applications.service';
 const STEP_RESPONSES = {
   200: { description: 'The application after the step', schema: applicationView },
   404: { description: 'No such application (or not your organization’s)' },
-  409: { description: 'Not possible at the application’s current step or status' },
+  409: {
+    description:
+      'Not possible at the application’s current step or status (approve: the organization ' +
+      'already has a partner record)',
+  },
   422: { description: 'The input breaks a business rule; `errors` names the fields' },
 };
 
@@ -84,13 +88,15 @@ export function applicationRoutes(service: ApplicationService): AnyRoute[] {
       summary: 'Start a partner application for your organization (steps 1–2)',
       description:
         'Starts the onboarding workflow for the organization in the token. An organization has at most ' +
-        'one open application: starting again returns the open one with 200.',
+        'one open application: starting again returns the open one with 200. An organization that ' +
+        'is a partner (active or leaving) gets 409: it can apply again once it has left.',
       tags: ['Onboarding'],
       roles: ['partner'],
       body: startApplicationBody,
       responses: {
         201: { description: 'Application started', schema: applicationView },
         200: { description: 'The organization’s open application', schema: applicationView },
+        409: { description: 'The organization is already a partner (active or leaving)' },
       },
       handler: async ({ principal, body }) => {
         const { created, application } = await service.start(principal, body);

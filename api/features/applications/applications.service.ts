@@ -13,8 +13,10 @@ import {
   moscowDateOf,
 } from '../../../domain/calendar/production-calendar';
 import { DomainError, type FieldProblem } from '../../../domain/errors';
+import { holdsPartnerStatus } from '../../../domain/lifecycle';
 import { isFinal, type ApplicationStatus, type IdentityMethod } from '../../../domain/onboarding';
 import type { ApplicationRepository } from '../../../prisma/repositories/application.repository';
+import type { PartnerRepository } from '../../../prisma/repositories/partner.repository';
 import {
   ONBOARDING_FAILURES,
   applicationStateQuery,
@@ -32,6 +34,7 @@ export interface ApplicationServiceDeps {
   workflows: WorkflowClient;
   taskQueue: string;
   applications: ApplicationRepository;
+  partners: Pick<PartnerRepository, 'findByOrganization'>;
   referralProgramOpen: boolean;
   recipients: { managers: string; supervisors: string };
   /** Base URL of the Temporal Web UI, for links to each application's workflow. */
@@ -60,6 +63,8 @@ export function updateFailureToDomainError(error: unknown): DomainError | undefi
     case ONBOARDING_FAILURES.invalidState:
     case 'BillingAccountLocked':
       return new DomainError('invalid_state', cause.message);
+    case ONBOARDING_FAILURES.organizationIsPartner:
+      return new DomainError('conflict', cause.message);
     case 'RegistryUnavailableError':
     case 'RegistryResponseError':
       return new DomainError(
@@ -102,10 +107,21 @@ export function createApplicationService(deps: ApplicationServiceDeps) {
   }
 
   return {
-    /** Starts an application for the caller's organization, or returns the open one. */
+    /**
+     * Starts an application for the caller's organization, or returns the open one. An
+     * organization that is a partner (active or leaving) cannot apply until it has left.
+     */
     async start(principal: Principal, body: { identityMethod: IdentityMethod }) {
       const organizationId = principal.organizationId;
       if (!organizationId) throw new DomainError('forbidden', 'Only a partner user can apply');
+      const partner = await deps.partners.findByOrganization(organizationId);
+      if (partner && holdsPartnerStatus(partner.status)) {
+        throw new DomainError(
+          'conflict',
+          `Organization ${organizationId} is already a partner (partner ${partner.id}, status ` +
+            `${partner.status}); it can apply again once it has left the program`,
+        );
+      }
       const input: StartOnboardingInput = {
         applicationId: randomUUID(),
         organizationId,
