@@ -73,6 +73,9 @@ describe('VAR program registrations through the HTTP API', () => {
   }
 
   const fields = (problem: Problem) => problem.errors?.map((e) => e.field);
+  // Deals and projects are dated next year: months that are closed refuse them (422), and
+  // other test files close past months in the same database.
+  const Y = Number(dateInMoscow(new Date()).slice(0, 4)) + 1;
 
   async function createPartner(id: string, org: string, account: string) {
     await db.billingAccount.create({
@@ -222,7 +225,7 @@ describe('VAR program registrations through the HTTP API', () => {
       const res = await call<Deal>('POST', dealsPath, tokens.manager, {
         customerAccountId: customers[0]!.id,
         upliftRate: '0.15',
-        startDate: '2025-02-01',
+        startDate: `${Y}-02-01`,
       });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
@@ -230,7 +233,7 @@ describe('VAR program registrations through the HTTP API', () => {
         customerAccountId: customers[0]!.id,
         customerName: 'ООО «Первый клиент»',
         upliftRate: '0.15',
-        startDate: '2025-02-01',
+        startDate: `${Y}-02-01`,
         endDate: null,
         registeredBy: 'user-maria',
       });
@@ -241,7 +244,7 @@ describe('VAR program registrations through the HTTP API', () => {
       const high = await call<Problem>('POST', dealsPath, tokens.manager, {
         customerAccountId: customers[1]!.id,
         upliftRate: '0.16',
-        startDate: '2025-02-01',
+        startDate: `${Y}-02-01`,
       });
       expect(high.status).toBe(422);
       expect(high.body.errors).toEqual([
@@ -250,7 +253,7 @@ describe('VAR program registrations through the HTTP API', () => {
       const malformed = await call<Problem>('POST', dealsPath, tokens.manager, {
         customerAccountId: customers[1]!.id,
         upliftRate: '5%',
-        startDate: '2025-02-01',
+        startDate: `${Y}-02-01`,
       });
       expect(malformed.status).toBe(400);
       expect(fields(malformed.body)).toEqual(['body.upliftRate']);
@@ -260,8 +263,8 @@ describe('VAR program registrations through the HTTP API', () => {
       const res = await call<Problem>('POST', dealsPath, tokens.manager, {
         customerAccountId: customers[1]!.id,
         upliftRate: '0.05',
-        startDate: '2025-02-01',
-        endDate: '2025-01-31',
+        startDate: `${Y}-02-01`,
+        endDate: `${Y}-01-31`,
       });
       expect(res.status).toBe(422);
       expect(fields(res.body)).toEqual(['endDate']);
@@ -272,7 +275,7 @@ describe('VAR program registrations through the HTTP API', () => {
         const res = await call<Problem>('POST', dealsPath, tokens.manager, {
           customerAccountId,
           upliftRate: '0.05',
-          startDate: '2025-02-01',
+          startDate: `${Y}-02-01`,
         });
         expect(res.status).toBe(422);
         expect(fields(res.body)).toEqual(['customerAccountId']);
@@ -281,7 +284,7 @@ describe('VAR program registrations through the HTTP API', () => {
       const own = await call<Problem>('POST', dealsPath, tokens.manager, {
         customerAccountId: ownAccount,
         upliftRate: '0.05',
-        startDate: '2025-02-01',
+        startDate: `${Y}-02-01`,
       });
       expect(own.status).toBe(422);
       expect(await db.deal.count({ where: { partnerId } })).toBe(1);
@@ -291,55 +294,55 @@ describe('VAR program registrations through the HTTP API', () => {
       const body = {
         customerAccountId: customers[1]!.id,
         upliftRate: '0.05',
-        startDate: '2025-02-01',
+        startDate: `${Y}-02-01`,
       };
       expect((await call('POST', dealsPath, tokens.partner, body)).status).toBe(403);
       expect((await call('POST', dealsPath, tokens.finance, body)).status).toBe(403);
       expect(
-        (await call('POST', `/v1/deals/${dealId}/end`, tokens.partner, { endDate: '2025-03-01' }))
+        (await call('POST', `/v1/deals/${dealId}/end`, tokens.partner, { endDate: `${Y}-03-01` }))
           .status,
       ).toBe(403);
     });
 
     it('ends a deal: not before its start, the same date again is a no-op, never extended', async () => {
       const early = await call<Problem>('POST', `/v1/deals/${dealId}/end`, tokens.manager, {
-        endDate: '2025-01-31',
+        endDate: `${Y}-01-31`,
       });
       expect(early.status).toBe(422);
       expect(early.body.errors).toEqual([
-        { field: 'endDate', message: "must not be before the deal's start date 2025-02-01" },
+        { field: 'endDate', message: `must not be before the deal's start date ${Y}-02-01` },
       ]);
 
       const ended = await call<Deal>('POST', `/v1/deals/${dealId}/end`, tokens.manager, {
-        endDate: '2025-06-30',
+        endDate: `${Y}-06-30`,
       });
       expect(ended.status).toBe(200);
       expect(ended.body).toMatchObject({
         id: dealId,
-        startDate: '2025-02-01',
-        endDate: '2025-06-30',
+        startDate: `${Y}-02-01`,
+        endDate: `${Y}-06-30`,
       });
       const again = await call<Deal>('POST', `/v1/deals/${dealId}/end`, tokens.manager, {
-        endDate: '2025-06-30',
+        endDate: `${Y}-06-30`,
       });
       expect(again.status).toBe(200);
-      expect(again.body.endDate).toBe('2025-06-30');
+      expect(again.body.endDate).toBe(`${Y}-06-30`);
 
       const later = await call<Problem>('POST', `/v1/deals/${dealId}/end`, tokens.manager, {
-        endDate: '2025-07-31',
+        endDate: `${Y}-07-31`,
       });
       expect(later.status).toBe(409);
       const unknown = await call('POST', `/v1/deals/${randomUUID()}/end`, tokens.manager, {
-        endDate: '2025-07-31',
+        endDate: `${Y}-07-31`,
       });
       expect(unknown.status).toBe(404);
       const row = await db.deal.findUniqueOrThrow({ where: { id: dealId } });
-      expect(row.endDate?.toISOString().slice(0, 10)).toBe('2025-06-30');
+      expect(row.endDate?.toISOString().slice(0, 10)).toBe(`${Y}-06-30`);
     });
 
     it('refuses a deal overlapping another partner’s deal on a customer that moved (409)', async () => {
       // The first customer moves to the other partner while this partner's deal covers it
-      // until 2025-06-30: the other partner's deal may start only after that.
+      // until 30 June (of year Y): the other partner's deal may start only after that.
       await db.billingAccount.update({
         where: { id: customers[0]!.id },
         data: { parentId: otherOwnAccount },
@@ -349,7 +352,7 @@ describe('VAR program registrations through the HTTP API', () => {
         const overlapping = await call<Problem>('POST', otherDeals, tokens.manager, {
           customerAccountId: customers[0]!.id,
           upliftRate: '0.05',
-          startDate: '2025-06-30',
+          startDate: `${Y}-06-30`,
         });
         expect(overlapping.status).toBe(409);
         expect(fields(overlapping.body)).toEqual(['customerAccountId']);
@@ -358,7 +361,7 @@ describe('VAR program registrations through the HTTP API', () => {
         const after = await call<Deal>('POST', otherDeals, tokens.manager, {
           customerAccountId: customers[0]!.id,
           upliftRate: '0.05',
-          startDate: '2025-07-01',
+          startDate: `${Y}-07-01`,
         });
         expect(after.status).toBe(201);
         expect(after.body.partnerId).toBe(otherPartnerId);
@@ -374,16 +377,16 @@ describe('VAR program registrations through the HTTP API', () => {
       const second = await call<Deal>('POST', dealsPath, tokens.manager, {
         customerAccountId: customers[1]!.id,
         upliftRate: '0.0525',
-        startDate: '2025-09-01',
-        endDate: '2025-12-31',
+        startDate: `${Y}-09-01`,
+        endDate: `${Y}-12-31`,
       });
       expect(second.status).toBe(201);
       for (const token of [tokens.manager, tokens.finance, tokens.partner]) {
         const res = await call<Items<Deal>>('GET', dealsPath, token);
         expect(res.status).toBe(200);
         expect(res.body.items.map((d) => [d.upliftRate, d.startDate, d.endDate])).toEqual([
-          ['0.0525', '2025-09-01', '2025-12-31'],
-          ['0.15', '2025-02-01', '2025-06-30'],
+          ['0.0525', `${Y}-09-01`, `${Y}-12-31`],
+          ['0.15', `${Y}-02-01`, `${Y}-06-30`],
         ]);
       }
       expect((await call('GET', dealsPath, tokens.other)).status).toBe(404);
@@ -424,7 +427,7 @@ describe('VAR program registrations through the HTTP API', () => {
         folderId: `folder-${tag}`,
         baselineMonthly: '1200.5',
         rate: '0.15',
-        registeredOn: '2025-03-15',
+        registeredOn: `${Y}-03-15`,
       });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
@@ -432,8 +435,8 @@ describe('VAR program registrations through the HTTP API', () => {
         folderId: `folder-${tag}`,
         baselineMonthly: '1200.50',
         rate: '0.15',
-        registeredOn: '2025-03-15',
-        rebateMonths: { first: '2025-04', last: '2026-03' },
+        registeredOn: `${Y}-03-15`,
+        rebateMonths: { first: `${Y}-04`, last: `${Y + 1}-03` },
       });
     });
 
@@ -479,7 +482,8 @@ describe('VAR program registrations through the HTTP API', () => {
       expect((await call('POST', projectsPath, tokens.partner, body)).status).toBe(403);
       const list = await call<Items<Project>>('GET', projectsPath, tokens.partner);
       expect(list.status).toBe(200);
-      expect(list.body.items.map((p) => p.cloudId)).toEqual([cloudId, `cloud-b-${tag}`]);
+      // Latest registration first: the folder project's date next year, then today's.
+      expect(list.body.items.map((p) => p.cloudId)).toEqual([`cloud-b-${tag}`, cloudId]);
       expect((await call('GET', projectsPath, tokens.other)).status).toBe(404);
       expect(await db.project.count({ where: { partnerId } })).toBe(2);
     });

@@ -1,5 +1,6 @@
 import { createTokenService } from '../../api/http/auth';
 import { startApi, type RunningApi } from '../../api/server';
+import { moscowDateOf } from '../../domain/calendar/production-calendar';
 import { previousMonthInMoscow } from '../../domain/settlement/periods';
 import type { Database } from '../../prisma/client';
 import { startWorker, type RunningWorker } from '../../worker/worker';
@@ -15,13 +16,20 @@ interface Problem {
  * The referral program through the HTTP API on the dev server: the link, the sign-up billing
  * reports, the attribution recorded once, and the commission statement the close issues.
  * It closes the month two months back, which no other end-to-end file closes.
+ *
+ * Billing reports the sign-ups with today's date: a sign-up dated in a closed month is refused,
+ * and other test files close past months in the same database. The customer whose commission
+ * the close pays signed up in that month while it was open, so its attribution is written
+ * directly, as the API recorded it then.
  */
 describe('referral program through the HTTP API', () => {
   const config = testConfig({ taskQueue: uniqueTaskQueue('e2e-referral') });
   const now = new Date();
   const month = previousMonthInMoscow(`${previousMonthInMoscow(now.toISOString())}-15T12:00:00Z`);
   const stamp = Date.now().toString(36);
+  const today = moscowDateOf(now);
   const customer = `ref-e2e-cust-${stamp}`;
+  const paying = `ref-e2e-paying-${stamp}`;
   let worker: RunningWorker;
   let api: RunningApi;
   let db: Database;
@@ -77,7 +85,7 @@ describe('referral program through the HTTP API', () => {
   const signupOf = (accountId: string, referralCode = code) => ({
     referralCode,
     customer: { accountId, organizationId: `org-${accountId}`, name: 'ООО «Клиент»' },
-    signedUpAt: `${month}-02T12:00:00+03:00`,
+    signedUpAt: `${today}T00:00:00+03:00`,
   });
 
   it('gives a referral partner a stable link that redirects to the sign-up page', async () => {
@@ -136,12 +144,12 @@ describe('referral program through the HTTP API', () => {
     expect(first.body).toMatchObject({
       customerAccountId: customer,
       partnerId: referrer.partnerId,
-      startDate: `${month}-02`,
+      startDate: today,
       endDate: null,
     });
     const again = await signup(signupOf(customer));
     expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ startDate: `${month}-02`, customerName: 'ООО «Клиент»' });
+    expect(again.body).toMatchObject({ startDate: today, customerName: 'ООО «Клиент»' });
 
     // A VAR partner's customer subaccount or the partner's own account cannot be referred.
     const own = await signup(signupOf(reseller.ownAccountId));
@@ -162,6 +170,27 @@ describe('referral program through the HTTP API', () => {
   });
 
   it('pays 10% of the month’s paid consumption in the close, one line per customer', async () => {
+    // Signed up on the 2nd of the month, recorded while the month was open.
+    await db.billingAccount.create({
+      data: {
+        id: paying,
+        organizationId: `org-${paying}`,
+        name: 'ООО «Платящий клиент»',
+        type: 'business',
+        ownerResident: true,
+        paymentMethod: 'invoice',
+      },
+    });
+    await db.referralAttribution.create({
+      data: {
+        customerAccountId: paying,
+        partnerId: referrer.partnerId,
+        referralCode: code,
+        signedUpAt: new Date(`${month}-02T12:00:00+03:00`),
+        startDate: new Date(`${month}-02T00:00:00Z`),
+        attributedBy: 'billing',
+      },
+    });
     const ingest = await call('POST', '/v1/consumption/batches', tokens.billing, {
       lines: [
         ['a', `${month}-01`, '5000.00', '0'], // the day before the sign-up: no commission
@@ -169,7 +198,7 @@ describe('referral program through the HTTP API', () => {
         ['c', `${month}-20`, '0.45', '0'],
       ].map(([id, usageDate, amount, grantAmount]) => ({
         sourceId: `ref-e2e-${stamp}-${id}`,
-        billingAccountId: customer,
+        billingAccountId: paying,
         cloudId: 'cloud-ref',
         folderId: 'folder-ref',
         serviceId: 'compute',
@@ -202,7 +231,7 @@ describe('referral program through the HTTP API', () => {
     }>('GET', `/v1/commission-statements/${id}`, tokens.referrer);
     // (1500.00 − 300.00) + 0.45 = 1200.45 paid; 10% = 120.045 → 120.05.
     expect(detail.body.lines.map((l) => [l.customerAccountId, l.base, l.amount])).toEqual([
-      [customer, '1200.45', '120.05'],
+      [paying, '1200.45', '120.05'],
     ]);
     expect(detail.body.payout).toEqual({ bik: '044525225', account: '40702810938000000001' });
     expect((await call('GET', `/v1/commission-statements/${id}`, tokens.reseller)).status).toBe(

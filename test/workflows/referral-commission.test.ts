@@ -87,24 +87,32 @@ describe('referral commissions in the month close', () => {
     });
     const referrals = createReferralRepository(db);
     const { code } = await referrals.linkOf(partner.partnerId);
+    // Sign-ups recorded while March 2024 was open. Written directly: the repository refuses a
+    // sign-up dated in a closed month, and other test files close later months meanwhile.
     for (const [accountId, signedUpAt] of [
       [customerX, '2024-03-10T09:00:00+03:00'],
       [customerY, '2024-03-20T23:30:00+03:00'],
     ] as const) {
-      await referrals.attribute(
-        {
-          referralCode: code,
-          customer: {
-            accountId,
-            organizationId: `org-${accountId}`,
-            name: accountId,
-            type: 'business',
-          },
-          signedUpAt: new Date(signedUpAt),
-          actor: 'billing-system',
+      await db.billingAccount.create({
+        data: {
+          id: accountId,
+          organizationId: `org-${accountId}`,
+          name: accountId,
+          type: 'business',
+          ownerResident: true,
+          paymentMethod: 'invoice',
         },
-        partner.partnerId,
-      );
+      });
+      await db.referralAttribution.create({
+        data: {
+          customerAccountId: accountId,
+          partnerId: partner.partnerId,
+          referralCode: code,
+          signedUpAt: new Date(signedUpAt),
+          startDate: new Date(`${moscowDateOf(signedUpAt)}T00:00:00Z`),
+          attributedBy: 'billing-system',
+        },
+      });
     }
   }, 120_000);
 
