@@ -1,3 +1,4 @@
+import type { FinalPayoutResult } from '../prisma/repositories/payout.repository';
 import type { LifecycleRepository } from '../prisma/repositories/lifecycle.repository';
 
 /** Partner status changes; each idempotent (a repeat after a crash changes nothing). */
@@ -40,11 +41,13 @@ export function createLifecycleActivities(deps: {
         input.actor,
       );
     },
-    /** After the final settlement: the rebate balance to the bank account, once. */
-    async payOutRebateBalance(input: {
-      partnerId: string;
-    }): Promise<{ amount: string; withdrawalId: string } | null> {
-      return deps.lifecycle.payOutRebateBalance(input.partnerId);
+    /**
+     * After the final settlement: the rebate balance to the bank account, once; without valid
+     * bank details it is recorded as awaiting them and nothing is paid (the API pays it when
+     * they are given). Null when the balance is zero.
+     */
+    async payOutRebateBalance(input: { partnerId: string }): Promise<FinalPayoutResult | null> {
+      return deps.lifecycle.payOutRebateBalance(input.partnerId, now());
     },
     /** Where the partner's notifications go. */
     async partnerContact(input: {

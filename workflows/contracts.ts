@@ -321,8 +321,13 @@ export interface FinalSettlementSummary {
   /** The referral final statement, or the month's statement that already covered it. */
   commissionStatement: { number: string; total: string } | null;
   commissionCoveredBy?: string;
-  /** The rebate balance paid out to the bank account (null when it was zero). */
+  /** The rebate balance paid out to the bank account (null when it was zero or is held). */
   rebatePayout: string | null;
+  /**
+   * The rebate balance kept, not paid, because the partner has no valid bank details: what
+   * is wrong with them. Paid once the partner gives them (`PUT …/bank-details`).
+   */
+  rebateAwaitingBankDetails?: { amount: string; problems: { field: string; message: string }[] };
 }
 
 export interface PartnerRevocationInput {

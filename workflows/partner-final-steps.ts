@@ -6,6 +6,7 @@ import {
 } from '../activities/notifications/notification.activities';
 import type { ReferralActivities } from '../activities/referral.activities';
 import type { SettlementActivities } from '../activities/settlement.activities';
+import { heldPayoutNotice } from '../domain/payouts';
 import type { FinalSettlementSummary } from './contracts';
 
 const retry = { initialInterval: '1 second', maximumInterval: '1 minute' } as const;
@@ -24,7 +25,9 @@ const notifications = proxyActivities<NotificationActivities>(NOTIFICATION_ACTIV
  * The steps after the partner status ended (SPEC §4), shared by exit and revocation, in
  * this order: the partial month's final settlement (VAR invoice, referral statement — its
  * rebate accruals and withdrawals to bonus included), then the rebate balance paid out to
- * the bank, then the partner told. Every step is idempotent, so a crash anywhere resumes.
+ * the bank (or held, nothing paid, while the partner has no valid bank details: the partner's
+ * notification then says what to provide), then the partner told. Every step is idempotent,
+ * so a crash anywhere resumes. Holding adds no command: the workflow's history is unchanged.
  */
 export async function finalSteps(partnerId: string): Promise<FinalSettlementSummary> {
   const invoice = await settlement.settleFinalMonth({ partnerId });
@@ -40,7 +43,11 @@ export async function finalSteps(partnerId: string): Promise<FinalSettlementSumm
       ? { number: commission.statement.number, total: commission.statement.total }
       : null,
     ...(commission.coveredByMonthly ? { commissionCoveredBy: commission.coveredByMonthly } : {}),
-    rebatePayout: payout?.amount ?? null,
+    // Histories recorded before payouts could be held carry results without a status: paid.
+    rebatePayout: payout && payout.status !== 'awaiting_bank_details' ? payout.amount : null,
+    ...(payout?.status === 'awaiting_bank_details'
+      ? { rebateAwaitingBankDetails: { amount: payout.amount, problems: payout.problems } }
+      : {}),
   };
 }
 
@@ -98,10 +105,13 @@ export function describeFinal(summary: FinalSettlementSummary): string {
   } else if (summary.commissionCoveredBy) {
     parts.push(`The commission statement ${summary.commissionCoveredBy} covers your last month.`);
   }
+  const held = summary.rebateAwaitingBankDetails;
   parts.push(
-    summary.rebatePayout
-      ? `Your rebate balance of ${summary.rebatePayout} RUB is paid out to your bank account.`
-      : 'Your rebate balance was zero: nothing to pay out.',
+    held
+      ? heldPayoutNotice(held.amount, held.problems)
+      : summary.rebatePayout
+        ? `Your rebate balance of ${summary.rebatePayout} RUB is paid out to your bank account.`
+        : 'Your rebate balance was zero: nothing to pay out.',
   );
   return parts.join(' ');
 }

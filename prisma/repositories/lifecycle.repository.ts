@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { partnerTransition, type PartnerStatus } from '../../domain/lifecycle';
 import { DomainError } from '../../domain/errors';
 import type { Database } from '../client';
 import type { Prisma } from '../generated/client/client';
+import { payOutFinal } from './payout.repository';
 
 type Tx = Parameters<Parameters<Database['$transaction']>[0]>[0];
 
@@ -71,59 +71,6 @@ export function createLifecycleRepository(db: Database) {
       where: { partnerId, OR: [{ endDate: null }, { endDate: { gt: last } }] },
       data: { endDate: last },
     });
-  }
-
-  /**
-   * On exit or revocation the rebate balance is paid out to the bank account of the partner
-   * agreement (SPEC §4): one payout record and one ledger entry that brings the balance to
-   * zero, both keyed by the partner so a retry pays nothing twice.
-   */
-  async function payOutRebates(
-    tx: Tx,
-    partnerId: string,
-    requestedBy: string,
-  ): Promise<{ amount: string; withdrawalId: string } | null> {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`rebate-balance:${partnerId}`}))`;
-    const done = await tx.withdrawal.findUnique({
-      where: { idempotencyKey: `${partnerId}:final-payout` },
-    });
-    if (done) return { amount: done.amount.toFixed(2), withdrawalId: done.id };
-    const sum = await tx.rebateLedgerEntry.aggregate({
-      where: { partnerId },
-      _sum: { amount: true },
-    });
-    const balance = sum._sum.amount;
-    if (!balance || balance.lessThanOrEqualTo(0)) return null;
-    const partner = await tx.partner.findUniqueOrThrow({ where: { id: partnerId } });
-    const account = await tx.billingAccount.findUnique({ where: { id: partner.billingAccountId } });
-    const withdrawalId = randomUUID();
-    await tx.withdrawal.create({
-      data: {
-        id: withdrawalId,
-        partnerId,
-        idempotencyKey: `${partnerId}:final-payout`,
-        target: 'bank',
-        amount: balance,
-        requestedBy,
-        bankBik: account?.bik ?? null,
-        bankAccount: account?.settlementAccount ?? null,
-      },
-    });
-    await tx.rebateLedgerEntry.create({
-      data: {
-        partnerId,
-        idempotencyKey: `final-payout:${partnerId}`,
-        kind: 'final_payout',
-        amount: balance.negated(),
-        explanation: {
-          description: 'Rebate balance paid out to the bank account on leaving the program',
-          withdrawalId,
-          bankBik: account?.bik ?? null,
-          bankAccount: account?.settlementAccount ?? null,
-        },
-      },
-    });
-    return { amount: balance.toFixed(2), withdrawalId };
   }
 
   return {
@@ -212,9 +159,10 @@ export function createLifecycleRepository(db: Database) {
 
     /**
      * After the final settlement: the rebate balance (with the partial month's accruals) is
-     * paid out to the bank once. Only for a partner who left or was revoked.
+     * paid out to the bank once, or held while there are no valid bank details
+     * (`payout.repository.ts`). Only for a partner who left or was revoked.
      */
-    payOutRebateBalance: (partnerId: string) =>
+    payOutRebateBalance: (partnerId: string, at: Date = new Date()) =>
       db.$transaction(async (tx) => {
         const partner = await tx.partner.findUnique({ where: { id: partnerId } });
         if (!partner) throw new DomainError('not_found', `No partner ${partnerId}`);
@@ -224,7 +172,7 @@ export function createLifecycleRepository(db: Database) {
             `The rebate balance is paid out on leaving; the partner is ${partner.status}`,
           );
         }
-        return payOutRebates(tx, partnerId, partner.status === 'left' ? 'exit' : 'revocation');
+        return payOutFinal(tx, partnerId, partner.status === 'left' ? 'exit' : 'revocation', at);
       }),
 
     /** Who to tell and what about, for the partner's notifications. */

@@ -140,6 +140,11 @@ describe('partner exit notice and revocation', () => {
         month: '2026-09',
       },
     });
+    // The bank account of the agreement: without it the payout would be held (final-payout.test.ts).
+    await db.billingAccount.update({
+      where: { id: partner.ownAccountId },
+      data: { bik: '044525225', settlementAccount: '40702810938000000001' },
+    });
     const { handle, exitDate, exitAt } = await giveNotice(partner.partnerId);
     const leaving = await waitForStatus(partner.partnerId, 'leaving');
     expect(isoDay(leaving.exitDate)).toBe(exitDate);
