@@ -31,6 +31,9 @@ import { referralRoutes } from './features/referrals/referrals.routes';
 import { createReferralService } from './features/referrals/referrals.service';
 import { createRebateService } from './features/rebates/rebates.service';
 import type { RebateRepository } from '../prisma/repositories/rebate.repository';
+import type { PayoutRepository } from '../prisma/repositories/payout.repository';
+import { payoutRoutes } from './features/payouts/payouts.routes';
+import { createPayoutService } from './features/payouts/payouts.service';
 import { programRoutes } from './features/programs/programs.routes';
 import { createProgramService } from './features/programs/programs.service';
 import type { ProgramRepository } from '../prisma/repositories/program.repository';
@@ -53,6 +56,7 @@ export interface AppDeps {
   settlements: SettlementRepository;
   documents: DocumentRepository;
   rebates: RebateRepository;
+  payouts: PayoutRepository;
   programs: ProgramRepository;
   consumption: ConsumptionRepository;
   referrals: ReferralRepository;
@@ -215,6 +219,7 @@ export function createApp(deps: AppDeps): Express {
         billingAccounts: deps.billingAccounts,
       }),
     ),
+    ...payoutRoutes(createPayoutService({ payouts: deps.payouts, partners: deps.partners })),
     ...programRoutes(createProgramService({ programs: deps.programs, partners: deps.partners })),
     ...referralRoutes(
       createReferralService({

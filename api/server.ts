@@ -12,6 +12,7 @@ import { createNotificationRepository } from '../prisma/repositories/notificatio
 import { createSettlementRepository } from '../prisma/repositories/settlement.repository';
 import { createDocumentRepository } from '../prisma/repositories/document.repository';
 import { createRebateRepository } from '../prisma/repositories/rebate.repository';
+import { createPayoutRepository } from '../prisma/repositories/payout.repository';
 import { createProgramRepository } from '../prisma/repositories/program.repository';
 import { createMetricsRepository } from '../prisma/repositories/metrics.repository';
 import { createReferralRepository } from '../prisma/repositories/referral.repository';
@@ -54,6 +55,7 @@ export async function startApi(
     settlements: createSettlementRepository(db),
     documents: createDocumentRepository(db),
     rebates: createRebateRepository(db),
+    payouts: createPayoutRepository(db),
     programs: createProgramRepository(db),
     consumption: createConsumptionRepository(db),
     referrals: createReferralRepository(db),

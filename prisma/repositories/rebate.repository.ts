@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, fieldError } from '../../domain/errors';
 import { formatMoney, Money, parseMoney } from '../../domain/money';
+import { describeProblems, payoutDestination } from '../../domain/payouts';
 import type { Database } from '../client';
 import type { Prisma } from '../generated/client/client';
 
@@ -194,15 +195,20 @@ export function createRebateRepository(db: Database) {
               'the rebate balance was paid out to the bank account on leaving, and no withdrawals can be made',
           );
         }
-        const bank = target === 'bank' ? request.bank : null;
-        if (target === 'bank' && !bank) {
+        // Never a payout to an empty or invalid account: the destination rule of the domain.
+        const destination = target === 'bank' ? payoutDestination(request.bank ?? null) : null;
+        if (destination && !destination.ok) {
           throw fieldError(
             'target',
-            'A payout to the bank needs the bank details of the partner agreement (BIK and ' +
-              'settlement account) on the partner’s billing account, and none are recorded; ' +
-              'withdraw to Bonus instead, or have the bank details added first',
+            'A payout to the bank needs valid bank details of the partner agreement (BIK and ' +
+              'settlement account) on the partner’s billing account ' +
+              `(${describeProblems(destination.problems)}); withdraw to Bonus instead, or give ` +
+              'the bank details first (PUT /v1/partners/me/bank-details)',
           );
         }
+        const bank = destination?.ok
+          ? { bik: destination.bik, account: destination.account }
+          : null;
         const balance = await balanceIn(tx, partnerId);
         if (amount.gt(balance)) {
           throw fieldError(

@@ -313,6 +313,32 @@ describe('bad input changes nothing', () => {
       },
     );
     expect(noKey.status).toBe(400);
+    // To the bank without bank details on file: refused, never a payout to an empty account.
+    const toBank = await withdraw({ amount: '1.00', target: 'bank' });
+    expect([toBank.status, toBank.problem?.errors?.[0]?.field]).toEqual([422, 'target']);
+    // Bank details: the form is the schema's (400); a control key that does not match the
+    // BIK is the business rule's (422).
+    for (const [details, status, field] of [
+      [{ bik: '04452522', account: '40702810938000000001' }, 400, 'body.bik'],
+      [{ bik: '044525225', account: '4070281093800000000X' }, 400, 'body.account'],
+      [{ bik: '044525225', account: '40702810938000000002' }, 422, 'account'],
+      [{ bik: 44525225, account: '40702810938000000001' }, 400, 'body.bik'],
+    ] as const) {
+      const res = await send(
+        `bank details ${json(details)}`,
+        'put',
+        '/v1/partners/me/bank-details',
+        {
+          token: partner,
+          body: json(details),
+        },
+      );
+      expect([details, res.status, res.problem?.errors?.[0]?.field]).toEqual([
+        details,
+        status,
+        field,
+      ]);
+    }
 
     const line = {
       sourceId: 'bad-1',
