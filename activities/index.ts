@@ -17,7 +17,8 @@ import { createCompanyRegistry, type CompanyRegistry } from './registry/company-
 
 export interface ActivityDeps {
   db: Database;
-  config: Pick<Config, 'companyRegistry' | 'notifications'>;
+  config: Pick<Config, 'companyRegistry' | 'notifications'> &
+    Partial<Pick<Config, 'programFirstMonth'>>;
   /** Tests may pass their own registry; default: the configured one. */
   registry?: CompanyRegistry;
 }
@@ -34,7 +35,10 @@ export function createActivities(deps: ActivityDeps) {
       registry: deps.registry ?? createCompanyRegistry(deps.config.companyRegistry),
     }),
     ...createSettlementActivities({
-      settlements: createSettlementRepository(deps.db),
+      settlements: createSettlementRepository(deps.db, {
+        programFirstMonth: deps.config.programFirstMonth,
+      }),
+      programFirstMonth: deps.config.programFirstMonth,
       countReferralPartners: (month) => referrals.countReferralPartners(month),
     }),
     ...createLifecycleActivities({ lifecycle: createLifecycleRepository(deps.db) }),

@@ -1,13 +1,39 @@
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { formatMoney, sumMoney } from '../domain/money';
-import { settleVarMonth } from '../domain/settlement';
+import {
+  issuesMonthlyInvoice,
+  LedgerOverlapError,
+  recordedRanges,
+  settleVarMonth,
+} from '../domain/settlement';
+import { isYearMonth } from '../domain/settlement/dates';
 import { exitMonthOf } from '../domain/lifecycle';
-import type { ClosePlan, SettlementRepository } from '../prisma/repositories/settlement.repository';
+import {
+  CloseOrderError,
+  type ClosePlan,
+  type SettlementRepository,
+} from '../prisma/repositories/settlement.repository';
+
+/**
+ * Failures that the same input would meet again: never retried, so the close stops visibly in
+ * the Temporal UI with the reason instead of retrying without end.
+ */
+function nonRetryable(error: unknown): never {
+  if (error instanceof CloseOrderError) {
+    throw ApplicationFailure.nonRetryable(error.message, 'CloseOrderError', error.problem);
+  }
+  if (error instanceof LedgerOverlapError) {
+    throw ApplicationFailure.nonRetryable(error.message, 'LedgerOverlapError');
+  }
+  throw error;
+}
 
 export interface SettlementActivityDeps {
   settlements: SettlementRepository;
   /** Counts the referral partners of a month for the close's progress. */
   countReferralPartners?: (month: string) => Promise<number>;
+  /** The program's first month: no close before it. */
+  programFirstMonth?: string;
   now?: () => Date;
 }
 
@@ -32,13 +58,20 @@ export interface FinalSettlementResult {
 export function createSettlementActivities({
   settlements,
   countReferralPartners = () => Promise.resolve(0),
+  programFirstMonth = '2019-01',
   now = () => new Date(),
 }: SettlementActivityDeps) {
   return {
     async beginMonthClose(input: {
       month: string;
     }): Promise<ClosePlan & { partnersTotal: number; referralPartnersTotal: number }> {
-      const plan = await settlements.beginClose(input.month);
+      if (!isYearMonth(input.month) || input.month < programFirstMonth) {
+        throw ApplicationFailure.nonRetryable(
+          `${input.month} is not a month of the program (from ${programFirstMonth})`,
+          'InvalidMonth',
+        );
+      }
+      const plan = await settlements.beginClose(input.month).catch(nonRetryable);
       return {
         ...plan,
         partnersTotal: await settlements.countVarPartners(input.month),
@@ -66,29 +99,34 @@ export function createSettlementActivities({
       // The batch is read with a few queries and written in one transaction.
       const partners = await settlements.partnersForClose(input.partnerIds);
       const bases = await settlements.billingBases([...partners.keys()], input.plan.month);
-      const inputs = await settlements.settlementInputs([...partners.values()], input.plan, bases);
+      const inputs = await settlements.closeInputs([...partners.values()], input.plan, bases);
       const items: Parameters<SettlementRepository['issueMonthlyInvoices']>[0] = [];
       for (const partnerId of input.partnerIds) {
         const partner = partners.get(partnerId);
         const basis = bases.get(partnerId);
-        const monthInput = inputs.get(partnerId);
-        if (!partner || !basis || !monthInput) continue;
+        const read = inputs.get(partnerId);
+        if (!partner || !basis || !read) continue;
         settled += 1;
-        if (
-          monthInput.days.length === 0 &&
-          monthInput.adjustments.length === 0 &&
-          (basis.finalInvoiceId !== null ||
-            (partner.exitDate !== null && input.plan.month > exitMonthOf(partner.exitDate)))
-        ) {
-          // A partner who left: its final invoice billed the partial month, and nothing late
-          // arrived since. No empty invoice is issued.
-          continue;
-        }
-        items.push({ partner, basis, settlement: settleVarMonth(monthInput) });
+        const issue = issuesMonthlyInvoice({
+          departed: partner.exitDate !== null,
+          finalInvoiceIssued: basis.finalInvoiceId !== null,
+          afterExitMonth:
+            partner.exitDate !== null && input.plan.month > exitMonthOf(partner.exitDate),
+          hasConsumption: read.input.days.length > 0 || read.input.adjustments.length > 0,
+        });
+        if (!issue) continue;
+        items.push({
+          partner,
+          basis,
+          settlement: settleVarMonth(read.input),
+          ranges: recordedRanges(read.ranges, read.days),
+        });
       }
       Context.current().heartbeat({ settled });
       // The batch's invoices are written in one transaction: all or none, each once.
-      const issued = await settlements.issueMonthlyInvoices(items, input.plan, now());
+      const issued = await settlements
+        .issueMonthlyInvoices(items, input.plan, now())
+        .catch(nonRetryable);
       for (const invoice of issued.values()) {
         if (invoice.created) created += 1;
         payables.push(invoice.payable);
@@ -109,12 +147,9 @@ export function createSettlementActivities({
       partnerId: string;
       month: string;
     }): Promise<{ invoiceId: string; number: string; payable: string } | null> {
-      const invoice = await settlements.issueInterimInvoiceIfDue(
-        input.partnerId,
-        input.month,
-        now(),
-        settleVarMonth,
-      );
+      const invoice = await settlements
+        .issueInterimInvoiceIfDue(input.partnerId, input.month, now(), settleVarMonth)
+        .catch(nonRetryable);
       return invoice
         ? { invoiceId: invoice.invoiceId, number: invoice.number, payable: invoice.payable }
         : null;
@@ -125,7 +160,9 @@ export function createSettlementActivities({
      * (VAR), unless the month's close already invoiced it. Idempotent.
      */
     async settleFinalMonth(input: { partnerId: string }): Promise<FinalSettlementResult> {
-      const result = await settlements.issueFinalInvoice(input.partnerId, now(), settleVarMonth);
+      const result = await settlements
+        .issueFinalInvoice(input.partnerId, now(), settleVarMonth)
+        .catch(nonRetryable);
       if (!result) return { invoice: null };
       if ('coveredBy' in result) {
         return { invoice: null, month: result.month, coveredByMonthly: result.coveredBy };
@@ -136,8 +173,14 @@ export function createSettlementActivities({
       };
     },
 
-    async completeMonthClose(input: { month: string }): Promise<void> {
-      await settlements.completeClose(input.month, now());
+    /** Completes the close and records its reconciliation's difference (zero when sound). */
+    async completeMonthClose(input: { month: string }): Promise<{ difference: string }> {
+      return settlements.completeClose(input.month, now());
+    },
+
+    /** The open months with consumption before `month`: what a scheduled close catches up. */
+    async listOpenMonthsBefore(input: { month: string }): Promise<string[]> {
+      return settlements.openMonthsBefore(input.month);
     },
   };
 }

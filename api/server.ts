@@ -52,7 +52,7 @@ export async function startApi(
     billingAccounts: createBillingAccountRepository(db),
     partners: createPartnerRepository(db),
     notifications: createNotificationRepository(db),
-    settlements: createSettlementRepository(db),
+    settlements: createSettlementRepository(db, { programFirstMonth: config.programFirstMonth }),
     documents: createDocumentRepository(db),
     rebates: createRebateRepository(db),
     payouts: createPayoutRepository(db),

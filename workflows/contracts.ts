@@ -221,6 +221,11 @@ export function monthCloseWorkflowId(month: string): string {
 export interface MonthCloseInput {
   /** 'YYYY-MM'; omitted by the schedule, which settles the month before its fire time. */
   month?: string;
+  /**
+   * A scheduled run closing earlier open months first (months close in order): the month it
+   * was fired for. Carried over by continue-as-new.
+   */
+  catchUpTo?: string;
   /** Carried over by continue-as-new. */
   resume?: {
     /** VAR invoices first, then referral commissions; absent means 'var'. */
@@ -237,6 +242,10 @@ export type ClosePhase = 'var' | 'referral';
 
 export interface MonthCloseResult {
   month: string;
+  /** Earlier open months a scheduled run closed first, in order. */
+  caughtUp?: string[];
+  /** The reconciliation's difference when the close completed: "0" when every line is billed. */
+  reconciliationDifference?: string;
   partnersSettled: number;
   invoicesCreated: number;
   referralPartnersSettled: number;
@@ -258,6 +267,9 @@ export interface CloseProgress {
 }
 
 export const closeProgressQuery = defineQuery<CloseProgress>('closeProgress');
+
+/** Activity failures the close never retries: the same input would fail the same way. */
+export const CLOSE_NON_RETRYABLE_ERRORS = ['CloseOrderError', 'LedgerOverlapError', 'InvalidMonth'];
 
 // ---- Billing threshold: interim invoices ----------------------------------------------------
 

@@ -1,8 +1,16 @@
-import { continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  continueAsNew,
+  patched,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { ReferralActivities } from '../activities/referral.activities';
 import type { SettlementActivities } from '../activities/settlement.activities';
+import { catchUpMonths } from '../domain/settlement/billing';
 import { previousMonthInMoscow } from '../domain/settlement/periods';
 import {
+  CLOSE_NON_RETRYABLE_ERRORS,
   closeProgressQuery,
   type CloseProgress,
   type ClosePhase,
@@ -16,17 +24,26 @@ const {
   beginMonthClose,
   listClosePartners,
   listReferralPartners,
+  listOpenMonthsBefore,
   recordCloseProgress,
   completeMonthClose,
 } = proxyActivities<CloseActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: CLOSE_NON_RETRYABLE_ERRORS,
+  },
 });
 
 const { settlePartners, settleReferralPartners } = proxyActivities<CloseActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: CLOSE_NON_RETRYABLE_ERRORS,
+  },
 });
 
 /** Partners per activity call, and activity calls in flight at once. */
@@ -34,77 +51,120 @@ const BATCH_SIZE = 25;
 const CONCURRENCY = 4;
 /** Partners listed per page; the workflow continues as new between pages when history grows. */
 const PAGE_SIZE = 500;
+/** Scheduled runs close the earlier open months first (added with the billing ledger). */
+export const CATCH_UP_PATCH = 'close-catches-up-in-order';
 
 /**
  * The month-end close (SPEC §2, §3): invoices every VAR partner of the month exactly once,
  * then accrues every referral partner's commission statement. The month is an input — or,
  * for a run fired by the schedule, the month before the scheduled time in Moscow — never
- * "now". Reruns are harmless: the watermark is fixed by the first run and each invoice and
- * statement is unique per partner-month in the database.
+ * "now". Months close in order: a scheduled run first closes every earlier month that has
+ * consumption and no close. Reruns are harmless: the watermark is fixed by the first run and
+ * each invoice and statement is unique per partner-month in the database.
  */
 export async function monthCloseWorkflow(input: MonthCloseInput = {}): Promise<MonthCloseResult> {
-  const month = input.month ?? scheduledMonth();
-  const plan = await beginMonthClose({ month });
-  const resume = input.resume;
+  // The progress query answers from the first moment, before anything is awaited.
   const progress: CloseProgress = {
-    month,
+    month: input.month ?? input.catchUpTo ?? '',
     status: 'running',
-    phase: resume?.phase ?? 'var',
-    partnersTotal: plan.partnersTotal,
-    partnersSettled: resume?.settled ?? 0,
-    invoicesCreated: resume?.created ?? 0,
-    referralPartnersTotal: plan.referralPartnersTotal,
-    referralPartnersSettled: resume?.referralSettled ?? 0,
-    statementsCreated: resume?.statementsCreated ?? 0,
+    phase: input.resume?.phase ?? 'var',
+    partnersTotal: 0,
+    partnersSettled: input.resume?.settled ?? 0,
+    invoicesCreated: input.resume?.created ?? 0,
+    referralPartnersTotal: 0,
+    referralPartnersSettled: input.resume?.referralSettled ?? 0,
+    statementsCreated: input.resume?.statementsCreated ?? 0,
   };
   setHandler(closeProgressQuery, () => progress);
 
-  const phases: ClosePhase[] = progress.phase === 'var' ? ['var', 'referral'] : ['referral'];
-  let cursor = resume?.cursor ?? null;
-  for (const phase of phases) {
-    progress.phase = phase;
-    for (;;) {
-      const page =
-        phase === 'var'
-          ? await listClosePartners({ month, after: cursor, limit: PAGE_SIZE })
-          : await listReferralPartners({ month, after: cursor, limit: PAGE_SIZE });
-      if (page.length === 0) break;
-      await settlePage(phase, page);
-      cursor = page[page.length - 1] as string;
-      await recordCloseProgress({
-        month,
-        settled: progress.partnersSettled,
-        total: progress.partnersTotal,
-      });
-      if (page.length < PAGE_SIZE) break;
-      if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 10_000) {
-        await continueAsNew<typeof monthCloseWorkflow>({
-          month,
-          resume: {
-            phase,
-            cursor,
-            settled: progress.partnersSettled,
-            created: progress.invoicesCreated,
-            referralSettled: progress.referralPartnersSettled,
-            statementsCreated: progress.statementsCreated,
-          },
-        });
-      }
+  const scheduled = input.month === undefined;
+  const target = input.catchUpTo ?? input.month ?? scheduledMonth();
+  progress.month = input.month ?? target;
+  const catchUp = input.catchUpTo !== undefined || (scheduled && patched(CATCH_UP_PATCH));
+  const caughtUp: string[] = [];
+  let resume = input.resume;
+  let month = input.month ?? target;
+  for (;;) {
+    if (catchUp && !resume) {
+      const open = await listOpenMonthsBefore({ month: target });
+      month = catchUpMonths(target, open)[0] as string;
     }
-    cursor = null;
+    const result = await closeMonth(month, resume);
+    resume = undefined;
+    if (month === target) return { ...result, ...(catchUp ? { caughtUp } : {}) };
+    caughtUp.push(month);
   }
-  await completeMonthClose({ month });
-  progress.status = 'completed';
-  return {
-    month,
-    partnersSettled: progress.partnersSettled,
-    invoicesCreated: progress.invoicesCreated,
-    referralPartnersSettled: progress.referralPartnersSettled,
-    statementsCreated: progress.statementsCreated,
-  };
+
+  async function closeMonth(
+    month: string,
+    resume: MonthCloseInput['resume'],
+  ): Promise<MonthCloseResult> {
+    const plan = await beginMonthClose({ month });
+    Object.assign(progress, {
+      month,
+      status: 'running',
+      phase: resume?.phase ?? 'var',
+      partnersTotal: plan.partnersTotal,
+      partnersSettled: resume?.settled ?? 0,
+      invoicesCreated: resume?.created ?? 0,
+      referralPartnersTotal: plan.referralPartnersTotal,
+      referralPartnersSettled: resume?.referralSettled ?? 0,
+      statementsCreated: resume?.statementsCreated ?? 0,
+    });
+
+    const phases: ClosePhase[] = progress.phase === 'var' ? ['var', 'referral'] : ['referral'];
+    let cursor = resume?.cursor ?? null;
+    for (const phase of phases) {
+      progress.phase = phase;
+      for (;;) {
+        const page =
+          phase === 'var'
+            ? await listClosePartners({ month, after: cursor, limit: PAGE_SIZE })
+            : await listReferralPartners({ month, after: cursor, limit: PAGE_SIZE });
+        if (page.length === 0) break;
+        await settlePage(plan, phase, page);
+        cursor = page[page.length - 1] as string;
+        await recordCloseProgress({
+          month,
+          settled: progress.partnersSettled,
+          total: progress.partnersTotal,
+        });
+        if (page.length < PAGE_SIZE) break;
+        if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 10_000) {
+          await continueAsNew<typeof monthCloseWorkflow>({
+            month,
+            ...(catchUp && month !== target ? { catchUpTo: target } : {}),
+            resume: {
+              phase,
+              cursor,
+              settled: progress.partnersSettled,
+              created: progress.invoicesCreated,
+              referralSettled: progress.referralPartnersSettled,
+              statementsCreated: progress.statementsCreated,
+            },
+          });
+        }
+      }
+      cursor = null;
+    }
+    const completed = await completeMonthClose({ month });
+    progress.status = 'completed';
+    return {
+      month,
+      partnersSettled: progress.partnersSettled,
+      invoicesCreated: progress.invoicesCreated,
+      referralPartnersSettled: progress.referralPartnersSettled,
+      statementsCreated: progress.statementsCreated,
+      ...(completed ? { reconciliationDifference: completed.difference } : {}),
+    };
+  }
 
   /** Settles one page of partners in batches, a few batches at a time. */
-  async function settlePage(phase: ClosePhase, page: string[]): Promise<void> {
+  async function settlePage(
+    plan: Awaited<ReturnType<typeof beginMonthClose>>,
+    phase: ClosePhase,
+    page: string[],
+  ): Promise<void> {
     const batches: string[][] = [];
     for (let i = 0; i < page.length; i += BATCH_SIZE) batches.push(page.slice(i, i + BATCH_SIZE));
     let next = 0;

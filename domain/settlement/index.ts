@@ -3,7 +3,6 @@
  * lines, totals and rebate accruals.
  */
 export {
-  BONUS_EXCLUDED_SERVICES,
   settleVarMonth,
   type AdjustedKind,
   type ConsumptionDay,
@@ -41,3 +40,25 @@ export {
   type WithdrawalCap,
 } from './rebates';
 export type { IsoDate, YearMonth } from './dates';
+export {
+  BONUS_EXCLUDED_SERVICES,
+  BONUS_EXCLUDED_SERVICE_IDS,
+  billableFrom,
+  catchUpMonths,
+  closeOrderProblem,
+  firstOpenDate,
+  interimInvoiceDue,
+  invoiceDueDate,
+  invoiceNumber,
+  isMonthClosed,
+  issuesMonthlyInvoice,
+  monthlyRanges,
+  partialMonthRange,
+  reconciliationDifference,
+  recordedRanges,
+  settledByFinalInvoice,
+  LedgerOverlapError,
+  type BilledRange,
+  type CloseOrderProblem,
+  type NewestClose,
+} from './billing';

@@ -17,6 +17,7 @@
  * and the own account's lines are ≥ 0 by monotonicity, so every part of the invoice is ≥ 0.
  */
 import { DomainError, fieldError } from '../errors';
+import { BONUS_EXCLUDED_SERVICES } from './billing';
 import { Money, sumMoney } from '../money';
 import {
   aggregate,
@@ -57,16 +58,6 @@ import {
   monthlyRate,
   type VarTerms,
 } from './terms';
-
-/**
- * Services whose consumption earns no bonus (SPEC §2). The SQL that builds `eligible` leaves
- * them out; they are listed here so the rule and its explanation live in one place.
- */
-export const BONUS_EXCLUDED_SERVICES = [
-  'Marketplace',
-  'Managed Service for MongoDB (StoreDoc)',
-  'Cloud Interconnect',
-] as const;
 
 /**
  * One billing account's consumption on one day: `GROUP BY account_id, usage_date`.
@@ -227,7 +218,7 @@ interface Built {
 
 const ELIGIBLE_WORDS =
   "customer subaccounts only; not the partner's own account, not " +
-  `${BONUS_EXCLUDED_SERVICES.join(', ')}, not the part paid by grants`;
+  `${BONUS_EXCLUDED_SERVICES.map((s) => s.name).join(', ')}, not the part paid by grants`;
 
 const LATE_RULE =
   'Consumption that arrives after its month was closed is settled in the next invoice at the ' +

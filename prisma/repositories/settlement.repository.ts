@@ -1,23 +1,45 @@
 import { randomUUID } from 'node:crypto';
 import { exitMonthOf } from '../../domain/lifecycle';
 import { addMonths, firstDayOf, isQuarterEnd } from '../../domain/settlement/dates';
+import {
+  BONUS_EXCLUDED_SERVICE_IDS,
+  LedgerOverlapError,
+  billableFrom as billableFromRule,
+  closeOrderProblem,
+  interimInvoiceDue,
+  invoiceDueDate,
+  invoiceNumber,
+  isMonthClosed,
+  monthlyRanges,
+  partialMonthRange,
+  reconciliationDifference,
+  recordedRanges,
+  settledByFinalInvoice,
+  type BilledRange,
+  type CloseOrderProblem,
+  type DaySum,
+  type InvoiceKind,
+  type RecordedRange,
+} from '../../domain/settlement/billing';
 import type { ConsumptionDay, VarMonthInput, VarSettlement } from '../../domain/settlement';
+import { dateInMoscow } from '../../domain/programs';
 import type { Database } from '../client';
 import { committedWatermark } from './consumption.repository';
 import { Prisma } from '../generated/client/client';
 
 /**
- * What the month-end close reads and writes. Consumption is summed in SQL, grouped by
- * (account, day) — the rules run on those aggregates in the domain, never on line items.
- * Every write is keyed by business identity: one monthly invoice per partner-month, one
- * ledger entry per project-month.
+ * What the month-end close, interim and final invoices read and write. Consumption is summed
+ * in SQL, grouped by (account, day); the rules run on those sums in the domain
+ * (domain/settlement), which also decides which lines each invoice bills. Every invoice
+ * records those lines in the billing ledger (`billed_ranges`), whose exclusion constraint
+ * refuses a line billed twice.
  */
 export interface ClosePlan {
   month: string;
   status: 'running' | 'completed';
   /** Consumption lines with seq ≤ watermark belong to this close. */
   watermark: string;
-  /** Lines with seq ≤ previousWatermark were settled by earlier closes. */
+  /** The previous close's watermark: earlier months' lines above it are late. */
   previousWatermark: string;
 }
 
@@ -31,12 +53,13 @@ export interface ClosePartner {
    * without partner status). Consumption from that day on is not the partner's.
    */
   exitDate: string | null;
+  /** The first usage date its invoices bill; null when it was never in the VAR program. */
+  billableFrom: string | null;
 }
 
 /**
- * What a partner-month's invoices have billed so far, read before settling and checked again
- * under the partner-month lock before writing: a final invoice or an interim invoice issued
- * in between makes the write retry instead of billing a line twice.
+ * What a partner-month's interim and final invoices have billed, read before settling and
+ * checked again under the partner-month lock before writing.
  */
 export interface BillingBasis {
   /** Lines of the month numbered up to here were billed by interim or final invoices. */
@@ -45,9 +68,22 @@ export interface BillingBasis {
   finalInvoiceId: string | null;
 }
 
+/** A month's close refused because months close in order (see domain closeOrderProblem). */
+export class CloseOrderError extends Error {
+  override readonly name = 'CloseOrderError';
+  constructor(readonly problem: CloseOrderProblem) {
+    super(problem.message);
+  }
+}
+
 /** Serializes every invoice write of one partner-month (interim, final, monthly). */
 const partnerMonthLock = (partnerId: string, month: string) =>
   `partner-month:${partnerId}:${month}`;
+/**
+ * Taken exclusively when a close begins and shared by interim and final invoices while they
+ * write: an interim or final invoice of a month never lands after that month's close began.
+ */
+const CLOSE_REGISTRY_LOCK = 'month-close:registry';
 
 type Tx = Parameters<Parameters<Database['$transaction']>[0]>[0];
 
@@ -56,6 +92,13 @@ export interface SettledInvoice {
   number: string;
   created: boolean;
   payable: string;
+}
+
+/** A partner-month's settlement input and the ranges of lines it was read from. */
+export interface CloseInput {
+  input: VarMonthInput;
+  ranges: BilledRange[];
+  days: DaySum[];
 }
 
 const monthStart = firstDayOf;
@@ -67,6 +110,8 @@ function quarterStartOf(month: string): string {
 }
 const dec = (v: Prisma.Decimal | string | number | null | undefined) =>
   v === null || v === undefined ? '0' : v.toString();
+const byAccountAndDate = (a: ConsumptionDay, b: ConsumptionDay) =>
+  a.accountId.localeCompare(b.accountId) || a.date.localeCompare(b.date);
 
 type InvoiceRow = Awaited<ReturnType<Database['invoice']['findUniqueOrThrow']>>;
 
@@ -77,40 +122,11 @@ interface PartnerRow {
   payment_term_days: number;
   status: 'active' | 'leaving' | 'left' | 'revoked';
   exit_date: Date | null;
+  var_start: Date | null;
 }
 
-function closePartnerOf(
-  row:
-    | PartnerRow
-    | {
-        id: string;
-        billingAccountId: string;
-        paymentModel: 'advance' | 'postpaid';
-        paymentTermDays: number;
-        status: PartnerRow['status'];
-        exitDate: Date | null;
-      },
-): ClosePartner {
-  const flat =
-    'billing_account_id' in row
-      ? row
-      : {
-          id: row.id,
-          billing_account_id: row.billingAccountId,
-          payment_model: row.paymentModel,
-          payment_term_days: row.paymentTermDays,
-          status: row.status,
-          exit_date: row.exitDate,
-        };
-  const departed = flat.status === 'left' || flat.status === 'revoked';
-  return {
-    partnerId: flat.id,
-    ownAccountId: flat.billing_account_id,
-    paymentModel: flat.payment_model,
-    paymentTermDays: flat.payment_term_days,
-    exitDate: departed && flat.exit_date ? isoDate(flat.exit_date) : null,
-  };
-}
+/** One (account, day) sum of a range query. */
+interface DayRow extends ConsumptionDay, DaySum {}
 
 function settledOf(row: InvoiceRow, created: boolean): SettledInvoice {
   return { invoiceId: row.id, number: row.number, created, payable: row.payable.toFixed(2) };
@@ -156,7 +172,71 @@ function lineRows(settlement: VarSettlement) {
   }));
 }
 
-export function createSettlementRepository(db: Database) {
+/** An invoice to write: its row, its settlement and the ledger ranges it bills. */
+interface InvoiceWrite {
+  row: {
+    id: string;
+    number: string;
+    partner: ClosePartner;
+    month: string;
+    kind: InvoiceKind;
+    sequence: number;
+    issuedAt: Date;
+    dueDate: string | null;
+    seqFrom: string;
+    seqTo: string;
+  };
+  settlement: VarSettlement;
+  ranges: RecordedRange[];
+}
+
+function isLedgerOverlap(error: unknown): boolean {
+  const text = error instanceof Error ? `${error.message} ${JSON.stringify(error)}` : '';
+  return text.includes('billed_ranges_no_overlap') || text.includes('23P01');
+}
+
+export interface SettlementRepositoryOptions {
+  /** The program's first month: consumption before it is never billed. */
+  programFirstMonth?: string;
+}
+
+export function createSettlementRepository(
+  db: Database,
+  options: SettlementRepositoryOptions = {},
+) {
+  const programFirstMonth = options.programFirstMonth ?? '2019-01';
+
+  function closePartnerOf(row: PartnerRow): ClosePartner {
+    const departed = row.status === 'left' || row.status === 'revoked';
+    return {
+      partnerId: row.id,
+      ownAccountId: row.billing_account_id,
+      paymentModel: row.payment_model,
+      paymentTermDays: row.payment_term_days,
+      exitDate: departed && row.exit_date ? isoDate(row.exit_date) : null,
+      billableFrom: row.var_start
+        ? billableFromRule(programFirstMonth, isoDate(row.var_start))
+        : null,
+    };
+  }
+
+  const PARTNER_COLUMNS = Prisma.sql`
+    p.id::text AS id, p.billing_account_id, p.payment_model::text AS payment_model,
+    p.payment_term_days, p.status::text AS status, p.exit_date,
+    (SELECT min(m.start_date) FROM program_memberships m
+      WHERE m.partner_id = p.id AND m.program = 'var') AS var_start`;
+
+  async function partnersById(ids: string[]): Promise<Map<string, ClosePartner>> {
+    if (ids.length === 0) return new Map();
+    const rows = await db.$queryRaw<PartnerRow[]>`
+      SELECT ${PARTNER_COLUMNS} FROM partners p WHERE p.id = ANY(${ids}::uuid[])`;
+    return new Map(rows.map((row) => [row.id, closePartnerOf(row)]));
+  }
+
+  async function closePartnerById(partnerId: string): Promise<ClosePartner | null> {
+    return (await partnersById([partnerId])).get(partnerId) ?? null;
+  }
+
   /** The partner's own account and every customer subaccount under it. */
   async function accountsOf(ownAccountId: string): Promise<string[]> {
     const rows = await db.billingAccount.findMany({
@@ -166,7 +246,6 @@ export function createSettlementRepository(db: Database) {
     return [ownAccountId, ...rows.map((r) => r.id)];
   }
 
-  /** The program terms as rate schedules with effective dates. */
   /** Program terms change by migration, not during a close: read them at most every minute. */
   let termsCache: { at: number; terms: Promise<VarMonthInput['terms']> } | null = null;
   function programTerms(): Promise<VarMonthInput['terms']> {
@@ -186,30 +265,38 @@ export function createSettlementRepository(db: Database) {
     return { baseBonusRates: rates('base_bonus_rate'), vatRates: rates('vat_rate') };
   }
 
-  async function dealsOf(partnerId: string): Promise<VarMonthInput['deals']> {
-    const deals = await db.deal.findMany({ where: { partnerId }, orderBy: { createdAt: 'asc' } });
-    return deals.map((d) => ({
-      dealId: d.id,
-      customerAccountId: d.customerAccountId,
-      upliftRate: d.upliftRate.toString(),
-      from: isoDate(d.startDate),
-      to: d.endDate ? isoDate(d.endDate) : null,
-    }));
+  async function dealsOf(partnerIds: string[]) {
+    const deals = await db.deal.findMany({
+      where: { partnerId: { in: partnerIds } },
+      orderBy: { createdAt: 'asc' },
+    });
+    return (partnerId: string): VarMonthInput['deals'] =>
+      deals
+        .filter((d) => d.partnerId === partnerId)
+        .map((d) => ({
+          dealId: d.id,
+          customerAccountId: d.customerAccountId,
+          upliftRate: d.upliftRate.toString(),
+          from: isoDate(d.startDate),
+          to: d.endDate ? isoDate(d.endDate) : null,
+        }));
   }
 
-  async function consumptionDays(
-    accounts: string[],
-    month: string,
-    watermark: string,
-    previousWatermark: string,
-    /** Lines of the month numbered up to here were billed by interim invoices. */
-    billedUpTo = '0',
-    withAdjustments = true,
-    /** Exclusive: consumption from this date on is not counted (a departed partner's exit date). */
-    until: string | null = null,
-  ): Promise<{ days: ConsumptionDay[]; adjustments: ConsumptionDay[] }> {
-    // Sums and dates come back as text: exact, and no Decimal or Date objects to build for
-    // the thousands of (account, day) rows of a partner.
+  /**
+   * The (account, day) sums of the lines of `accounts` inside any of `ranges`. Sums and dates
+   * come back as text: exact, and no Decimal or Date objects to build for the thousands of rows
+   * of a partner. The bonus exclusions are the domain's list of service ids.
+   */
+  async function daysIn(accounts: string[], ranges: readonly BilledRange[]): Promise<DayRow[]> {
+    if (ranges.length === 0 || accounts.length === 0) return [];
+    const inRanges = Prisma.join(
+      ranges.map(
+        (r) =>
+          Prisma.sql`(cl.usage_date >= ${r.usageFrom}::date AND cl.usage_date < ${r.usageTo}::date
+                      AND cl.seq > ${BigInt(r.seqFrom)} AND cl.seq <= ${BigInt(r.seqTo)})`,
+      ),
+      ' OR ',
+    );
     const rows = await db.$queryRaw<
       {
         account_id: string;
@@ -217,37 +304,25 @@ export function createSettlementRepository(db: Database) {
         amount: string;
         grants: string;
         eligible: string;
+        lines: number;
       }[]
     >`
       SELECT cl.billing_account_id AS account_id, to_char(cl.usage_date, 'YYYY-MM-DD') AS usage_date,
              sum(cl.amount)::text AS amount, sum(cl.grant_amount)::text AS grants,
-             sum(CASE WHEN coalesce(s.excluded_from_bonus, false) THEN 0 ELSE cl.amount - cl.grant_amount END)::text AS eligible
+             sum(CASE WHEN cl.service_id = ANY(${BONUS_EXCLUDED_SERVICE_IDS as string[]}) THEN 0
+                      ELSE cl.amount - cl.grant_amount END)::text AS eligible,
+             count(*)::int AS lines
         FROM consumption_lines cl
-        LEFT JOIN services s ON s.id = cl.service_id
-       WHERE cl.billing_account_id = ANY(${accounts})
-         AND cl.seq <= ${BigInt(watermark)}
-         AND (${until}::date IS NULL OR cl.usage_date < ${until}::date)
-         AND ((cl.usage_date >= ${monthStart(month)}::date AND cl.usage_date < ${nextMonthStart(month)}::date
-               AND cl.seq > ${BigInt(billedUpTo)})
-              OR (${withAdjustments} AND cl.usage_date < ${monthStart(month)}::date AND cl.seq > ${BigInt(previousWatermark)}))
+       WHERE cl.billing_account_id = ANY(${accounts}) AND (${inRanges})
        GROUP BY cl.billing_account_id, cl.usage_date`;
-    const days: ConsumptionDay[] = [];
-    const adjustments: ConsumptionDay[] = [];
-    for (const row of rows) {
-      const day: ConsumptionDay = {
-        accountId: row.account_id,
-        date: row.usage_date,
-        amount: row.amount,
-        grants: row.grants,
-        eligible: row.eligible,
-      };
-      (day.date < monthStart(month) ? adjustments : days).push(day);
-    }
-    days.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.date.localeCompare(b.date));
-    adjustments.sort(
-      (a, b) => a.accountId.localeCompare(b.accountId) || a.date.localeCompare(b.date),
-    );
-    return { days, adjustments };
+    return rows.map((row) => ({
+      accountId: row.account_id,
+      date: row.usage_date,
+      amount: row.amount,
+      grants: row.grants,
+      eligible: row.eligible,
+      lines: row.lines,
+    }));
   }
 
   /**
@@ -288,42 +363,6 @@ export function createSettlementRepository(db: Database) {
     );
   }
 
-  /**
-   * Withdrawals to Bonus requested for the month. Each request already took its amount off
-   * the rebate balance, so the balance available to them is exactly what they requested.
-   */
-  async function withdrawalToBonus(partnerId: string, month: string) {
-    const sum = await db.withdrawal.aggregate({
-      where: { partnerId, month, target: 'bonus' },
-      _sum: { amount: true },
-    });
-    const requested = sum._sum.amount;
-    if (!requested || requested.isZero()) return null;
-    return { requested: requested.toFixed(2), balance: requested.toFixed(2) };
-  }
-
-  /** What the partner-month's interim and final invoices have billed (see BillingBasis). */
-  async function billingBasis(
-    partnerId: string,
-    month: string,
-    client: Tx | Database = db,
-  ): Promise<BillingBasis> {
-    const issued = await client.invoice.findMany({
-      where: { partnerId, month, kind: { in: ['interim', 'final'] } },
-      select: { id: true, kind: true, seqTo: true },
-    });
-    const upTo = issued.reduce((max, row) => (row.seqTo > max ? row.seqTo : max), 0n);
-    return {
-      billedUpTo: upTo.toString(),
-      finalInvoiceId: issued.find((row) => row.kind === 'final')?.id ?? null,
-    };
-  }
-
-  /** The newest consumption line, once every line numbered below it has committed. */
-  async function committedWatermarkText(tx: Tx): Promise<string> {
-    return (await committedWatermark(tx)).toString();
-  }
-
   async function projectsWithConsumption(
     partnerId: string,
     accounts: string[],
@@ -356,64 +395,192 @@ export function createSettlementRepository(db: Database) {
     );
   }
 
-  /**
-   * Writes a settled invoice with its lines, returns the unused part of a withdrawal to bonus
-   * to the rebate balance, draws down an advance payer's prepaid balance and credits the rebate
-   * accruals — all in the caller's transaction. Returns false when the invoice's unique key
-   * (partner, month, kind, sequence) was taken first, having written nothing.
-   */
-  interface InvoiceRowInput {
-    id: string;
-    number: string;
-    partner: ClosePartner;
-    month: string;
-    kind: 'monthly' | 'final';
-    issuedAt: Date;
-    dueDate: Date | null;
-    seqFrom: string;
-    seqTo: string;
+  /** What interim and final invoices of these partner-months billed, in one query. */
+  async function billingBases(
+    partnerIds: string[],
+    month: string,
+    client: Tx | Database = db,
+  ): Promise<Map<string, BillingBasis>> {
+    const issued = await client.invoice.findMany({
+      where: { partnerId: { in: partnerIds }, month, kind: { in: ['interim', 'final'] } },
+      select: { id: true, partnerId: true, kind: true, seqTo: true },
+    });
+    const bases = new Map<string, BillingBasis>(
+      partnerIds.map((id) => [id, { billedUpTo: '0', finalInvoiceId: null }]),
+    );
+    for (const row of issued) {
+      const basis = bases.get(row.partnerId) as BillingBasis;
+      if (row.seqTo > BigInt(basis.billedUpTo)) basis.billedUpTo = row.seqTo.toString();
+      if (row.kind === 'final') basis.finalInvoiceId = row.id;
+    }
+    return bases;
   }
 
-  async function writeInvoice(
-    tx: Tx,
-    row: InvoiceRowInput,
-    settlement: VarSettlement,
-  ): Promise<boolean> {
-    return (await writeInvoices(tx, [{ row, settlement }])) === 1;
+  async function billingBasis(partnerId: string, month: string, client: Tx | Database = db) {
+    return (await billingBases([partnerId], month, client)).get(partnerId) as BillingBasis;
+  }
+
+  /** The newest month with a close (any status), read in the caller's transaction. */
+  async function newestCloseMonth(client: Tx | Database = db): Promise<string | null> {
+    const row = await client.monthClose.findFirst({
+      orderBy: { month: 'desc' },
+      select: { month: true },
+    });
+    return row?.month ?? null;
   }
 
   /**
-   * Writes settled invoices with their lines (two statements for any number of invoices),
-   * then each one's withdrawal return, advance draw-down and rebate accruals — all in the
-   * caller's transaction. Returns how many invoices were inserted; an invoice whose unique
-   * key (partner, month, kind, sequence) was taken is skipped, with nothing of it written.
+   * Settlement inputs of a batch of partners at a close's plan, read with a few queries for
+   * the whole batch rather than a few per partner: the close's hot path. Partners with
+   * nothing special share one aggregate; a partner with interim or final invoices this
+   * month, or who left, gets its own (its ranges are cut differently).
    */
-  async function writeInvoices(
-    tx: Tx,
-    invoices: { row: InvoiceRowInput; settlement: VarSettlement }[],
-  ): Promise<number> {
+  async function closeInputs(
+    partners: ClosePartner[],
+    plan: ClosePlan,
+    given?: Map<string, BillingBasis>,
+  ): Promise<Map<string, CloseInput>> {
+    const { month } = plan;
+    const billing = partners.filter((p) => p.billableFrom !== null);
+    const ids = billing.map((p) => p.partnerId);
+    const bases = given ?? (await billingBases(ids, month));
+    const children = await db.billingAccount.findMany({
+      where: { parentId: { in: billing.map((p) => p.ownAccountId) } },
+      select: { id: true, parentId: true },
+    });
+    const accountsByOwner = new Map(billing.map((p) => [p.ownAccountId, [p.ownAccountId]]));
+    for (const child of children) accountsByOwner.get(child.parentId as string)?.push(child.id);
+
+    const rangesOf = (partner: ClosePartner) =>
+      monthlyRanges({
+        month,
+        billableFrom: partner.billableFrom as string,
+        until: partner.exitDate,
+        ownBilledUpTo: bases.get(partner.partnerId)?.billedUpTo ?? '0',
+        previousWatermark: plan.previousWatermark,
+        watermark: plan.watermark,
+      });
+
+    // The shared aggregate reads the widest candidate ranges; each partner then keeps the days
+    // inside its own ranges (its billable start can be later than the program's).
+    const simple = billing.filter(
+      (p) => p.exitDate === null && bases.get(p.partnerId)?.billedUpTo === '0',
+    );
+    const ownerOfAccount = new Map<string, string>();
+    for (const p of simple) {
+      for (const account of accountsByOwner.get(p.ownAccountId) ?? []) {
+        ownerOfAccount.set(account, p.partnerId);
+      }
+    }
+    const widest = monthlyRanges({
+      month,
+      billableFrom: firstDayOf(programFirstMonth),
+      until: null,
+      ownBilledUpTo: '0',
+      previousWatermark: plan.previousWatermark,
+      watermark: plan.watermark,
+    });
+    const shared = simple.length ? await daysIn([...ownerOfAccount.keys()], widest) : [];
+    const daysOf = new Map<string, DayRow[]>(simple.map((p) => [p.partnerId, []]));
+    for (const day of shared) daysOf.get(ownerOfAccount.get(day.accountId) as string)?.push(day);
+
+    const [terms, dealsFor, projectOwners, withdrawals] = await Promise.all([
+      programTerms(),
+      dealsOf(ids),
+      db.project.findMany({ where: { partnerId: { in: ids } }, select: { partnerId: true } }),
+      db.withdrawal.groupBy({
+        by: ['partnerId'],
+        where: { partnerId: { in: ids }, month, target: 'bonus' },
+        _sum: { amount: true },
+      }),
+    ]);
+    const withProjects = new Set(projectOwners.map((p) => p.partnerId));
+    const withdrawn = new Map(withdrawals.map((w) => [w.partnerId, w._sum.amount]));
+
+    const inputs = new Map<string, CloseInput>();
+    for (const partner of billing) {
+      const basis = bases.get(partner.partnerId) as BillingBasis;
+      const accounts = accountsByOwner.get(partner.ownAccountId) ?? [partner.ownAccountId];
+      const ranges = rangesOf(partner);
+      const inside = (day: DayRow) =>
+        ranges.some((r) => day.date >= r.usageFrom && day.date < r.usageTo);
+      const found =
+        daysOf.get(partner.partnerId)?.filter(inside) ?? (await daysIn(accounts, ranges));
+      const days = found.filter((d) => d.date >= monthStart(month)).sort(byAccountAndDate);
+      const adjustments = found.filter((d) => d.date < monthStart(month)).sort(byAccountAndDate);
+      const afterExit = partner.exitDate !== null && month > exitMonthOf(partner.exitDate);
+      const settledElsewhere = settledByFinalInvoice({
+        finalInvoiceIssued: basis.finalInvoiceId !== null,
+        afterExitMonth: afterExit,
+      });
+      const requested = withdrawn.get(partner.partnerId);
+      inputs.set(partner.partnerId, {
+        ranges,
+        days: found,
+        input: {
+          month,
+          ownAccountId: partner.ownAccountId,
+          terms,
+          days,
+          adjustments,
+          deals: dealsFor(partner.partnerId),
+          projects:
+            settledElsewhere || !withProjects.has(partner.partnerId)
+              ? []
+              : await projectsWithConsumption(
+                  partner.partnerId,
+                  accounts,
+                  month,
+                  plan.watermark,
+                  partner.exitDate,
+                ),
+          specializations:
+            isQuarterEnd(month) && !settledElsewhere
+              ? await specializationQuarter(partner.partnerId, accounts, month, plan)
+              : [],
+          rebateWithdrawalToBonus:
+            settledElsewhere || !requested || requested.isZero()
+              ? null
+              : { requested: requested.toFixed(2), balance: requested.toFixed(2) },
+        },
+      });
+    }
+    return inputs;
+  }
+
+  /**
+   * Writes invoices with their lines and ledger ranges (a few statements for any number of
+   * invoices), then each one's withdrawal return, advance draw-down and rebate accruals — all
+   * in the caller's transaction. Returns how many invoices were inserted; an invoice whose
+   * unique key (partner, month, kind, sequence) was taken is skipped, with nothing of it
+   * written. A range overlapping one already billed fails the transaction with
+   * LedgerOverlapError.
+   */
+  async function writeInvoices(tx: Tx, invoices: InvoiceWrite[]): Promise<number> {
     if (invoices.length === 0) return 0;
+    const col = <T>(f: (i: InvoiceWrite) => T) => invoices.map(f);
     const inserted = await tx.$queryRaw<{ id: string }[]>`
       INSERT INTO invoices (id, number, partner_id, month, kind, sequence, issued_at, due_date,
                             consumption_total, grants_total, eligible_base, discount_total, payable,
                             vat_rate, vat_amount, advance_covered, seq_from, seq_to)
-      SELECT i.id, i.number, i.partner_id, i.month, i.kind::"InvoiceKind", 0, i.issued_at, i.due_date,
+      SELECT i.id, i.number, i.partner_id, i.month, i.kind::"InvoiceKind", i.sequence, i.issued_at, i.due_date,
              i.consumption_total, i.grants_total, i.eligible_base, i.discount_total, i.payable,
              i.vat_rate, i.vat_amount, 0, i.seq_from, i.seq_to
-        FROM unnest(${invoices.map((i) => i.row.id)}::uuid[], ${invoices.map((i) => i.row.number)}::text[],
-                    ${invoices.map((i) => i.row.partner.partnerId)}::uuid[], ${invoices.map((i) => i.row.month)}::text[],
-                    ${invoices.map((i) => i.row.kind)}::text[], ${invoices.map((i) => i.row.issuedAt)}::timestamptz[],
-                    ${invoices.map((i) => (i.row.dueDate ? isoDate(i.row.dueDate) : null))}::date[],
-                    ${invoices.map((i) => i.settlement.totals.consumptionTotal)}::numeric[],
-                    ${invoices.map((i) => i.settlement.totals.grantsTotal)}::numeric[],
-                    ${invoices.map((i) => i.settlement.totals.eligibleBase)}::numeric[],
-                    ${invoices.map((i) => i.settlement.totals.discountTotal)}::numeric[],
-                    ${invoices.map((i) => i.settlement.totals.payable)}::numeric[],
-                    ${invoices.map((i) => i.settlement.vatRate)}::numeric[],
-                    ${invoices.map((i) => i.settlement.totals.vatIncluded)}::numeric[],
-                    ${invoices.map((i) => BigInt(i.row.seqFrom))}::bigint[],
-                    ${invoices.map((i) => BigInt(i.row.seqTo))}::bigint[])
-             AS i(id, number, partner_id, month, kind, issued_at, due_date, consumption_total,
+        FROM unnest(${col((i) => i.row.id)}::uuid[], ${col((i) => i.row.number)}::text[],
+                    ${col((i) => i.row.partner.partnerId)}::uuid[], ${col((i) => i.row.month)}::text[],
+                    ${col((i) => i.row.kind)}::text[], ${col((i) => i.row.sequence)}::int[],
+                    ${col((i) => i.row.issuedAt)}::timestamptz[],
+                    ${col((i) => i.row.dueDate)}::date[],
+                    ${col((i) => i.settlement.totals.consumptionTotal)}::numeric[],
+                    ${col((i) => i.settlement.totals.grantsTotal)}::numeric[],
+                    ${col((i) => i.settlement.totals.eligibleBase)}::numeric[],
+                    ${col((i) => i.settlement.totals.discountTotal)}::numeric[],
+                    ${col((i) => i.settlement.totals.payable)}::numeric[],
+                    ${col((i) => i.settlement.vatRate)}::numeric[],
+                    ${col((i) => i.settlement.totals.vatIncluded)}::numeric[],
+                    ${col((i) => BigInt(i.row.seqFrom))}::bigint[],
+                    ${col((i) => BigInt(i.row.seqTo))}::bigint[])
+             AS i(id, number, partner_id, month, kind, sequence, issued_at, due_date, consumption_total,
                   grants_total, eligible_base, discount_total, payable, vat_rate, vat_amount,
                   seq_from, seq_to)
       ON CONFLICT (partner_id, month, kind, sequence) DO NOTHING
@@ -425,6 +592,32 @@ export function createSettlementRepository(db: Database) {
         lineRows(settlement).map((line) => ({ ...line, invoiceId: row.id })),
       ),
     });
+    const ranges = kept.flatMap((i) =>
+      i.ranges.map((r) => ({ ...r, invoiceId: i.row.id, partnerId: i.row.partner.partnerId })),
+    );
+    if (ranges.length > 0) {
+      const rcol = <T>(f: (r: (typeof ranges)[number]) => T) => ranges.map(f);
+      try {
+        await tx.$executeRaw`
+          INSERT INTO billed_ranges (invoice_id, partner_id, kind, usage_from, usage_to, seq_from,
+                                     seq_to, line_count, amount, grants)
+          SELECT r.invoice_id, r.partner_id, r.kind::"BilledRangeKind", r.usage_from, r.usage_to,
+                 r.seq_from, r.seq_to, r.line_count, r.amount, r.grants
+            FROM unnest(${rcol((r) => r.invoiceId)}::uuid[], ${rcol((r) => r.partnerId)}::uuid[],
+                        ${rcol((r) => r.kind)}::text[], ${rcol((r) => r.usageFrom)}::date[],
+                        ${rcol((r) => r.usageTo)}::date[], ${rcol((r) => BigInt(r.seqFrom))}::bigint[],
+                        ${rcol((r) => BigInt(r.seqTo))}::bigint[], ${rcol((r) => r.lines)}::int[],
+                        ${rcol((r) => r.amount)}::numeric[], ${rcol((r) => r.grants)}::numeric[])
+                 AS r(invoice_id, partner_id, kind, usage_from, usage_to, seq_from, seq_to,
+                      line_count, amount, grants)`;
+      } catch (error) {
+        if (!isLedgerOverlap(error)) throw error;
+        throw new LedgerOverlapError(
+          `Invoices ${kept.map((i) => i.row.number).join(', ')} would bill consumption lines ` +
+            'another invoice already billed; nothing was written',
+        );
+      }
+    }
     for (const { row, settlement } of kept) await writeInvoiceEffects(tx, row, settlement);
     return kept.length;
   }
@@ -432,7 +625,7 @@ export function createSettlementRepository(db: Database) {
   /** What an invoice moves besides itself: withdrawal return, advance, rebate accruals. */
   async function writeInvoiceEffects(
     tx: Tx,
-    row: InvoiceRowInput,
+    row: InvoiceWrite['row'],
     settlement: VarSettlement,
   ): Promise<void> {
     const { id, partner } = row;
@@ -494,157 +687,57 @@ export function createSettlementRepository(db: Database) {
     }
   }
 
-  /** Rereads the basis under the partner-month lock; a change means another invoice came first. */
-  async function assertBasisUnchanged(
-    tx: Tx,
-    partnerId: string,
+  function invoiceWrite(
+    kind: InvoiceKind,
+    partner: ClosePartner,
     month: string,
-    basis: BillingBasis,
-  ): Promise<void> {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${partnerMonthLock(partnerId, month)}))`;
-    const now = await billingBasis(partnerId, month, tx);
-    if (now.billedUpTo !== basis.billedUpTo || now.finalInvoiceId !== basis.finalInvoiceId) {
-      // A plain Error: the activity retries and settles again from the new basis.
-      throw new Error(
-        `Invoices of ${partnerId} for ${month} changed while settling (billed up to ${basis.billedUpTo} → ${now.billedUpTo}); settling again`,
-      );
-    }
-  }
-
-  async function billingBases(
-    partnerIds: string[],
-    month: string,
-    client: Tx | Database = db,
-  ): Promise<Map<string, BillingBasis>> {
-    const issued = await client.invoice.findMany({
-      where: { partnerId: { in: partnerIds }, month, kind: { in: ['interim', 'final'] } },
-      select: { id: true, partnerId: true, kind: true, seqTo: true },
-    });
-    const bases = new Map<string, BillingBasis>(
-      partnerIds.map((id) => [id, { billedUpTo: '0', finalInvoiceId: null }]),
-    );
-    for (const row of issued) {
-      const basis = bases.get(row.partnerId) as BillingBasis;
-      if (row.seqTo > BigInt(basis.billedUpTo)) basis.billedUpTo = row.seqTo.toString();
-      if (row.kind === 'final') basis.finalInvoiceId = row.id;
-    }
-    return bases;
-  }
-
-  /** See settlementInputs in the repository's methods. */
-  async function settlementInputs(
-    partners: ClosePartner[],
-    plan: ClosePlan,
-    given?: Map<string, BillingBasis>,
-  ): Promise<Map<string, VarMonthInput>> {
-    const { month } = plan;
-    const ids = partners.map((p) => p.partnerId);
-    const bases = given ?? (await billingBases(ids, month));
-    const children = await db.billingAccount.findMany({
-      where: { parentId: { in: partners.map((p) => p.ownAccountId) } },
-      select: { id: true, parentId: true },
-    });
-    const accountsByOwner = new Map(partners.map((p) => [p.ownAccountId, [p.ownAccountId]]));
-    for (const child of children) accountsByOwner.get(child.parentId as string)?.push(child.id);
-    // Partners with nothing special share one aggregate; a partner with interim or final
-    // invoices this month, or who left, gets its own (its lines are cut differently).
-    const simple = partners.filter(
-      (p) => p.exitDate === null && bases.get(p.partnerId)?.billedUpTo === '0',
-    );
-    const ownerOfAccount = new Map<string, string>();
-    for (const p of simple) {
-      for (const account of accountsByOwner.get(p.ownAccountId) ?? []) {
-        ownerOfAccount.set(account, p.partnerId);
-      }
-    }
-    const shared = simple.length
-      ? await consumptionDays(
-          [...ownerOfAccount.keys()],
-          month,
-          plan.watermark,
-          plan.previousWatermark,
-        )
-      : { days: [], adjustments: [] };
-    const daysOf = new Map<string, { days: ConsumptionDay[]; adjustments: ConsumptionDay[] }>(
-      simple.map((p) => [p.partnerId, { days: [], adjustments: [] }]),
-    );
-    for (const day of shared.days)
-      daysOf.get(ownerOfAccount.get(day.accountId) as string)?.days.push(day);
-    for (const day of shared.adjustments) {
-      daysOf.get(ownerOfAccount.get(day.accountId) as string)?.adjustments.push(day);
-    }
-
-    const [terms, deals, projectOwners, withdrawals] = await Promise.all([
-      programTerms(),
-      db.deal.findMany({ where: { partnerId: { in: ids } }, orderBy: { createdAt: 'asc' } }),
-      db.project.findMany({ where: { partnerId: { in: ids } }, select: { partnerId: true } }),
-      db.withdrawal.groupBy({
-        by: ['partnerId'],
-        where: { partnerId: { in: ids }, month, target: 'bonus' },
-        _sum: { amount: true },
-      }),
-    ]);
-    const withProjects = new Set(projectOwners.map((p) => p.partnerId));
-    const withdrawn = new Map(withdrawals.map((w) => [w.partnerId, w._sum.amount]));
-
-    const inputs = new Map<string, VarMonthInput>();
-    for (const partner of partners) {
-      const basis = bases.get(partner.partnerId) as BillingBasis;
-      const accounts = accountsByOwner.get(partner.ownAccountId) ?? [partner.ownAccountId];
-      const own =
-        daysOf.get(partner.partnerId) ??
-        (await consumptionDays(
-          accounts,
-          month,
-          plan.watermark,
-          plan.previousWatermark,
-          basis.billedUpTo,
-          true,
-          partner.exitDate,
-        ));
-      const afterExit = partner.exitDate !== null && month > exitMonthOf(partner.exitDate);
-      const settledElsewhere = basis.finalInvoiceId !== null || afterExit;
-      const requested = withdrawn.get(partner.partnerId);
-      inputs.set(partner.partnerId, {
+    sequence: number,
+    issuedAt: Date,
+    seq: { from: string; to: string },
+    settlement: VarSettlement,
+    ranges: RecordedRange[],
+  ): InvoiceWrite {
+    return {
+      settlement,
+      ranges,
+      row: {
+        id: randomUUID(),
+        number: invoiceNumber(kind, month, partner.partnerId, sequence),
+        partner,
         month,
-        ownAccountId: partner.ownAccountId,
-        terms,
-        days: own.days,
-        adjustments: own.adjustments,
-        deals: deals
-          .filter((d) => d.partnerId === partner.partnerId)
-          .map((d) => ({
-            dealId: d.id,
-            customerAccountId: d.customerAccountId,
-            upliftRate: d.upliftRate.toString(),
-            from: isoDate(d.startDate),
-            to: d.endDate ? isoDate(d.endDate) : null,
-          })),
-        projects:
-          settledElsewhere || !withProjects.has(partner.partnerId)
-            ? []
-            : await projectsWithConsumption(
-                partner.partnerId,
-                accounts,
-                month,
-                plan.watermark,
-                partner.exitDate,
-              ),
-        specializations:
-          isQuarterEnd(month) && !settledElsewhere
-            ? await specializationQuarter(partner.partnerId, accounts, month, plan)
-            : [],
-        rebateWithdrawalToBonus:
-          settledElsewhere || !requested || requested.isZero()
-            ? null
-            : { requested: requested.toFixed(2), balance: requested.toFixed(2) },
-      });
-    }
-    return inputs;
+        kind,
+        sequence,
+        issuedAt,
+        dueDate: invoiceDueDate({
+          kind,
+          month,
+          issuedOn: dateInMoscow(issuedAt),
+          paymentModel: partner.paymentModel,
+          paymentTermDays: partner.paymentTermDays,
+        }),
+        seqFrom: seq.from,
+        seqTo: seq.to,
+      },
+    };
+  }
+
+  /**
+   * Under the registry lock (shared) and the partner-month lock: is an interim or final
+   * invoice of the month still allowed? Not once a close of the month or a later one began.
+   */
+  async function lockOpenPartnerMonth(tx: Tx, partnerId: string, month: string) {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${partnerMonthLock(partnerId, month)}))`;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(hashtext(${CLOSE_REGISTRY_LOCK}))`;
+    return !isMonthClosed(month, await newestCloseMonth(tx));
   }
 
   async function issueMonthlyInvoices(
-    items: { partner: ClosePartner; settlement: VarSettlement; basis: BillingBasis }[],
+    items: {
+      partner: ClosePartner;
+      settlement: VarSettlement;
+      basis: BillingBasis;
+      ranges: RecordedRange[];
+    }[],
     plan: ClosePlan,
     issuedAt: Date,
   ): Promise<Map<string, SettledInvoice>> {
@@ -661,9 +754,8 @@ export function createSettlementRepository(db: Database) {
         });
         for (const row of existing) result.set(row.partnerId, settledOf(row, false));
         const current = await billingBases(ids, plan.month, tx);
-        const due = new Date(`${nextMonthStart(plan.month)}T00:00:00Z`);
-        const toWrite: { row: InvoiceRowInput; settlement: VarSettlement }[] = [];
-        for (const { partner, settlement, basis } of items) {
+        const toWrite: InvoiceWrite[] = [];
+        for (const { partner, settlement, basis, ranges } of items) {
           if (result.has(partner.partnerId)) continue;
           const now = current.get(partner.partnerId);
           if (now?.billedUpTo !== basis.billedUpTo || now.finalInvoiceId !== basis.finalInvoiceId) {
@@ -672,22 +764,18 @@ export function createSettlementRepository(db: Database) {
               `Invoices of ${partner.partnerId} for ${plan.month} changed while settling (billed up to ${basis.billedUpTo} → ${now?.billedUpTo}); settling again`,
             );
           }
-          const dueDate = new Date(due);
-          dueDate.setUTCDate(dueDate.getUTCDate() + partner.paymentTermDays - 1);
-          toWrite.push({
-            settlement,
-            row: {
-              id: randomUUID(),
-              number: `VAR-${plan.month.replace('-', '')}-${partner.partnerId.slice(0, 8).toUpperCase()}`,
+          toWrite.push(
+            invoiceWrite(
+              'monthly',
               partner,
-              month: plan.month,
-              kind: 'monthly',
+              plan.month,
+              0,
               issuedAt,
-              dueDate: partner.paymentModel === 'postpaid' ? dueDate : null,
-              seqFrom: plan.previousWatermark,
-              seqTo: plan.watermark,
-            },
-          });
+              { from: plan.previousWatermark, to: plan.watermark },
+              settlement,
+              ranges,
+            ),
+          );
         }
         // Under the locks nothing else can write these invoices: all of them go in.
         if ((await writeInvoices(tx, toWrite)) !== toWrite.length) {
@@ -707,10 +795,19 @@ export function createSettlementRepository(db: Database) {
     );
   }
 
-  async function closePartnerById(partnerId: string): Promise<ClosePartner | null> {
-    const row = await db.partner.findUnique({ where: { id: partnerId } });
-    return row ? closePartnerOf(row) : null;
-  }
+  /**
+   * Every billing account of a VAR partner with the partner's billable period (domain
+   * billableFrom: the month its VAR membership began, never before the program's first month;
+   * until its exit date once it has left). The reconciliation and the invariant read it.
+   */
+  const BILLABLE_OWNERS = Prisma.sql`
+    SELECT a.id AS account_id, p.id AS partner_id,
+           greatest(date_trunc('month', v.var_start)::date, ${firstDayOf(programFirstMonth)}::date) AS billable_from,
+           CASE WHEN p.status IN ('left', 'revoked') THEN p.exit_date END AS until
+      FROM partners p
+      JOIN LATERAL (SELECT min(m.start_date) AS var_start FROM program_memberships m
+                     WHERE m.partner_id = p.id AND m.program = 'var') v ON v.var_start IS NOT NULL
+      JOIN billing_accounts a ON a.id = p.billing_account_id OR a.parent_id = p.billing_account_id`;
 
   /** See varPartners. `limit` null counts them all. */
   async function closePartnerRows(month: string, after: string | null, limit: number | null) {
@@ -718,7 +815,7 @@ export function createSettlementRepository(db: Database) {
     const previous = plan?.previousWatermark ?? 0n;
     const watermark = plan?.watermark ?? 0n;
     return db.$queryRaw<PartnerRow[]>`
-      SELECT p.id, p.billing_account_id, p.payment_model, p.payment_term_days, p.status, p.exit_date
+      SELECT ${PARTNER_COLUMNS}
         FROM partners p
        WHERE (${after}::uuid IS NULL OR p.id > ${after}::uuid)
          AND (EXISTS (SELECT 1 FROM program_memberships m
@@ -738,7 +835,154 @@ export function createSettlementRepository(db: Database) {
        LIMIT ${limit ?? 2_147_483_647}`;
   }
 
+  /**
+   * The earliest month from `from` (inclusive) to `to` (exclusive) with any consumption line
+   * and no close: what blocks closing `to` in order.
+   */
+  async function openMonthsWithConsumption(
+    client: Tx | Database,
+    before: string,
+  ): Promise<string[]> {
+    const newest = await newestCloseMonth(client);
+    const from = newest && newest >= programFirstMonth ? addMonths(newest, 1) : programFirstMonth;
+    if (from >= before) return [];
+    const rows = await client.$queryRaw<{ month: string }[]>`
+      SELECT to_char(m, 'YYYY-MM') AS month
+        FROM generate_series(${firstDayOf(from)}::date, ${firstDayOf(before)}::date - 1, interval '1 month') AS m
+       WHERE EXISTS (SELECT 1 FROM consumption_lines cl
+                      WHERE cl.usage_date >= m::date AND cl.usage_date < (m + interval '1 month')::date)
+       ORDER BY m`;
+    return rows.map((r) => r.month);
+  }
+
+  /** Why a close of `month` may not begin now, or null. A close that exists is joined. */
+  async function closeOrder(client: Tx | Database, month: string) {
+    if (await client.monthClose.findUnique({ where: { month } })) return null;
+    const newest = await client.monthClose.findFirst({ orderBy: { month: 'desc' } });
+    const open = await openMonthsWithConsumption(client, month);
+    return closeOrderProblem({
+      month,
+      newest: newest ? { month: newest.month, status: newest.status } : null,
+      earliestOpenMonthWithConsumption: open[0] ?? null,
+    });
+  }
+
+  /**
+   * A month's reconciliation: the month's billable consumption (every line of a VAR partner's
+   * accounts dated in the month, within its billable period) beside what each invoice billed
+   * for it, from the ledger, and the lines that arrived after the last close and wait for the
+   * next one. The difference is exact; anything but zero means a line was lost or doubled.
+   */
+  async function reconcile(month: string, completing?: true) {
+    // Lines numbered up to `due` had to be billed: the newest completed close of this month
+    // or a later one (or the close completing now) billed every line up to its watermark.
+    // The newest close of this month or a later one that has completed, with every close
+    // between this month and it completed too (the close completing now counts as completed).
+    const [last] = await db.$queryRaw<{ watermark: bigint | null }[]>`
+      SELECT max(c.watermark) AS watermark FROM month_closes c
+       WHERE (c.status = 'completed' OR (${completing !== undefined} AND c.month = ${month}))
+         AND c.month >= ${month}
+         AND NOT EXISTS (SELECT 1 FROM month_closes r
+                          WHERE r.status = 'running' AND r.month >= ${month} AND r.month <= c.month
+                            AND NOT (${completing !== undefined} AND r.month = ${month}))`;
+    const due = last?.watermark ?? 0n;
+    const [consumption] = await db.$queryRaw<
+      {
+        lines: bigint;
+        amount: string;
+        grants: string;
+        pending_lines: bigint;
+        pending_amount: string;
+        pending_grants: string;
+        missing_lines: bigint;
+      }[]
+    >`
+      WITH owners AS (${BILLABLE_OWNERS}), lines AS (
+        SELECT cl.seq, cl.amount, cl.grant_amount,
+               NOT EXISTS (SELECT 1 FROM billed_ranges r
+                            WHERE r.partner_id = o.partner_id
+                              AND cl.usage_date >= r.usage_from AND cl.usage_date < r.usage_to
+                              AND cl.seq > r.seq_from AND cl.seq <= r.seq_to) AS unbilled
+          FROM consumption_lines cl JOIN owners o ON o.account_id = cl.billing_account_id
+         WHERE cl.usage_date >= ${monthStart(month)}::date AND cl.usage_date < ${nextMonthStart(month)}::date
+           AND cl.usage_date >= o.billable_from AND (o.until IS NULL OR cl.usage_date < o.until)
+      )
+      SELECT count(*)::bigint AS lines, coalesce(sum(amount), 0)::text AS amount,
+             coalesce(sum(grant_amount), 0)::text AS grants,
+             count(*) FILTER (WHERE unbilled AND seq > ${due})::bigint AS pending_lines,
+             coalesce(sum(amount) FILTER (WHERE unbilled AND seq > ${due}), 0)::text AS pending_amount,
+             coalesce(sum(grant_amount) FILTER (WHERE unbilled AND seq > ${due}), 0)::text AS pending_grants,
+             count(*) FILTER (WHERE unbilled AND seq <= ${due})::bigint AS missing_lines
+        FROM lines`;
+    const billed = await db.$queryRaw<
+      {
+        invoice_id: string;
+        number: string;
+        partner_id: string;
+        invoice_month: string;
+        kind: string;
+        range_kind: string;
+        lines: bigint;
+        amount: string;
+        grants: string;
+      }[]
+    >`
+      SELECT i.id::text AS invoice_id, i.number, i.partner_id::text AS partner_id, i.month AS invoice_month,
+             i.kind::text AS kind, min(r.kind::text) AS range_kind,
+             sum(r.line_count)::bigint AS lines, sum(r.amount)::text AS amount, sum(r.grants)::text AS grants
+        FROM billed_ranges r JOIN invoices i ON i.id = r.invoice_id
+       WHERE r.usage_from >= ${monthStart(month)}::date AND r.usage_from < ${nextMonthStart(month)}::date
+       GROUP BY i.id
+       ORDER BY i.issued_at, i.number`;
+    const close = await db.monthClose.findUnique({ where: { month } });
+    return {
+      month,
+      close: close
+        ? {
+            status: close.status,
+            watermark: close.watermark.toString(),
+            completedAt: close.completedAt?.toISOString() ?? null,
+            reconciledAt: close.reconciledAt?.toISOString() ?? null,
+            differenceAtCompletion: close.reconciliationDifference?.toString() ?? null,
+          }
+        : null,
+      consumption: {
+        lines: Number(consumption?.lines ?? 0n),
+        amount: consumption?.amount ?? '0',
+        grants: consumption?.grants ?? '0',
+      },
+      billed: billed.map((row) => ({
+        invoiceId: row.invoice_id,
+        number: row.number,
+        partnerId: row.partner_id,
+        invoiceMonth: row.invoice_month,
+        kind: row.kind,
+        as: row.range_kind === 'adjustment' ? ('adjustment' as const) : ('own_month' as const),
+        lines: Number(row.lines),
+        amount: row.amount,
+        grants: row.grants,
+      })),
+      pending: {
+        lines: Number(consumption?.pending_lines ?? 0n),
+        amount: consumption?.pending_amount ?? '0',
+        grants: consumption?.pending_grants ?? '0',
+      },
+      /** Lines that a completed close had to bill and no invoice did. */
+      missingLines: Number(consumption?.missing_lines ?? 0n),
+      dueUpTo: due.toString(),
+    };
+  }
+
   return {
+    /** Postpaid partners with a billing threshold that own any of these billing accounts. */
+    async thresholdPartnersOf(accountIds: string[]): Promise<string[]> {
+      const rows = await db.$queryRaw<{ id: string }[]>`
+        SELECT DISTINCT p.id FROM partners p
+          JOIN billing_accounts a ON a.id = p.billing_account_id OR a.parent_id = p.billing_account_id
+         WHERE a.id = ANY(${accountIds}) AND p.payment_model = 'postpaid' AND p.billing_threshold IS NOT NULL`;
+      return rows.map((r) => r.id);
+    },
+
     /**
      * Billing threshold (SPEC §2): when a postpaid partner's unbilled consumption of the
      * month reaches its threshold, an interim invoice covers it at once; the month-end
@@ -752,122 +996,125 @@ export function createSettlementRepository(db: Database) {
     ): Promise<SettledInvoice | null> {
       return db.$transaction(
         async (tx) => {
-          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${partnerMonthLock(partnerId, month)}))`;
-          const partner = await tx.partner.findUnique({ where: { id: partnerId } });
-          if (!partner || partner.paymentModel !== 'postpaid' || !partner.billingThreshold)
-            return null;
-          // A partner who left is settled by its final invoice and the closes after it.
-          if (partner.status === 'left' || partner.status === 'revoked') return null;
-          const closed = await tx.monthClose.findUnique({ where: { month } });
-          if (closed) return null; // the month-end invoice has taken over
-          const watermark = await committedWatermarkText(tx);
-          const last = await tx.invoice.findFirst({
-            where: { partnerId, month, kind: 'interim' },
-            orderBy: { sequence: 'desc' },
-          });
-          const from = (last?.seqTo ?? 0n).toString();
-          const accounts = await accountsOf(partner.billingAccountId);
-          const { days } = await consumptionDays(
-            accounts,
+          const open = await lockOpenPartnerMonth(tx, partnerId, month);
+          const partner = await closePartnerById(partnerId);
+          const row = await tx.partner.findUnique({ where: { id: partnerId } });
+          if (!partner?.billableFrom || !row) return null;
+          const watermark = (await committedWatermark(tx)).toString();
+          const basis = await billingBasis(partnerId, month, tx);
+          const candidate = partialMonthRange({
             month,
+            billableFrom: partner.billableFrom,
+            until: null,
+            billedUpTo: basis.billedUpTo,
             watermark,
-            watermark,
-            from,
-            false,
-          );
+          });
+          const days = candidate
+            ? await daysIn(await accountsOf(partner.ownAccountId), [candidate])
+            : [];
           const unbilled = days.reduce((sum, d) => sum.plus(d.amount), new Prisma.Decimal(0));
-          if (unbilled.lessThan(partner.billingThreshold)) return null;
+          const due = interimInvoiceDue({
+            paymentModel: partner.paymentModel,
+            threshold: row.billingThreshold?.toString() ?? null,
+            departed: row.status === 'left' || row.status === 'revoked',
+            monthClosed: !open,
+            unbilled: unbilled.toString(),
+          });
+          if (!due || !candidate) return null;
           const settlement = settle({
             month,
-            ownAccountId: partner.billingAccountId,
+            ownAccountId: partner.ownAccountId,
             terms: await programTerms(),
-            days,
+            days: [...days].sort(byAccountAndDate),
             adjustments: [],
-            deals: await dealsOf(partnerId),
+            deals: (await dealsOf([partnerId]))(partnerId),
             projects: [],
             specializations: [],
             rebateWithdrawalToBonus: null,
           });
-          const sequence = (last?.sequence ?? 0) + 1;
-          const id = randomUUID();
-          const number = `VAR-${month.replace('-', '')}-${partnerId.slice(0, 8).toUpperCase()}-I${sequence}`;
-          const due = new Date(issuedAt);
-          due.setUTCDate(due.getUTCDate() + partner.paymentTermDays);
-          await tx.invoice.create({
-            data: {
-              id,
-              number,
-              partnerId,
-              month,
-              kind: 'interim',
-              sequence,
-              issuedAt,
-              dueDate: due,
-              consumptionTotal: settlement.totals.consumptionTotal,
-              grantsTotal: settlement.totals.grantsTotal,
-              eligibleBase: settlement.totals.eligibleBase,
-              discountTotal: settlement.totals.discountTotal,
-              payable: settlement.totals.payable,
-              vatRate: settlement.vatRate,
-              vatAmount: settlement.totals.vatIncluded,
-              seqFrom: BigInt(from),
-              seqTo: BigInt(watermark),
-              lines: {
-                create: lineRows(settlement),
-              },
-            },
+          const last = await tx.invoice.findFirst({
+            where: { partnerId, month, kind: 'interim' },
+            orderBy: { sequence: 'desc' },
           });
-          return { invoiceId: id, number, created: true, payable: settlement.totals.payable };
+          const write = invoiceWrite(
+            'interim',
+            partner,
+            month,
+            (last?.sequence ?? 0) + 1,
+            issuedAt,
+            { from: basis.billedUpTo, to: watermark },
+            settlement,
+            recordedRanges([candidate], days),
+          );
+          if ((await writeInvoices(tx, [write])) !== 1) {
+            throw new Error(`Interim invoice ${write.row.number} came first`);
+          }
+          return {
+            invoiceId: write.row.id,
+            number: write.row.number,
+            created: true,
+            payable: settlement.totals.payable,
+          };
         },
         { timeout: 60_000 },
       );
     },
 
-    /** Postpaid partners with a billing threshold that own any of these billing accounts. */
-    async thresholdPartnersOf(accountIds: string[]): Promise<string[]> {
-      const rows = await db.$queryRaw<{ id: string }[]>`
-        SELECT DISTINCT p.id FROM partners p
-          JOIN billing_accounts a ON a.id = p.billing_account_id OR a.parent_id = p.billing_account_id
-         WHERE a.id = ANY(${accountIds}) AND p.payment_model = 'postpaid' AND p.billing_threshold IS NOT NULL`;
-      return rows.map((r) => r.id);
-    },
-
     /**
      * Starts (or resumes) a month's close. The first call fixes the watermark — the newest
      * consumption line it covers — so reruns and concurrent triggers settle the same lines.
+     * Months close in order: a close that would skip an open month with consumption, or come
+     * after a later month's, is refused with CloseOrderError.
      */
     async beginClose(month: string): Promise<ClosePlan> {
-      return db.$transaction(async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`month-close:${month}`}))`;
-        const existing = await tx.monthClose.findUnique({ where: { month } });
-        if (existing) {
+      return db.$transaction(
+        async (tx) => {
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${CLOSE_REGISTRY_LOCK}))`;
+          const existing = await tx.monthClose.findUnique({ where: { month } });
+          if (existing) {
+            return {
+              month,
+              status: existing.status,
+              watermark: existing.watermark.toString(),
+              previousWatermark: existing.previousWatermark.toString(),
+            };
+          }
+          // The watermark first: every line numbered up to it has committed, so the order
+          // check below sees all of them.
+          const watermark = await committedWatermark(tx);
+          const problem = await closeOrder(tx, month);
+          if (problem) throw new CloseOrderError(problem);
+          const previous = await tx.monthClose.findFirst({
+            where: { month: { lt: month } },
+            orderBy: { month: 'desc' },
+          });
+          const created = await tx.monthClose.create({
+            data: {
+              month,
+              status: 'running',
+              watermark,
+              previousWatermark: previous?.watermark ?? 0n,
+            },
+          });
           return {
             month,
-            status: existing.status,
-            watermark: existing.watermark.toString(),
-            previousWatermark: existing.previousWatermark.toString(),
+            status: created.status,
+            watermark: created.watermark.toString(),
+            previousWatermark: created.previousWatermark.toString(),
           };
-        }
-        const previous = await tx.monthClose.findFirst({
-          where: { month: { lt: month }, status: 'completed' },
-          orderBy: { month: 'desc' },
-        });
-        const created = await tx.monthClose.create({
-          data: {
-            month,
-            status: 'running',
-            watermark: await committedWatermark(tx),
-            previousWatermark: previous?.watermark ?? 0n,
-          },
-        });
-        return {
-          month,
-          status: created.status,
-          watermark: created.watermark.toString(),
-          previousWatermark: created.previousWatermark.toString(),
-        };
-      });
+        },
+        { timeout: 60_000, maxWait: 30_000 },
+      );
     },
+
+    /** Why a close of the month may not begin now (months close in order), or null. */
+    closeOrderProblem: (month: string) => closeOrder(db, month),
+
+    /** The open months with consumption before `month`, oldest first: what a catch-up closes. */
+    openMonthsBefore: (month: string) => openMonthsWithConsumption(db, month),
+
+    /** The newest month with a close: it and every earlier month count as closed. */
+    newestCloseMonth: () => newestCloseMonth(db),
 
     /**
      * The partners a month's close settles, by id, after a cursor: VAR members for part of
@@ -886,6 +1133,14 @@ export function createSettlementRepository(db: Database) {
     /** The partner-month's basis: what interim and final invoices have billed. */
     billingBasis: (partnerId: string, month: string) => billingBasis(partnerId, month),
 
+    /** The bases of a batch of partner-months, in one query. */
+    billingBases: (partnerIds: string[], month: string) => billingBases(partnerIds, month),
+
+    /** A batch of partners as the close needs them, in one query. */
+    partnersForClose: (partnerIds: string[]) => partnersById(partnerIds),
+
+    partnerForClose: (partnerId: string) => closePartnerById(partnerId),
+
     /**
      * Everything the domain needs to settle one partner-month, read at the close's watermark.
      * After a final invoice the month-end invoice bills only what arrived since (no rebates
@@ -898,28 +1153,26 @@ export function createSettlementRepository(db: Database) {
       basis?: BillingBasis,
     ): Promise<VarMonthInput> {
       const bases = basis ? new Map([[partner.partnerId, basis]]) : undefined;
-      const inputs = await settlementInputs([partner], plan, bases);
-      return inputs.get(partner.partnerId) as VarMonthInput;
+      const inputs = await closeInputs([partner], plan, bases);
+      const found = inputs.get(partner.partnerId);
+      if (found) return found.input;
+      // Never in the VAR program: nothing of it is billed.
+      return {
+        month: plan.month,
+        ownAccountId: partner.ownAccountId,
+        terms: await programTerms(),
+        days: [],
+        adjustments: [],
+        deals: [],
+        projects: [],
+        specializations: [],
+        rebateWithdrawalToBonus: null,
+      };
     },
 
-    /**
-     * The same for a batch of partners, read with a few queries for the whole batch rather
-     * than a few per partner: the close's hot path.
-     */
-    settlementInputs: (
-      partners: ClosePartner[],
-      plan: ClosePlan,
-      bases?: Map<string, BillingBasis>,
-    ) => settlementInputs(partners, plan, bases),
-
-    /** The bases of a batch of partner-months, in one query. */
-    billingBases: (partnerIds: string[], month: string) => billingBases(partnerIds, month),
-
-    /** A batch of partners as the close needs them, in one query. */
-    async partnersForClose(partnerIds: string[]): Promise<Map<string, ClosePartner>> {
-      const rows = await db.partner.findMany({ where: { id: { in: partnerIds } } });
-      return new Map(rows.map((row) => [row.id, closePartnerOf(row)]));
-    },
+    /** The same for a batch, with the ledger ranges each input was read from. */
+    closeInputs: (partners: ClosePartner[], plan: ClosePlan, bases?: Map<string, BillingBasis>) =>
+      closeInputs(partners, plan, bases),
 
     /**
      * Issues the partner's monthly invoice with its lines and credits its rebate accruals, in
@@ -934,12 +1187,17 @@ export function createSettlementRepository(db: Database) {
       issuedAt: Date,
       basis?: BillingBasis,
     ): Promise<SettledInvoice> {
+      const used = basis ?? (await billingBasis(partner.partnerId, plan.month));
+      const read = (await closeInputs([partner], plan, new Map([[partner.partnerId, used]]))).get(
+        partner.partnerId,
+      );
       const issued = await issueMonthlyInvoices(
         [
           {
             partner,
             settlement,
-            basis: basis ?? (await billingBasis(partner.partnerId, plan.month)),
+            basis: used,
+            ranges: read ? recordedRanges(read.ranges, read.days) : [],
           },
         ],
         plan,
@@ -954,7 +1212,12 @@ export function createSettlementRepository(db: Database) {
      * lock), with a handful of statements for the batch instead of a handful per partner.
      */
     issueMonthlyInvoices: (
-      items: { partner: ClosePartner; settlement: VarSettlement; basis: BillingBasis }[],
+      items: {
+        partner: ClosePartner;
+        settlement: VarSettlement;
+        basis: BillingBasis;
+        ranges: RecordedRange[];
+      }[],
       plan: ClosePlan,
       issuedAt: Date,
     ) => issueMonthlyInvoices(items, plan, issuedAt),
@@ -962,9 +1225,9 @@ export function createSettlementRepository(db: Database) {
     /**
      * The final settlement of a partner who left or was revoked (SPEC §4): one invoice for
      * the partial month up to the day before the exit date, with its rebate accruals and the
-     * month's withdrawals to bonus. Nothing is issued when the month's invoice already exists
-     * (the close came first); a second call returns the invoice issued first. Consumption of
-     * the partial month arriving later is billed by the month's close; earlier months' late
+     * month's withdrawals to bonus. Nothing is issued once the month's close has begun (the
+     * close bills it); a second call returns the invoice issued first. Consumption of the
+     * partial month arriving later is billed by the month's close; earlier months' late
      * consumption by the closes, as adjustments.
      */
     async issueFinalInvoice(
@@ -975,76 +1238,77 @@ export function createSettlementRepository(db: Database) {
       const partner = await closePartnerById(partnerId);
       if (!partner?.exitDate) return null;
       const month = exitMonthOf(partner.exitDate);
-      const issued = await db.invoice.findMany({
-        where: { partnerId, month, kind: { in: ['monthly', 'final'] } },
-      });
-      const final = issued.find((row) => row.kind === 'final');
-      if (final) return { ...settledOf(final, false), month };
-      const monthly = issued.find((row) => row.kind === 'monthly');
-      if (monthly) return { coveredBy: monthly.number, month };
-      const isVar = await db.programMembership.count({
-        where: { partnerId, program: 'var' },
-      });
-      if (isVar === 0) return null;
+      const issued = await db.invoice.findFirst({ where: { partnerId, month, kind: 'final' } });
+      if (issued) return { ...settledOf(issued, false), month };
+      const coveredBy = { coveredBy: invoiceNumber('monthly', month, partnerId), month };
+      if (isMonthClosed(month, await newestCloseMonth())) return coveredBy;
+      if (!partner.billableFrom) return null;
 
       const basis = await billingBasis(partnerId, month);
-      const watermark = await db.$transaction((tx) => committedWatermarkText(tx));
+      const watermark = await db.$transaction((tx) => committedWatermark(tx));
       const accounts = await accountsOf(partner.ownAccountId);
-      const { days } = await consumptionDays(
-        accounts,
+      const candidate = partialMonthRange({
         month,
-        watermark,
-        watermark,
-        basis.billedUpTo,
-        false,
-        partner.exitDate,
-      );
+        billableFrom: partner.billableFrom,
+        until: partner.exitDate,
+        billedUpTo: basis.billedUpTo,
+        watermark: watermark.toString(),
+      });
+      const days = candidate ? await daysIn(accounts, [candidate]) : [];
+      const requested = await db.withdrawal.aggregate({
+        where: { partnerId, month, target: 'bonus' },
+        _sum: { amount: true },
+      });
+      const withdrawn = requested._sum.amount;
       const settlement = settle({
         month,
         ownAccountId: partner.ownAccountId,
         terms: await programTerms(),
-        days,
+        days: [...days].sort(byAccountAndDate),
         adjustments: [],
-        deals: await dealsOf(partnerId),
+        deals: (await dealsOf([partnerId]))(partnerId),
         projects: await projectsWithConsumption(
           partnerId,
           accounts,
           month,
-          watermark,
+          watermark.toString(),
           partner.exitDate,
         ),
         specializations: [],
-        rebateWithdrawalToBonus: await withdrawalToBonus(partnerId, month),
+        rebateWithdrawalToBonus:
+          withdrawn && !withdrawn.isZero()
+            ? { requested: withdrawn.toFixed(2), balance: withdrawn.toFixed(2) }
+            : null,
       });
       return db.$transaction(async (tx) => {
-        await assertBasisUnchanged(tx, partnerId, month, basis);
-        const monthlyNow = await tx.invoice.findUnique({
-          where: {
-            partnerId_month_kind_sequence: { partnerId, month, kind: 'monthly', sequence: 0 },
-          },
-        });
-        if (monthlyNow) return { coveredBy: monthlyNow.number, month };
-        const id = randomUUID();
-        const number = `VAR-${month.replace('-', '')}-${partnerId.slice(0, 8).toUpperCase()}-F`;
-        const due = new Date(issuedAt);
-        due.setUTCDate(due.getUTCDate() + partner.paymentTermDays);
-        const written = await writeInvoice(
-          tx,
-          {
-            id,
-            number,
-            partner,
-            month,
-            kind: 'final',
-            issuedAt,
-            dueDate: partner.paymentModel === 'postpaid' ? due : null,
-            seqFrom: basis.billedUpTo,
-            seqTo: watermark,
-          },
+        if (!(await lockOpenPartnerMonth(tx, partnerId, month))) return coveredBy;
+        const now = await billingBasis(partnerId, month, tx);
+        if (now.billedUpTo !== basis.billedUpTo || now.finalInvoiceId !== basis.finalInvoiceId) {
+          // A plain Error: the activity retries and settles again from the new basis.
+          throw new Error(
+            `Invoices of ${partnerId} for ${month} changed while settling (billed up to ${basis.billedUpTo} → ${now.billedUpTo}); settling again`,
+          );
+        }
+        const write = invoiceWrite(
+          'final',
+          partner,
+          month,
+          0,
+          issuedAt,
+          { from: basis.billedUpTo, to: watermark.toString() },
           settlement,
+          candidate ? recordedRanges([candidate], days) : [],
         );
-        if (!written) throw new Error(`A final invoice for ${partnerId} ${month} came first`);
-        return { invoiceId: id, number, created: true, payable: settlement.totals.payable, month };
+        if ((await writeInvoices(tx, [write])) !== 1) {
+          throw new Error(`A final invoice for ${partnerId} ${month} came first`);
+        }
+        return {
+          invoiceId: write.row.id,
+          number: write.row.number,
+          created: true,
+          payable: settlement.totals.payable,
+          month,
+        };
       });
     },
 
@@ -1055,11 +1319,71 @@ export function createSettlementRepository(db: Database) {
       });
     },
 
-    async completeClose(month: string, at: Date): Promise<void> {
+    /**
+     * Completes a close and records its reconciliation's difference (zero unless a line was
+     * lost or doubled). Completing twice changes nothing.
+     */
+    async completeClose(month: string, at: Date): Promise<{ difference: string }> {
+      const row = await db.monthClose.findUnique({ where: { month } });
+      if (row?.status === 'completed' && row.reconciliationDifference !== null) {
+        return { difference: row.reconciliationDifference.toString() };
+      }
+      const report = await reconcile(month, true);
+      const { difference } = reconciliationDifference(report);
       await db.monthClose.updateMany({
         where: { month, status: 'running' },
-        data: { status: 'completed', completedAt: at },
+        data: {
+          status: 'completed',
+          completedAt: at,
+          reconciledAt: at,
+          reconciliationDifference: difference,
+        },
       });
+      return { difference };
+    },
+
+    /** See reconcile. */
+    reconciliation: (month: string) => reconcile(month),
+
+    /**
+     * The billing invariant, as one query: every consumption line billed at most once, and
+     * every line that a completed close was due to bill billed. Returns the lines that break
+     * it (at most `limit`); an empty list is the proof.
+     */
+    async ledgerViolations(limit = 100) {
+      return db.$queryRaw<
+        {
+          seq: bigint;
+          usage_date: string;
+          partner_id: string;
+          billed_by: number;
+          problem: string;
+        }[]
+      >`
+        WITH owners AS (${BILLABLE_OWNERS}), coverage AS (
+          SELECT cl.seq, cl.usage_date, o.partner_id,
+                 (cl.usage_date >= o.billable_from AND (o.until IS NULL OR cl.usage_date < o.until)) AS billable,
+                 (SELECT count(*) FROM billed_ranges r
+                   WHERE r.partner_id = o.partner_id
+                     AND cl.usage_date >= r.usage_from AND cl.usage_date < r.usage_to
+                     AND cl.seq > r.seq_from AND cl.seq <= r.seq_to)::int AS billed_by,
+                 EXISTS (SELECT 1 FROM month_closes c
+                          WHERE c.status = 'completed' AND c.month >= to_char(cl.usage_date, 'YYYY-MM')
+                            AND c.watermark >= cl.seq
+                            AND NOT EXISTS (SELECT 1 FROM month_closes r
+                                             WHERE r.status = 'running'
+                                               AND r.month >= to_char(cl.usage_date, 'YYYY-MM')
+                                               AND r.month <= c.month)) AS due
+            FROM consumption_lines cl JOIN owners o ON o.account_id = cl.billing_account_id
+        )
+        SELECT seq, to_char(usage_date, 'YYYY-MM-DD') AS usage_date, partner_id::text AS partner_id, billed_by,
+               CASE WHEN billed_by > 1 THEN 'billed more than once'
+                    WHEN NOT billable AND billed_by > 0 THEN 'billed outside the billable period'
+                    ELSE 'due but not billed' END AS problem
+          FROM coverage
+         WHERE billed_by > 1 OR (NOT billable AND billed_by > 0) OR (billable AND due AND billed_by = 0)
+         ORDER BY seq
+         LIMIT ${limit}`;
     },
 
     async closeStatus(month: string) {
@@ -1091,20 +1415,22 @@ export function createSettlementRepository(db: Database) {
       };
     },
 
-    /** The newest line ingested so far and the newest closed month's watermark, for previews. */
+    /**
+     * The running invoice's plan: the newest line ingested so far, and the newest close's
+     * watermark (the current month's earlier months are closed up to it).
+     */
     async previewPlan(month: string): Promise<ClosePlan> {
       const [newest] = await db.$queryRaw<
         { max: bigint | null }[]
       >`SELECT max(seq) AS max FROM consumption_lines`;
-      const max = newest?.max;
       const previous = await db.monthClose.findFirst({
-        where: { month: { lt: month }, status: 'completed' },
+        where: { month: { lt: month } },
         orderBy: { month: 'desc' },
       });
       return {
         month,
         status: 'running',
-        watermark: (max ?? 0n).toString(),
+        watermark: (newest?.max ?? 0n).toString(),
         previousWatermark: (previous?.watermark ?? 0n).toString(),
       };
     },
@@ -1182,8 +1508,6 @@ export function createSettlementRepository(db: Database) {
         })),
       };
     },
-
-    partnerForClose: (partnerId: string) => closePartnerById(partnerId),
   };
 }
 

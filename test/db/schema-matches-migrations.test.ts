@@ -20,11 +20,13 @@ const CATALOG_QUERIES: Record<string, string> = {
   indexes: `
     SELECT tablename, indexname, indexdef FROM pg_indexes
      WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'
+       AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE contype = 'x')
      ORDER BY tablename, indexname`,
   constraints: `
     SELECT conrelid::regclass::text AS table_name, conname, pg_get_constraintdef(oid) AS definition
       FROM pg_constraint
      WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text <> '_prisma_migrations'
+       AND contype NOT IN ('x', 'c')
      ORDER BY 1, 2`,
   enums: `
     SELECT t.typname, string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) AS labels
@@ -71,4 +73,21 @@ describe('schema.prisma and prisma/migrations', () => {
     expect(fromMigrations.columns?.length).toBeGreaterThan(0);
     expect(fromMigrations).toEqual(fromSchema);
   }, 120_000);
+
+  it('hold the constraints Prisma cannot express: the billing ledger never overlaps', async () => {
+    const client = new Client({ connectionString: migratedUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        `SELECT conname, contype FROM pg_constraint
+          WHERE connamespace = 'public'::regnamespace AND contype IN ('x', 'c') ORDER BY conname`,
+      );
+      expect(rows).toEqual([
+        { conname: 'billed_ranges_no_overlap', contype: 'x' },
+        { conname: 'billed_ranges_nonempty', contype: 'c' },
+      ]);
+    } finally {
+      await client.end();
+    }
+  });
 });

@@ -264,14 +264,14 @@ describe('monthCloseWorkflow', () => {
     await db.advanceLedgerEntry.create({
       data: { partnerId: p2, idempotencyKey: `topup-${tag}`, amount: '1000.00' },
     });
-    // 300.00 of rebates earlier; 200.00 of it withdrawn to bonus for September.
+    // 300.00 of rebates earlier; 200.00 of it withdrawn to bonus for December.
     await db.rebateLedgerEntry.create({
       data: {
         partnerId: p2,
         idempotencyKey: `credit-${tag}`,
         kind: 'project_rebate',
         amount: '300.00',
-        month: '2025-08',
+        month: '2025-11',
       },
     });
     await db.rebateLedgerEntry.create({
@@ -280,7 +280,7 @@ describe('monthCloseWorkflow', () => {
         idempotencyKey: `wd-${tag}`,
         kind: 'withdrawal_to_bonus',
         amount: '-200.00',
-        month: '2025-09',
+        month: '2025-12',
       },
     });
     await db.withdrawal.create({
@@ -290,16 +290,16 @@ describe('monthCloseWorkflow', () => {
         idempotencyKey: `${p2}:wd-1`,
         target: 'bonus',
         amount: '200.00',
-        month: '2025-09',
+        month: '2025-12',
         requestedBy: 'user-p2',
       },
     });
-    await consume(k2, '2025-09-05', 'managed-postgresql', '1000.00');
-    await consume(k2, '2025-09-06', 'compute', '500.00', '100.00');
+    await consume(k2, '2025-12-05', 'managed-postgresql', '1000.00');
+    await consume(k2, '2025-12-06', 'compute', '500.00', '100.00');
 
-    await close('2025-09');
+    await close('2025-12');
     const invoice = await db.invoice.findFirstOrThrow({
-      where: { partnerId: p2, month: '2025-09' },
+      where: { partnerId: p2, month: '2025-12' },
       include: { lines: true },
     });
     // Consumption 1500.00, grants 100.00, eligible 1000 + 400 = 1400.00, bonus 10% = 140.00.
@@ -317,7 +317,7 @@ describe('monthCloseWorkflow', () => {
     });
     expect(prepaid._sum.amount?.toFixed(2)).toBe('0.00');
 
-    // Quarter end: 5% of the customers' eligible Managed PostgreSQL consumption in Q3 (1000.00) = 50.00.
+    // Quarter end: 5% of the customers' eligible Managed PostgreSQL consumption in Q4 (1000.00) = 50.00.
     const ledger = await db.rebateLedgerEntry.findMany({
       where: { partnerId: p2 },
       orderBy: { id: 'asc' },

@@ -36,6 +36,39 @@ const invoiceLine = z.object({
   details: z.record(z.string(), z.unknown()),
 });
 
+const exact = z.string().describe('Rubles, exact (up to 6 decimals)');
+const figures = z.object({ lines: z.number().int(), amount: exact, grants: exact });
+const reconciliation = z.object({
+  month: z.string(),
+  close: z
+    .object({
+      status: z.enum(['running', 'completed']),
+      watermark: z.string(),
+      completedAt: z.iso.datetime().nullable(),
+      reconciledAt: z.iso.datetime().nullable(),
+      differenceAtCompletion: z.string().nullable(),
+    })
+    .nullable(),
+  consumption: figures,
+  billed: z.array(
+    figures.extend({
+      invoiceId: z.uuid(),
+      number: z.string(),
+      partnerId: z.uuid(),
+      invoiceMonth: z.string(),
+      kind: z.enum(['monthly', 'interim', 'final']),
+      as: z.enum(['own_month', 'adjustment']),
+    }),
+  ),
+  pending: figures,
+  missingLines: z.number().int(),
+  dueUpTo: z.string(),
+  difference: exact,
+  differenceRounded: money,
+  lineDifference: z.number().int(),
+  flagged: z.boolean(),
+});
+
 /** Month closes (finance), invoices and the running invoice (partners). */
 export function settlementRoutes(service: SettlementService): AnyRoute[] {
   return [
@@ -49,6 +82,11 @@ export function settlementRoutes(service: SettlementService): AnyRoute[] {
       body: z.object({ month: monthSchema }).strict(),
       responses: {
         202: { description: 'The close runs; follow it at /v1/closes/{month}' },
+        409: {
+          description:
+            'Months close in order: an earlier month with consumption has no close yet (the ' +
+            'problem names it), or a later month is already closed',
+        },
         422: {
           description:
             'The month is outside the closable range: from the program’s first month ' +
@@ -107,6 +145,30 @@ export function settlementRoutes(service: SettlementService): AnyRoute[] {
       handler: async ({ params }) => ({
         status: 200,
         body: await service.closeStatus(params.month),
+      }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/closes/:month/reconciliation',
+      operationId: 'closeReconciliation',
+      summary: 'A month’s consumption beside everything billed for it, to the kopeck',
+      description:
+        'The month’s billable consumption (lines of VAR partners’ accounts dated in the month, ' +
+        'within each partner’s billable period) beside what each invoice billed for it — the ' +
+        'month’s own monthly, interim and final invoices and every later invoice’s adjustment ' +
+        'lines — from the billing ledger, and the lines that arrived after the last close and ' +
+        'wait for the next one. `difference` = consumption − billed − pending, exact; ' +
+        '`flagged` is true when it, the line difference or the missing lines are not zero.',
+      tags: ['Settlement'],
+      roles: ['finance', 'manager'],
+      params: z.object({ month: monthSchema }),
+      responses: {
+        200: { description: 'The reconciliation', schema: reconciliation },
+        422: { description: 'The month is before the program’s first month' },
+      },
+      handler: async ({ params }) => ({
+        status: 200,
+        body: await service.reconciliation(params.month),
       }),
     }),
     defineRoute({

@@ -10,7 +10,8 @@ import {
   reportMonthProblem,
 } from '../../../domain/close-months';
 import { DomainError } from '../../../domain/errors';
-import { settleVarMonth } from '../../../domain/settlement';
+import { reconciliationDifference, settleVarMonth } from '../../../domain/settlement';
+import { formatMoney } from '../../../domain/money';
 import { monthInMoscow } from '../../../domain/settlement/periods';
 import type { PartnerRepository } from '../../../prisma/repositories/partner.repository';
 import type { SettlementRepository } from '../../../prisma/repositories/settlement.repository';
@@ -121,6 +122,14 @@ export function createSettlementService(deps: SettlementServiceDeps) {
       const range = closableMonths(now().toISOString(), deps.programFirstMonth);
       const problem = closeMonthProblem(month, range);
       if (problem) throw monthRefused(`Month ${month} cannot be closed`, problem);
+      // Months close in order: refused at once, before a workflow starts, naming the month
+      // that must be closed first. (The workflow checks again: the order may change meanwhile.)
+      const order = await deps.settlements.closeOrderProblem(month);
+      if (order) {
+        throw new DomainError('conflict', order.message, [
+          { field: 'month', message: order.message },
+        ]);
+      }
       const workflowId = monthCloseWorkflowId(month);
       const input: MonthCloseInput = { month };
       await deps.workflows.start(MONTH_CLOSE_WORKFLOW_TYPE, {
@@ -151,6 +160,24 @@ export function createSettlementService(deps: SettlementServiceDeps) {
       }
       const progress = status.status === 'running' ? await liveProgress(month) : null;
       return { ...status, progress };
+    },
+
+    /**
+     * Finance's reconciliation of a month: its billable consumption beside what every invoice
+     * billed for it (its own invoices and later adjustments), and what waits for the next
+     * close; the difference is exact and flagged when not zero.
+     */
+    async reconciliation(month: string) {
+      assertReportableMonth(month, `Month ${month} cannot be reconciled`);
+      const report = await deps.settlements.reconciliation(month);
+      const { difference, lineDifference, flagged } = reconciliationDifference(report);
+      return {
+        ...report,
+        difference,
+        differenceRounded: formatMoney(difference),
+        lineDifference,
+        flagged: flagged || report.missingLines > 0,
+      };
     },
 
     /** Every month closed or being closed, newest first, with the close's workflow. */
