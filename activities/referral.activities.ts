@@ -43,6 +43,9 @@ export function createReferralActivities(deps: {
       plan: ClosePlan;
       partnerIds: string[];
     }): Promise<CommissionBatchResult> {
+      // A rerun of a completed close adds nothing, not even a 0.00 statement for a partner
+      // who joined since.
+      if (input.plan.status === 'completed') return { settled: 0, created: 0 };
       const rates = await referrals.rateSchedule();
       let settled = 0;
       let created = 0;

@@ -93,6 +93,10 @@ export function createSettlementActivities({
       plan: ClosePlan;
       partnerIds: string[];
     }): Promise<SettleBatchResult> {
+      // A rerun of a completed close adds nothing: its invoices are issued, its late lines
+      // belong to the next close.
+      if (input.plan.status === 'completed')
+        return { settled: 0, created: 0, payableTotal: '0.00' };
       let created = 0;
       let settled = 0;
       const payables: string[] = [];
