@@ -19,6 +19,8 @@ export interface CloseFigures {
   /** (b) the full close through Temporal: every invoice written. */
   closeSeconds: number;
   invoices: number;
+  /** The month's reconciliation when the close completed: "0" when every line is billed. */
+  reconciliationDifference: string | null;
   workerPeakMiB: number;
   /** The worker's peak before the close started: its own start (loading, bundling workflows). */
   workerStartMiB: number;
@@ -81,6 +83,7 @@ export async function benchClose(infra: BenchInfra, partners: number): Promise<C
         groups: aggregate.rowCount ?? 0,
         closeSeconds,
         invoices: result.invoicesCreated,
+        reconciliationDifference: result.reconciliationDifference ?? null,
         workerPeakMiB: worker.peakMiB(),
         workerStartMiB,
       };

@@ -328,4 +328,48 @@ describe('monthCloseWorkflow', () => {
       ['specialization_rebate', '50.00'],
     ]);
   });
+
+  it('a scheduled run closes the earlier open months first, in order, then its own', async () => {
+    // The newest close is 2025-12; February and April 2026 have consumption and no close.
+    await consume(c1, '2026-02-10', 'compute', '200.00');
+    await consume(c1, '2026-04-03', 'compute', '300.00');
+    const handle = await plainClient().workflow.start(monthCloseWorkflow, {
+      taskQueue,
+      workflowId: `close-scheduled-${tag}`,
+      args: [{}],
+    });
+    const result = await handle.result();
+    if (process.env.RECORD_HISTORIES) {
+      const history = temporal.api.history.v1.History.create(await handle.fetchHistory());
+      fs.writeFileSync(
+        path.join(__dirname, '..', 'replay', 'histories', 'month-close-catch-up.json'),
+        JSON.stringify(
+          temporal.api.history.v1.History.toObject(history, {
+            longs: String,
+            enums: String,
+            bytes: String,
+          }),
+          null,
+          1,
+        ),
+      );
+    }
+    // Without a scheduled time the run settles the month before its start, in Moscow (the
+    // test server's clock decides which).
+    const target = result.month;
+    expect(target > '2026-04').toBe(true);
+    expect(result.caughtUp).toEqual(['2026-02', '2026-04']);
+    const closes = await db.monthClose.findMany({ orderBy: { month: 'asc' } });
+    expect(closes.map((c) => [c.month, c.status, c.reconciliationDifference?.toString()])).toEqual([
+      ['2025-10', 'completed', '0'],
+      ['2025-11', 'completed', '0'],
+      ['2025-12', 'completed', '0'],
+      ['2026-02', 'completed', '0'],
+      ['2026-04', 'completed', '0'],
+      [target, 'completed', '0'],
+    ]);
+    // February: 200.00 − 10% × 200.00 − 5% × 200.00 (c1's deal) = 170.00.
+    const february = await db.invoice.findFirstOrThrow({ where: { partnerId, month: '2026-02' } });
+    expect(february.payable.toFixed(2)).toBe('170.00');
+  });
 });
