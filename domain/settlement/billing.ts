@@ -140,6 +140,11 @@ export interface MonthlyRangesInput {
   readonly previousWatermark: string;
   /** This close's watermark. */
   readonly watermark: string;
+  /**
+   * For the running invoice of an open month only: late lines count only up to here (the end
+   * of the newest closed month); months in between are billed by their own closes.
+   */
+  readonly lateUntil?: IsoDate | null;
 }
 
 /** What the month-end invoice of a partner-month bills: its own month, then late lines. */
@@ -154,10 +159,14 @@ export function monthlyRanges(input: MonthlyRangesInput): BilledRange[] {
     input.ownBilledUpTo,
     input.watermark,
   );
+  let lateEnd = input.until ? earlierOf(monthStart, input.until) : monthStart;
+  if (input.lateUntil !== undefined) {
+    lateEnd = input.lateUntil === null ? input.billableFrom : earlierOf(lateEnd, input.lateUntil);
+  }
   const late = range(
     'adjustment',
     input.billableFrom,
-    input.until ? earlierOf(monthStart, input.until) : monthStart,
+    lateEnd,
     input.previousWatermark,
     input.watermark,
   );

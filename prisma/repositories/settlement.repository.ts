@@ -41,6 +41,11 @@ export interface ClosePlan {
   watermark: string;
   /** The previous close's watermark: earlier months' lines above it are late. */
   previousWatermark: string;
+  /**
+   * Only for the running invoice of an open month: late lines count up to this date (the end
+   * of the newest closed month, null when none is closed); a real close bills every late line.
+   */
+  lateUntil?: string | null;
 }
 
 export interface ClosePartner {
@@ -459,6 +464,7 @@ export function createSettlementRepository(
         ownBilledUpTo: bases.get(partner.partnerId)?.billedUpTo ?? '0',
         previousWatermark: plan.previousWatermark,
         watermark: plan.watermark,
+        ...(plan.lateUntil !== undefined ? { lateUntil: plan.lateUntil } : {}),
       });
 
     // The shared aggregate reads the widest candidate ranges; each partner then keeps the days
@@ -1432,6 +1438,8 @@ export function createSettlementRepository(
         status: 'running',
         watermark: (newest?.max ?? 0n).toString(),
         previousWatermark: (previous?.watermark ?? 0n).toString(),
+        // Lines of months not closed yet belong to their own closes, not to this invoice.
+        lateUntil: previous ? firstDayOf(addMonths(previous.month, 1)) : null,
       };
     },
 

@@ -309,3 +309,31 @@ describe('reconciliationDifference', () => {
     ).toEqual({ difference: '3', lineDifference: 1, flagged: true });
   });
 });
+
+describe('monthlyRanges for the running invoice of an open month', () => {
+  it('counts late lines only of months already closed', () => {
+    // November is running; October has no close yet: its lines are October's close's.
+    const ranges = monthlyRanges({
+      month: '2026-11',
+      billableFrom: '2026-01-01',
+      until: null,
+      ownBilledUpTo: '0',
+      previousWatermark: '100',
+      watermark: '250',
+      lateUntil: '2026-10-01', // the newest close is September
+    });
+    expect(ranges[1]).toMatchObject({ usageFrom: '2026-01-01', usageTo: '2026-10-01' });
+    // Nothing closed at all: no late lines.
+    expect(
+      monthlyRanges({
+        month: '2026-11',
+        billableFrom: '2026-01-01',
+        until: null,
+        ownBilledUpTo: '0',
+        previousWatermark: '0',
+        watermark: '250',
+        lateUntil: null,
+      }).map((r) => r.kind),
+    ).toEqual(['own']);
+  });
+});
