@@ -892,34 +892,29 @@ export function createSettlementRepository(
                           WHERE r.status = 'running' AND r.month >= ${month} AND r.month <= c.month
                             AND NOT (${completing !== undefined} AND r.month = ${month}))`;
     const due = last?.watermark ?? 0n;
+    // One pass over the month's lines, no per-line look-up of the ledger: every range of the
+    // month ends at or below `due` or starts at or above it (range bounds are interim
+    // invoices' and closes' watermarks), so the lines up to `due` must add up to the ranges up
+    // to it, and the lines above it, less the ranges above it, are waiting for the next close.
     const [consumption] = await db.$queryRaw<
       {
         lines: bigint;
         amount: string;
         grants: string;
-        pending_lines: bigint;
-        pending_amount: string;
-        pending_grants: string;
-        missing_lines: bigint;
+        due_lines: bigint;
+        due_amount: string;
+        due_grants: string;
       }[]
     >`
-      WITH owners AS (${BILLABLE_OWNERS}), lines AS (
-        SELECT cl.seq, cl.amount, cl.grant_amount,
-               NOT EXISTS (SELECT 1 FROM billed_ranges r
-                            WHERE r.partner_id = o.partner_id
-                              AND cl.usage_date >= r.usage_from AND cl.usage_date < r.usage_to
-                              AND cl.seq > r.seq_from AND cl.seq <= r.seq_to) AS unbilled
-          FROM consumption_lines cl JOIN owners o ON o.account_id = cl.billing_account_id
-         WHERE cl.usage_date >= ${monthStart(month)}::date AND cl.usage_date < ${nextMonthStart(month)}::date
-           AND cl.usage_date >= o.billable_from AND (o.until IS NULL OR cl.usage_date < o.until)
-      )
-      SELECT count(*)::bigint AS lines, coalesce(sum(amount), 0)::text AS amount,
-             coalesce(sum(grant_amount), 0)::text AS grants,
-             count(*) FILTER (WHERE unbilled AND seq > ${due})::bigint AS pending_lines,
-             coalesce(sum(amount) FILTER (WHERE unbilled AND seq > ${due}), 0)::text AS pending_amount,
-             coalesce(sum(grant_amount) FILTER (WHERE unbilled AND seq > ${due}), 0)::text AS pending_grants,
-             count(*) FILTER (WHERE unbilled AND seq <= ${due})::bigint AS missing_lines
-        FROM lines`;
+      WITH owners AS (${BILLABLE_OWNERS})
+      SELECT count(*)::bigint AS lines, coalesce(sum(cl.amount), 0)::text AS amount,
+             coalesce(sum(cl.grant_amount), 0)::text AS grants,
+             count(*) FILTER (WHERE cl.seq <= ${due})::bigint AS due_lines,
+             coalesce(sum(cl.amount) FILTER (WHERE cl.seq <= ${due}), 0)::text AS due_amount,
+             coalesce(sum(cl.grant_amount) FILTER (WHERE cl.seq <= ${due}), 0)::text AS due_grants
+        FROM consumption_lines cl JOIN owners o ON o.account_id = cl.billing_account_id
+       WHERE cl.usage_date >= ${monthStart(month)}::date AND cl.usage_date < ${nextMonthStart(month)}::date
+         AND cl.usage_date >= o.billable_from AND (o.until IS NULL OR cl.usage_date < o.until)`;
     const billed = await db.$queryRaw<
       {
         invoice_id: string;
@@ -931,15 +926,31 @@ export function createSettlementRepository(
         lines: bigint;
         amount: string;
         grants: string;
+        up_to_due: boolean;
       }[]
     >`
       SELECT i.id::text AS invoice_id, i.number, i.partner_id::text AS partner_id, i.month AS invoice_month,
              i.kind::text AS kind, min(r.kind::text) AS range_kind,
-             sum(r.line_count)::bigint AS lines, sum(r.amount)::text AS amount, sum(r.grants)::text AS grants
+             sum(r.line_count)::bigint AS lines, sum(r.amount)::text AS amount, sum(r.grants)::text AS grants,
+             bool_and(r.seq_to <= ${due}) AS up_to_due
         FROM billed_ranges r JOIN invoices i ON i.id = r.invoice_id
        WHERE r.usage_from >= ${monthStart(month)}::date AND r.usage_from < ${nextMonthStart(month)}::date
        GROUP BY i.id
        ORDER BY i.issued_at, i.number`;
+    const sums = (rows: typeof billed) => ({
+      lines: rows.reduce((n, r) => n + Number(r.lines), 0),
+      amount: rows.reduce((a, r) => a.plus(r.amount), new Prisma.Decimal(0)),
+      grants: rows.reduce((a, r) => a.plus(r.grants), new Prisma.Decimal(0)),
+    });
+    const billedDue = sums(billed.filter((r) => r.up_to_due));
+    const billedAfter = sums(billed.filter((r) => !r.up_to_due));
+    const afterLines = Number((consumption?.lines ?? 0n) - (consumption?.due_lines ?? 0n));
+    const afterAmount = new Prisma.Decimal(consumption?.amount ?? 0).minus(
+      consumption?.due_amount ?? 0,
+    );
+    const afterGrants = new Prisma.Decimal(consumption?.grants ?? 0).minus(
+      consumption?.due_grants ?? 0,
+    );
     const close = await db.monthClose.findUnique({ where: { month } });
     return {
       month,
@@ -969,12 +980,12 @@ export function createSettlementRepository(
         grants: row.grants,
       })),
       pending: {
-        lines: Number(consumption?.pending_lines ?? 0n),
-        amount: consumption?.pending_amount ?? '0',
-        grants: consumption?.pending_grants ?? '0',
+        lines: afterLines - billedAfter.lines,
+        amount: afterAmount.minus(billedAfter.amount).toString(),
+        grants: afterGrants.minus(billedAfter.grants).toString(),
       },
       /** Lines that a completed close had to bill and no invoice did. */
-      missingLines: Number(consumption?.missing_lines ?? 0n),
+      missingLines: Number(consumption?.due_lines ?? 0n) - billedDue.lines,
       dueUpTo: due.toString(),
     };
   }
