@@ -21,6 +21,7 @@
  * By induction over the closes, once the close of M completes every billable line dated up to M
  * and numbered up to W is billed exactly once; later lines wait for the next close.
  */
+import { firstOpenDate, isClosedDate } from '../closed-period';
 import { Money } from '../money';
 import { addMonths, earlierOf, firstDayOf, laterOf, monthOf } from './dates';
 import type { IsoDate, YearMonth } from './dates';
@@ -252,15 +253,11 @@ export function catchUpMonths(target: YearMonth, openMonthsWithConsumption: read
 
 /**
  * A month counts as closed once it, or a later month, has a close (running or completed): from
- * then on its consumption is billed by closes only, never by an interim or final invoice.
+ * then on its consumption is billed by closes only, never by an interim or final invoice. The
+ * first open date is the rule of domain/closed-period.ts, which also guards dated changes.
  */
 export function isMonthClosed(month: YearMonth, newestCloseMonth: YearMonth | null): boolean {
-  return newestCloseMonth !== null && month <= newestCloseMonth;
-}
-
-/** The first date not in a closed month: changes dated before it would rewrite billed months. */
-export function firstOpenDate(newestCloseMonth: YearMonth | null): IsoDate | null {
-  return newestCloseMonth === null ? null : firstDayOf(addMonths(newestCloseMonth, 1));
+  return isClosedDate(firstDayOf(month), firstOpenDate(newestCloseMonth));
 }
 
 export interface InterimDueInput {

@@ -46,7 +46,6 @@ export {
   billableFrom,
   catchUpMonths,
   closeOrderProblem,
-  firstOpenDate,
   interimInvoiceDue,
   invoiceDueDate,
   invoiceNumber,
