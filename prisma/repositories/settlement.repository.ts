@@ -807,13 +807,17 @@ export function createSettlementRepository(
    * until its exit date once it has left). The reconciliation and the invariant read it.
    */
   const BILLABLE_OWNERS = Prisma.sql`
-    SELECT a.id AS account_id, p.id AS partner_id,
+    SELECT x.account_id, p.id AS partner_id,
            greatest(date_trunc('month', v.var_start)::date, ${firstDayOf(programFirstMonth)}::date) AS billable_from,
            CASE WHEN p.status IN ('left', 'revoked') THEN p.exit_date END AS until
       FROM partners p
-      JOIN LATERAL (SELECT min(m.start_date) AS var_start FROM program_memberships m
-                     WHERE m.partner_id = p.id AND m.program = 'var') v ON v.var_start IS NOT NULL
-      JOIN billing_accounts a ON a.id = p.billing_account_id OR a.parent_id = p.billing_account_id`;
+      JOIN (SELECT partner_id, min(start_date) AS var_start FROM program_memberships
+             WHERE program = 'var' GROUP BY partner_id) v ON v.partner_id = p.id
+      -- The own account and the subaccounts, each an equality join (an OR would not hash).
+      JOIN (SELECT id AS account_id, id AS owner FROM billing_accounts
+            UNION ALL
+            SELECT id, parent_id FROM billing_accounts WHERE parent_id IS NOT NULL) x
+        ON x.owner = p.billing_account_id`;
 
   /** See varPartners. `limit` null counts them all. */
   async function closePartnerRows(month: string, after: string | null, limit: number | null) {

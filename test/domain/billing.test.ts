@@ -337,3 +337,19 @@ describe('monthlyRanges for the running invoice of an open month', () => {
     ).toEqual(['own']);
   });
 });
+
+describe('recordedRanges sums exactly', () => {
+  it.each([
+    // amounts → their exact sum
+    [['0.000001', '0.999999'], '1'],
+    [['1234.500000', '0.5'], '1235'],
+    [['99999999999999.999999', '0.000001'], '100000000000000'],
+    [['3', '0'], '3'],
+  ])('%j → %s', (amounts, expected) => {
+    const [range] = recordedRanges(
+      [{ kind: 'own', usageFrom: '2026-08-01', usageTo: '2026-09-01', seqFrom: '0', seqTo: '9' }],
+      amounts.map((amount, i) => ({ date: `2026-08-0${i + 1}`, amount, grants: '0', lines: 1 })),
+    );
+    expect(range?.amount).toBe(expected);
+  });
+});
