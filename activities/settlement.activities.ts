@@ -178,8 +178,19 @@ export function createSettlementActivities({
     },
 
     /** Completes the close and records its reconciliation's difference (zero when sound). */
-    async completeMonthClose(input: { month: string }): Promise<{ difference: string }> {
-      return settlements.completeClose(input.month, now());
+    async completeMonthClose(input: {
+      month: string;
+      measured?: { watermark: string; lines: number; amount: string };
+    }): Promise<{ difference: string }> {
+      return settlements.completeClose(input.month, now(), input.measured);
+    },
+
+    /** The month's billable lines up to the close's watermark, for its reconciliation. */
+    async measureMonthConsumption(input: {
+      month: string;
+      watermark: string;
+    }): Promise<{ watermark: string; lines: number; amount: string }> {
+      return settlements.measureBillable(input.month, input.watermark);
     },
 
     /** The open months with consumption before `month`: what a scheduled close catches up. */

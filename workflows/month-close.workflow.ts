@@ -36,6 +36,12 @@ const {
   },
 });
 
+/** One long read of the month's lines, alongside the settling: no heartbeats. */
+const { measureMonthConsumption } = proxyActivities<CloseActivities>({
+  startToCloseTimeout: '30 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
 const { settlePartners, settleReferralPartners } = proxyActivities<CloseActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '20 seconds',
@@ -53,6 +59,8 @@ const CONCURRENCY = 4;
 const PAGE_SIZE = 500;
 /** Scheduled runs close the earlier open months first (added with the billing ledger). */
 export const CATCH_UP_PATCH = 'close-catches-up-in-order';
+/** The reconciliation's read of the month runs while the partners are settled. */
+export const MEASURE_WHILE_SETTLING_PATCH = 'close-measures-while-settling';
 
 /**
  * The month-end close (SPEC §2, §3): invoices every VAR partner of the month exactly once,
@@ -100,6 +108,10 @@ export async function monthCloseWorkflow(input: MonthCloseInput = {}): Promise<M
     resume: MonthCloseInput['resume'],
   ): Promise<MonthCloseResult> {
     const plan = await beginMonthClose({ month });
+    const measuring =
+      plan.status === 'running' && patched(MEASURE_WHILE_SETTLING_PATCH)
+        ? measureMonthConsumption({ month, watermark: plan.watermark })
+        : null;
     Object.assign(progress, {
       month,
       status: 'running',
@@ -147,7 +159,8 @@ export async function monthCloseWorkflow(input: MonthCloseInput = {}): Promise<M
       }
       cursor = null;
     }
-    const completed = await completeMonthClose({ month });
+    const measured = measuring ? await measuring : undefined;
+    const completed = await completeMonthClose({ month, ...(measured ? { measured } : {}) });
     progress.status = 'completed';
     return {
       month,

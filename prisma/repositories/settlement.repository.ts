@@ -883,11 +883,13 @@ export function createSettlementRepository(
    * for it, from the ledger, and the lines that arrived after the last close and wait for the
    * next one. The difference is exact; anything but zero means a line was lost or doubled.
    */
-  async function reconcile(month: string, completing?: true) {
-    // Lines numbered up to `due` had to be billed: the newest completed close of this month
-    // or a later one (or the close completing now) billed every line up to its watermark.
-    // The newest close of this month or a later one that has completed, with every close
-    // between this month and it completed too (the close completing now counts as completed).
+  /**
+   * Lines of a month numbered up to the returned watermark had to be billed: the newest
+   * completed close of this month or a later one billed every line up to its watermark, with
+   * every close between this month and it completed too (the close completing now counts as
+   * completed).
+   */
+  async function dueWatermark(month: string, completing?: true): Promise<bigint> {
     const [last] = await db.$queryRaw<{ watermark: bigint | null }[]>`
       SELECT max(c.watermark) AS watermark FROM month_closes c
        WHERE (c.status = 'completed' OR (${completing !== undefined} AND c.month = ${month}))
@@ -895,12 +897,12 @@ export function createSettlementRepository(
          AND NOT EXISTS (SELECT 1 FROM month_closes r
                           WHERE r.status = 'running' AND r.month >= ${month} AND r.month <= c.month
                             AND NOT (${completing !== undefined} AND r.month = ${month}))`;
-    const due = last?.watermark ?? 0n;
-    // One pass over the month's lines, no per-line look-up of the ledger: every range of the
-    // month ends at or below `due` or starts at or above it (range bounds are interim
-    // invoices' and closes' watermarks), so the lines up to `due` must add up to the ranges up
-    // to it, and the lines above it, less the ranges above it, are waiting for the next close.
-    const [consumption] = await db.$queryRaw<
+    return last?.watermark ?? 0n;
+  }
+
+  /** The month's billable lines: all of them, and those numbered up to `due`. */
+  async function billableConsumption(month: string, due: bigint) {
+    const [row] = await db.$queryRaw<
       {
         lines: bigint;
         amount: string;
@@ -919,6 +921,16 @@ export function createSettlementRepository(
         FROM consumption_lines cl JOIN owners o ON o.account_id = cl.billing_account_id
        WHERE cl.usage_date >= ${monthStart(month)}::date AND cl.usage_date < ${nextMonthStart(month)}::date
          AND cl.usage_date >= o.billable_from AND (o.until IS NULL OR cl.usage_date < o.until)`;
+    return row;
+  }
+
+  async function reconcile(month: string, completing?: true) {
+    const due = await dueWatermark(month, completing);
+    // One pass over the month's lines, no per-line look-up of the ledger: every range of the
+    // month ends at or below `due` or starts at or above it (range bounds are interim
+    // invoices' and closes' watermarks), so the lines up to `due` must add up to the ranges up
+    // to it, and the lines above it, less the ranges above it, are waiting for the next close.
+    const consumption = await billableConsumption(month, due);
     const billed = await db.$queryRaw<
       {
         invoice_id: string;
@@ -1344,13 +1356,33 @@ export function createSettlementRepository(
      * Completes a close and records its reconciliation's difference (zero unless a line was
      * lost or doubled). Completing twice changes nothing.
      */
-    async completeClose(month: string, at: Date): Promise<{ difference: string }> {
+    async completeClose(
+      month: string,
+      at: Date,
+      /** The month's billable lines up to the close's watermark, measured while settling. */
+      measured?: { watermark: string; lines: number; amount: string },
+    ): Promise<{ difference: string }> {
       const row = await db.monthClose.findUnique({ where: { month } });
       if (row?.status === 'completed' && row.reconciliationDifference !== null) {
         return { difference: row.reconciliationDifference.toString() };
       }
-      const report = await reconcile(month, true);
-      const { difference } = reconciliationDifference(report);
+      let difference: string;
+      const due = await dueWatermark(month, true);
+      if (measured && BigInt(measured.watermark) === due) {
+        // The lines up to the watermark were fixed when the close began: measured meanwhile,
+        // they only need comparing with what the ledger recorded up to it.
+        const [billed] = await db.$queryRaw<{ lines: bigint | null; amount: string | null }[]>`
+          SELECT sum(line_count)::bigint AS lines, sum(amount)::text AS amount FROM billed_ranges
+           WHERE usage_from >= ${monthStart(month)}::date AND usage_from < ${nextMonthStart(month)}::date
+             AND seq_to <= ${due}`;
+        ({ difference } = reconciliationDifference({
+          consumption: { lines: measured.lines, amount: measured.amount },
+          billed: [{ lines: Number(billed?.lines ?? 0n), amount: billed?.amount ?? '0' }],
+          pending: { lines: 0, amount: '0' },
+        }));
+      } else {
+        ({ difference } = reconciliationDifference(await reconcile(month, true)));
+      }
       await db.monthClose.updateMany({
         where: { month, status: 'running' },
         data: {
@@ -1361,6 +1393,19 @@ export function createSettlementRepository(
         },
       });
       return { difference };
+    },
+
+    /**
+     * The month's billable lines numbered up to a close's watermark: fixed once the close has
+     * begun, so the close measures them while it settles its partners.
+     */
+    async measureBillable(month: string, watermark: string) {
+      const row = await billableConsumption(month, BigInt(watermark));
+      return {
+        watermark,
+        lines: Number(row?.due_lines ?? 0n),
+        amount: row?.due_amount ?? '0',
+      };
     },
 
     /** See reconcile. */

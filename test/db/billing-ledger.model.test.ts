@@ -108,6 +108,11 @@ const plusDays = (date: string, days: number) =>
 /** The whole close, as the workflow runs it: begin, list, settle in batches, complete. */
 async function runClose(r: Real, month: string, options: { stopAfterBatches?: number } = {}) {
   const plan = await r.act('beginMonthClose', { month });
+  // As the workflow does: the month's lines up to the watermark, measured while settling.
+  const measured =
+    plan.status === 'running'
+      ? await r.act('measureMonthConsumption', { month, watermark: plan.watermark })
+      : undefined;
   let after: string | null = null;
   let batches = 0;
   for (;;) {
@@ -119,7 +124,7 @@ async function runClose(r: Real, month: string, options: { stopAfterBatches?: nu
     after = page[page.length - 1] as string;
   }
   if (options.stopAfterBatches !== undefined) return;
-  await r.act('completeMonthClose', { month });
+  await r.act('completeMonthClose', { month, ...(measured ? { measured } : {}) });
 }
 
 function isOrderRefusal(error: unknown): boolean {

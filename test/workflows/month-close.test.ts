@@ -60,6 +60,22 @@ describe('monthCloseWorkflow', () => {
   const plainClient = () =>
     new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
 
+  /**
+   * Where a recorded history goes. Recorded histories are never overwritten: with
+   * RECORD_HISTORIES=<tag> (anything but 1) they are written beside the old ones, as
+   * `<name>-<tag>.json`.
+   */
+  const historyFile = (name: string) => {
+    const tag = process.env.RECORD_HISTORIES;
+    return path.join(
+      __dirname,
+      '..',
+      'replay',
+      'histories',
+      tag && tag !== '1' ? `${name}-${tag}.json` : `${name}.json`,
+    );
+  };
+
   /** Runs a close; with RECORD_HISTORIES set, keeps the first October run for the replay test. */
   async function close(month: string, id = `close-${month}-${randomUUID().slice(0, 6)}`) {
     // A plain client: awaiting a result through the time-skipping client lets the test
@@ -79,10 +95,7 @@ describe('monthCloseWorkflow', () => {
         enums: String,
         bytes: String,
       });
-      fs.writeFileSync(
-        path.join(__dirname, '..', 'replay', 'histories', 'month-close.json'),
-        JSON.stringify(json, null, 1),
-      );
+      fs.writeFileSync(historyFile('month-close'), JSON.stringify(json, null, 1));
     }
     return result;
   }
@@ -342,7 +355,7 @@ describe('monthCloseWorkflow', () => {
     if (process.env.RECORD_HISTORIES) {
       const history = temporal.api.history.v1.History.create(await handle.fetchHistory());
       fs.writeFileSync(
-        path.join(__dirname, '..', 'replay', 'histories', 'month-close-catch-up.json'),
+        historyFile('month-close-catch-up'),
         JSON.stringify(
           temporal.api.history.v1.History.toObject(history, {
             longs: String,
