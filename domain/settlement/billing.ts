@@ -21,6 +21,7 @@
  * By induction over the closes, once the close of M completes every billable line dated up to M
  * and numbered up to W is billed exactly once; later lines wait for the next close.
  */
+import { addDays } from '../calendar/production-calendar';
 import { firstOpenDate, isClosedDate } from '../closed-period';
 import { Money } from '../money';
 import { addMonths, earlierOf, firstDayOf, laterOf, monthOf } from './dates';
@@ -327,12 +328,6 @@ export function invoiceNumber(
   return base;
 }
 
-function plusDays(date: IsoDate, days: number): IsoDate {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
 /**
  * When an invoice is due. Advance payers' monthly and final invoices are drawn from the prepaid
  * balance and have none. A month-end invoice is due on the `paymentTermDays`-th day of the next
@@ -348,9 +343,9 @@ export function invoiceDueDate(input: {
 }): IsoDate | null {
   if (input.paymentModel === 'advance' && input.kind !== 'interim') return null;
   if (input.kind === 'monthly') {
-    return plusDays(firstDayOf(addMonths(input.month, 1)), input.paymentTermDays - 1);
+    return addDays(firstDayOf(addMonths(input.month, 1)), input.paymentTermDays - 1);
   }
-  return plusDays(input.issuedOn, input.paymentTermDays);
+  return addDays(input.issuedOn, input.paymentTermDays);
 }
 
 /**
