@@ -900,7 +900,14 @@ export function createSettlementRepository(
     return last?.watermark ?? 0n;
   }
 
-  /** The month's billable lines: all of them, and those numbered up to `due`. */
+  /**
+   * The month's billable lines: all of them, and those numbered up to `due`. Read from the
+   * consumption tallies that PostgreSQL keeps as lines are written (one small row per account,
+   * month and writing statement; no row straddles a close's watermark), not from the lines:
+   * a partner's billable period starts on the first of a month, so an account's month counts
+   * whole or not at all, except in the month its partner left, whose few lines are read one
+   * by one up to the exit date.
+   */
   async function billableConsumption(month: string, due: bigint) {
     const [row] = await db.$queryRaw<
       {
@@ -912,16 +919,52 @@ export function createSettlementRepository(
         due_grants: string;
       }[]
     >`
-      WITH owners AS (${BILLABLE_OWNERS})
-      SELECT count(*)::bigint AS lines, coalesce(sum(cl.amount), 0)::text AS amount,
-             coalesce(sum(cl.grant_amount), 0)::text AS grants,
-             count(*) FILTER (WHERE cl.seq <= ${due})::bigint AS due_lines,
-             coalesce(sum(cl.amount) FILTER (WHERE cl.seq <= ${due}), 0)::text AS due_amount,
-             coalesce(sum(cl.grant_amount) FILTER (WHERE cl.seq <= ${due}), 0)::text AS due_grants
-        FROM consumption_lines cl JOIN owners o ON o.account_id = cl.billing_account_id
-       WHERE cl.usage_date >= ${monthStart(month)}::date AND cl.usage_date < ${nextMonthStart(month)}::date
-         AND cl.usage_date >= o.billable_from AND (o.until IS NULL OR cl.usage_date < o.until)`;
+      WITH owners AS (${BILLABLE_OWNERS}), counted AS (
+        SELECT t.lines, t.amount, t.grants, t.seq_to <= ${due} AS is_due
+          FROM consumption_tallies t JOIN owners o ON o.account_id = t.billing_account_id
+         WHERE t.usage_month = ${monthStart(month)}::date
+           AND o.billable_from <= ${monthStart(month)}::date
+           AND (o.until IS NULL OR o.until >= ${nextMonthStart(month)}::date)
+        UNION ALL
+        SELECT 1, cl.amount, cl.grant_amount, cl.seq <= ${due}
+          FROM consumption_lines cl JOIN owners o ON o.account_id = cl.billing_account_id
+         WHERE o.until > ${monthStart(month)}::date AND o.until < ${nextMonthStart(month)}::date
+           AND o.billable_from <= ${monthStart(month)}::date
+           AND cl.usage_date >= ${monthStart(month)}::date AND cl.usage_date < o.until
+      )
+      SELECT coalesce(sum(lines), 0)::bigint AS lines, coalesce(sum(amount), 0)::text AS amount,
+             coalesce(sum(grants), 0)::text AS grants,
+             coalesce(sum(lines) FILTER (WHERE is_due), 0)::bigint AS due_lines,
+             coalesce(sum(amount) FILTER (WHERE is_due), 0)::text AS due_amount,
+             coalesce(sum(grants) FILTER (WHERE is_due), 0)::text AS due_grants
+        FROM counted`;
     return row;
+  }
+
+  /**
+   * Folds the tallies a close covered, those numbered between the previous close's watermark
+   * and its own, into one row per account and month, so that they stay few whatever the size
+   * of the ingestion's statements. Both bounds are watermarks, so the rows still never
+   * straddle one.
+   */
+  async function foldTallies(watermark: bigint) {
+    await db.$executeRaw`
+      WITH bounds AS (
+        SELECT coalesce(max(watermark), 0) AS lower FROM month_closes WHERE watermark < ${watermark}
+      ), split AS (
+        SELECT t.billing_account_id, t.usage_month FROM consumption_tallies t, bounds
+         WHERE t.seq_from >= bounds.lower AND t.seq_to <= ${watermark}
+         GROUP BY 1, 2 HAVING count(*) > 1
+      ), folded AS (
+        DELETE FROM consumption_tallies t USING bounds, split
+         WHERE t.seq_from >= bounds.lower AND t.seq_to <= ${watermark}
+           AND t.billing_account_id = split.billing_account_id AND t.usage_month = split.usage_month
+        RETURNING t.billing_account_id, t.usage_month, t.lines, t.amount, t.grants
+      )
+      INSERT INTO consumption_tallies (billing_account_id, usage_month, seq_from, seq_to, lines, amount, grants)
+      SELECT f.billing_account_id, f.usage_month, bounds.lower, ${watermark}, sum(f.lines), sum(f.amount), sum(f.grants)
+        FROM folded f, bounds
+       GROUP BY f.billing_account_id, f.usage_month, bounds.lower`;
   }
 
   async function reconcile(month: string, completing?: true) {
@@ -1383,6 +1426,7 @@ export function createSettlementRepository(
       } else {
         ({ difference } = reconciliationDifference(await reconcile(month, true)));
       }
+      if (row) await foldTallies(row.watermark);
       await db.monthClose.updateMany({
         where: { month, status: 'running' },
         data: {

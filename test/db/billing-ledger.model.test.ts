@@ -144,6 +144,26 @@ async function footprint(db: Database) {
 /** The ledger's invariant and each new invoice against the domain's rules on its lines. */
 async function checkInvariants(r: Real): Promise<void> {
   expect(await r.ledger.ledgerViolations()).toEqual([]);
+  // The tallies the reconciliation reads agree with the lines, per account and month, and
+  // none straddles a close's watermark (the reconciliation splits them there).
+  const tallies = await r.db.$queryRaw<{ problem: string }[]>`
+    WITH lines AS (
+      SELECT billing_account_id, date_trunc('month', usage_date)::date AS usage_month,
+             count(*) AS n, sum(amount) AS amount, sum(grant_amount) AS grants
+        FROM consumption_lines GROUP BY 1, 2
+    ), tallied AS (
+      SELECT billing_account_id, usage_month, sum(lines) AS n, sum(amount) AS amount, sum(grants) AS grants
+        FROM consumption_tallies GROUP BY 1, 2
+    )
+    SELECT 'account ' || coalesce(l.billing_account_id, t.billing_account_id) || ' month ' ||
+           coalesce(l.usage_month, t.usage_month) || ': lines ' || coalesce(l.n, 0) || '/' || coalesce(l.amount, 0) ||
+           ', tallies ' || coalesce(t.n, 0) || '/' || coalesce(t.amount, 0) AS problem
+      FROM lines l FULL JOIN tallied t USING (billing_account_id, usage_month)
+     WHERE (l.n, l.amount, l.grants) IS DISTINCT FROM (t.n, t.amount, t.grants)
+    UNION ALL
+    SELECT 'tally ' || t.id || ' straddles the watermark ' || c.watermark || ' of ' || c.month
+      FROM consumption_tallies t JOIN month_closes c ON t.seq_from < c.watermark AND c.watermark < t.seq_to`;
+  expect(tallies).toEqual([]);
   const terms = await r.db.programTerm.findMany({ orderBy: { effectiveFrom: 'asc' } });
   const schedule = (kind: 'base_bonus_rate' | 'vat_rate') =>
     terms

@@ -74,7 +74,7 @@ describe('schema.prisma and prisma/migrations', () => {
     expect(fromMigrations).toEqual(fromSchema);
   }, 120_000);
 
-  it('hold the constraints Prisma cannot express: the billing ledger never overlaps', async () => {
+  it('hold what Prisma cannot express: the ledger never overlaps, the tallies follow the lines', async () => {
     const client = new Client({ connectionString: migratedUrl });
     await client.connect();
     try {
@@ -85,7 +85,18 @@ describe('schema.prisma and prisma/migrations', () => {
       expect(rows).toEqual([
         { conname: 'billed_ranges_no_overlap', contype: 'x' },
         { conname: 'billed_ranges_nonempty', contype: 'c' },
+        { conname: 'consumption_tallies_seq_range', contype: 'c' },
       ]);
+      const triggers = await client.query(
+        `SELECT tgname, tgrelid::regclass::text AS on_table FROM pg_trigger
+          WHERE NOT tgisinternal ORDER BY tgname`,
+      );
+      expect(triggers.rows).toEqual(
+        ['delete', 'insert', 'truncate', 'update'].map((event) => ({
+          tgname: `consumption_tallies_${event}`,
+          on_table: 'consumption_lines',
+        })),
+      );
     } finally {
       await client.end();
     }
