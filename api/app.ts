@@ -44,6 +44,7 @@ import { healthRoutes, type HealthCheck } from './features/health/health.routes'
 import type { TokenService } from './http/auth';
 import { buildOpenApi } from './http/openapi';
 import { notFoundHandler, problemMiddleware } from './http/problem';
+import { unavailableDependency } from './http/dependencies';
 import { defineRoute, mountRoutes, ownBodyLimits, type AnyRoute } from './http/route';
 
 export interface AppDeps {
@@ -173,7 +174,9 @@ export function createApp(deps: AppDeps): Express {
     ...deps.settings,
   });
   const routes: AnyRoute[] = [
-    ...healthRoutes(deps.healthChecks),
+    ...healthRoutes(deps.healthChecks, (dependency, error) =>
+      deps.logger.warn({ err: error, dependency }, 'health check failing'),
+    ),
     ...sessionRoutes({
       tokens: deps.tokens,
       developmentSignIn: deps.settings.developmentSignIn,
@@ -287,6 +290,12 @@ export function createApp(deps: AppDeps): Express {
   mountRoutes(router, routes, deps.tokens);
   app.use(router);
   app.use(notFoundHandler);
-  app.use(problemMiddleware((error) => deps.logger.error({ err: error }, 'unhandled error')));
+  app.use(
+    problemMiddleware((error, problem) => {
+      const dependency = unavailableDependency(error);
+      if (dependency) deps.logger.warn({ err: error, dependency }, 'dependency unavailable');
+      else deps.logger.error({ err: error, status: problem.status }, 'unhandled error');
+    }),
+  );
   return app;
 }

@@ -1,6 +1,11 @@
 import { requestIdClientInterceptor } from './http/request-context';
 import type { Server } from 'node:http';
-import { Client, Connection } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  defaultGrpcRetryOptions,
+  makeGrpcRetryInterceptor,
+} from '@temporalio/client';
 import type { Config } from '../config';
 import { createLogger } from '../config/logger';
 import { temporalConnectionOptions } from '../config/temporal';
@@ -36,10 +41,20 @@ export async function startApi(
   if (!config.temporal.address) throw new Error('TEMPORAL_ADDRESS is not set');
   const db = createDatabase(config.databaseUrl, {
     onError: (error) => logger.warn({ err: error }, 'PostgreSQL connection lost; reconnecting'),
+    connectTimeoutMs: config.database.connectTimeoutMs,
+    statementTimeoutMs: config.database.statementTimeoutMs,
   });
-  const connection = await Connection.connect(
-    temporalConnectionOptions(config, config.temporal.address),
-  );
+  // Lazy: the API starts, and serves what the database alone can answer, while Temporal is
+  // down. A call to an unreachable Temporal is tried a few times (half a second), then the
+  // request answers 503, instead of the SDK's default ten attempts (about 20 s).
+  const connection = Connection.lazy({
+    ...temporalConnectionOptions(config, config.temporal.address),
+    interceptors: [
+      makeGrpcRetryInterceptor(
+        defaultGrpcRetryOptions({ maxAttempts: config.temporal.clientAttempts }),
+      ),
+    ],
+  });
   const client = new Client({
     connection,
     namespace: config.temporal.namespace,

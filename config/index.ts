@@ -24,6 +24,12 @@ const schema = z
     PORT: port(3000),
     /** Existing database; when absent `npm start` runs a PostgreSQL of its own. */
     DATABASE_URL: optionalString,
+    /**
+     * How long the API waits for a database connection, and for one statement, before it
+     * answers 503: a stopped database is reported at once instead of hanging requests.
+     */
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
     POSTGRES_PORT: port(54329),
     POSTGRES_DB: z
       .string()
@@ -36,6 +42,11 @@ const schema = z
     TEMPORAL_UI_URL: optionalString,
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('partner-platform'),
+    /**
+     * Attempts of one API call to Temporal while it is unreachable (100 ms, then 170 ms
+     * apart) before the API answers 503. The SDK's default, 10, takes about 20 s.
+     */
+    TEMPORAL_CLIENT_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
     /** The worker creates the month-close schedule at start unless this is false. */
     WORKER_SCHEDULES: z.enum(['true', 'false']).default('true'),
     TEMPORAL_API_KEY: optionalString,
@@ -110,6 +121,8 @@ export interface Config {
   logLevel: string;
   port: number;
   databaseUrl?: string;
+  /** The API's bounds on the database: connection and statement timeouts, in ms. */
+  database: { connectTimeoutMs: number; statementTimeoutMs: number };
   postgres: { port: number; database: string };
   temporal: {
     address?: string;
@@ -118,6 +131,8 @@ export interface Config {
     uiUrl: string;
     namespace: string;
     taskQueue: string;
+    /** Attempts of one API call to an unreachable Temporal before answering 503. */
+    clientAttempts: number;
     /** Whether the worker registers the schedules at start. */
     schedules: boolean;
     apiKey?: string;
@@ -165,6 +180,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
+    database: {
+      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    },
     postgres: { port: e.POSTGRES_PORT, database: e.POSTGRES_DB },
     temporal: {
       address: e.TEMPORAL_ADDRESS,
@@ -173,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uiUrl: e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`,
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
+      clientAttempts: e.TEMPORAL_CLIENT_ATTEMPTS,
       schedules: e.WORKER_SCHEDULES === 'true',
       apiKey: e.TEMPORAL_API_KEY,
       tls:

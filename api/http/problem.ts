@@ -2,6 +2,11 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
 import { DomainError, type FieldProblem } from '../../domain/errors';
 import { AuthenticationError } from './auth';
+import {
+  DEPENDENCY_NAMES,
+  DEPENDENCY_RETRY_AFTER_SECONDS,
+  unavailableDependency,
+} from './dependencies';
 
 /**
  * Every error leaves the API as RFC 9457 problem+json, with field-level details where the
@@ -85,7 +90,20 @@ export function toProblem(error: unknown): HttpProblem {
   }
   if (error instanceof DomainError) {
     const [status, title] = DOMAIN_STATUS[error.code];
-    return new HttpProblem(status, title, error.message, error.fields);
+    const headers: Record<string, string> =
+      status === 503 ? { 'Retry-After': String(DEPENDENCY_RETRY_AFTER_SECONDS) } : {};
+    return new HttpProblem(status, title, error.message, error.fields, headers);
+  }
+  const dependency = unavailableDependency(error);
+  if (dependency) {
+    // Names the dependency, never its address or the driver's message (those are logged).
+    return new HttpProblem(
+      503,
+      'Dependency unavailable',
+      `${DEPENDENCY_NAMES[dependency]} is unavailable; try again in a few seconds`,
+      [{ field: '(dependency)', message: dependency }],
+      { 'Retry-After': String(DEPENDENCY_RETRY_AFTER_SECONDS) },
+    );
   }
   const bodyError = error as { type?: string; status?: number; message?: string };
   if (bodyError?.type === 'entity.parse.failed') {
@@ -102,10 +120,12 @@ export function toProblem(error: unknown): HttpProblem {
   return new HttpProblem(500, 'Internal server error', 'Something went wrong; it has been logged');
 }
 
-export function problemMiddleware(log: (error: unknown) => void): ErrorRequestHandler {
+export function problemMiddleware(
+  log: (error: unknown, problem: HttpProblem) => void,
+): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const problem = toProblem(error);
-    if (problem.status >= 500) log(error);
+    if (problem.status >= 500) log(error, problem);
     send(res, problem, req.originalUrl);
   };
 }

@@ -47,6 +47,47 @@ export interface ApplicationEvent {
   changes?: ApplicationChanges;
 }
 
+/**
+ * Everything the database knows of one application, as the workflow's activities keep it:
+ * the projection row, its audit trail, its billing account, the partner it made and when
+ * the manager was reminded. The API builds the application's status from it, so reading a
+ * status needs neither Temporal nor a running worker.
+ */
+export interface ApplicationProjection {
+  record: ApplicationRecord;
+  contact: { name: string; email: string; phone: string } | null;
+  companyInn: string | null;
+  programs: ('var' | 'referral')[];
+  taxationType: string | null;
+  /** Company card, questionnaire and bank details as the applicant gave them. */
+  details: Record<string, unknown>;
+  submittedAt: Date | null;
+  reviewDeadline: Date | null;
+  reminderAt: Date | null;
+  escalatedAt: Date | null;
+  decidedAt: Date | null;
+  decidedBy: string | null;
+  decisionReason: string | null;
+  billingAccount: {
+    id: string;
+    creationKey: string | null;
+    verificationStatus: 'not_requested' | 'pending' | 'approved' | 'rejected';
+    verificationReason: string | null;
+    upgradedAt: Date | null;
+    bankDetails: { bik: string; account: string } | null;
+  } | null;
+  partner: { id: string; startDate: string } | null;
+  /** When the manager's reminder was stored (the review's last day), if it was. */
+  remindedAt: Date | null;
+  history: {
+    at: Date;
+    actor: string;
+    action: string;
+    from: ApplicationStatus | null;
+    to: ApplicationStatus;
+  }[];
+}
+
 /** Applications and their audit trail. Every write is idempotent by business key. */
 export function createApplicationRepository(db: Database) {
   return {
@@ -128,6 +169,85 @@ export function createApplicationRepository(db: Database) {
             startedAt: row.startedAt,
           }
         : null;
+    },
+
+    /** The application as the database knows it; null when there is no such application. */
+    async projection(id: string): Promise<ApplicationProjection | null> {
+      const row = await db.application.findUnique({ where: { id } });
+      if (!row) return null;
+      const [events, account, partner, reminder] = await Promise.all([
+        db.auditEvent.findMany({
+          where: { entityType: 'application', entityId: id },
+          orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
+        }),
+        row.billingAccountId
+          ? db.billingAccount.findUnique({ where: { id: row.billingAccountId } })
+          : null,
+        db.partner.findUnique({ where: { applicationId: id } }),
+        db.notification.findFirst({
+          where: {
+            organizationId: row.organizationId,
+            idempotencyKey: { startsWith: `application:${id}:notification:` },
+            kind: 'review-reminder',
+          },
+          orderBy: { createdAt: 'desc' },
+        }),
+      ]);
+      return {
+        record: {
+          id: row.id,
+          organizationId: row.organizationId,
+          workflowId: row.workflowId,
+          workflowRunId: row.workflowRunId,
+          identityMethod: row.identityMethod,
+          status: row.status,
+          step: row.step as OnboardingStep,
+          startedBy: row.startedBy,
+          startedAt: row.startedAt,
+        },
+        contact:
+          row.contactName && row.contactEmail && row.contactPhone
+            ? { name: row.contactName, email: row.contactEmail, phone: row.contactPhone }
+            : null,
+        companyInn: row.companyInn,
+        programs: row.programs,
+        taxationType: row.taxationType,
+        details:
+          row.details && typeof row.details === 'object' && !Array.isArray(row.details)
+            ? row.details
+            : {},
+        submittedAt: row.submittedAt,
+        reviewDeadline: row.reviewDeadline,
+        reminderAt: row.reminderAt,
+        escalatedAt: row.escalatedAt,
+        decidedAt: row.decidedAt,
+        decidedBy: row.decidedBy,
+        decisionReason: row.decisionReason,
+        billingAccount: account
+          ? {
+              id: account.id,
+              creationKey: account.creationKey,
+              verificationStatus: account.verificationStatus,
+              verificationReason: account.verificationReason,
+              upgradedAt: account.upgradedAt,
+              bankDetails:
+                account.bik && account.settlementAccount
+                  ? { bik: account.bik, account: account.settlementAccount }
+                  : null,
+            }
+          : null,
+        partner: partner
+          ? { id: partner.id, startDate: partner.startDate.toISOString().slice(0, 10) }
+          : null,
+        remindedAt: reminder?.createdAt ?? null,
+        history: events.map((event) => ({
+          at: event.occurredAt,
+          actor: event.actor,
+          action: event.action,
+          from: event.fromState as ApplicationStatus | null,
+          to: event.toState as ApplicationStatus,
+        })),
+      };
     },
 
     /** The manager's queue: applications in review, the nearest deadline first. */
