@@ -244,8 +244,9 @@ export function createApp(deps: AppDeps): Express {
         summary: 'Prometheus metrics: HTTP latency, applications, SLA breaches, closes',
         tags: ['Operations'],
         roles: 'public',
+        usesDependencies: false,
         responses: { 200: { description: 'Prometheus text exposition format' } },
-        handler: () => Promise.resolve({ status: 200 }),
+        handler: () => Promise.resolve({ status: 200 as const }),
       }),
       defineRoute({
         method: 'get',
@@ -254,8 +255,9 @@ export function createApp(deps: AppDeps): Express {
         summary: 'This OpenAPI 3.1 document',
         tags: ['Operations'],
         roles: 'public',
+        usesDependencies: false,
         responses: { 200: { description: 'OpenAPI document' } },
-        handler: () => Promise.resolve({ status: 200 }),
+        handler: () => Promise.resolve({ status: 200 as const }),
       }),
     ],
     {

@@ -12,8 +12,14 @@ type AnyObject = z.ZodObject<z.ZodRawShape>;
 
 export interface RouteResponse {
   description: string;
+  /**
+   * The JSON body's schema. Error statuses (4xx, 5xx) without one answer problem+json;
+   * a success status without one has no body, or a non-JSON body with a contentType.
+   */
   schema?: z.ZodType;
 }
+
+export type RouteResponses = Record<number, RouteResponse>;
 
 export interface HandlerContext<P, Q, B> {
   params: P;
@@ -32,7 +38,54 @@ export interface HandlerResult {
   contentType?: string;
 }
 
-export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodType> {
+/**
+ * What a handler may answer, checked at compile time: one of the declared success statuses
+ * with a body of its schema's output type (what goes on the wire), or no body / a non-JSON
+ * body with its content type where the status declares no schema. Errors are thrown
+ * (DomainError, HttpProblem) and leave as problem+json.
+ */
+export type ResultOf<R extends RouteResponses> = {
+  [S in keyof R & number]: S extends HttpStatus
+    ? R[S] extends { schema: infer T extends z.ZodType }
+      ? { status: S; body: z.output<T>; headers?: Record<string, string> }
+      : S extends SuccessStatus
+        ? | { status: S; body?: undefined; headers?: Record<string, string> }
+          | {
+              status: S;
+              body: string | Buffer;
+              contentType: string;
+              headers?: Record<string, string>;
+            }
+        : never
+    : never;
+}[keyof R & number];
+
+type SuccessStatus = 200 | 201 | 202 | 204 | 301 | 302 | 303 | 307 | 308;
+/** Statuses a route may declare (a literal union keeps `status: 200` from widening). */
+type HttpStatus =
+  | SuccessStatus
+  | 400
+  | 401
+  | 403
+  | 404
+  | 405
+  | 409
+  | 410
+  | 413
+  | 415
+  | 422
+  | 429
+  | 500
+  | 502
+  | 503
+  | 504;
+
+export interface RouteSpec<
+  P extends AnyObject,
+  Q extends AnyObject,
+  B extends z.ZodType,
+  R extends RouteResponses = RouteResponses,
+> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Express-style path, e.g. /v1/applications/:applicationId */
   path: string;
@@ -42,23 +95,33 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   tags: string[];
   /** Roles allowed to call the route, or 'public' for no authentication. */
   roles: readonly Role[] | 'public';
+  /**
+   * False for routes that answer without PostgreSQL or Temporal (health, session); the
+   * others may answer 503 when a dependency is down, and the document says so.
+   */
+  usesDependencies?: boolean;
   params?: P;
   query?: Q;
   body?: B;
   /** JSON body limit when the app's default is too small (bulk routes), e.g. '20mb'. */
   bodyLimit?: string;
-  responses: Record<number, RouteResponse>;
-  handler: (ctx: HandlerContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<HandlerResult>;
+  responses: R;
+  handler: (ctx: HandlerContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<ResultOf<R>>;
 }
 
-export type AnyRoute = RouteSpec<AnyObject, AnyObject, z.ZodType>;
+export type AnyRoute = Omit<RouteSpec<AnyObject, AnyObject, z.ZodType>, 'handler'> & {
+  handler: (
+    ctx: HandlerContext<Record<string, unknown>, Record<string, unknown>, unknown>,
+  ) => Promise<HandlerResult>;
+};
 
 export function defineRoute<
+  const R extends RouteResponses,
   P extends AnyObject = z.ZodObject<Record<never, z.ZodType>>,
   Q extends AnyObject = z.ZodObject<Record<never, z.ZodType>>,
   B extends z.ZodType = z.ZodUndefined,
->(spec: RouteSpec<P, Q, B>): AnyRoute {
-  return spec;
+>(spec: RouteSpec<P, Q, B, R>): AnyRoute {
+  return spec as unknown as AnyRoute;
 }
 
 function bearerToken(req: Request): string | undefined {
@@ -157,6 +220,38 @@ export function mountRoutes(router: Router, routes: AnyRoute[], tokens: TokenSer
       if (result.body === undefined) res.end();
       else if (result.contentType) res.type(result.contentType).send(result.body);
       else res.json(result.body);
+    });
+  }
+  answerOtherMethods(router, routes);
+}
+
+/**
+ * A known path called with a method it does not have answers 405 with an Allow header (RFC
+ * 9110), not 404; OPTIONS answers 204 with the same header.
+ */
+function answerOtherMethods(router: Router, routes: AnyRoute[]): void {
+  const methods = new Map<string, Set<string>>();
+  for (const route of routes) {
+    const allowed = methods.get(route.path) ?? new Set<string>();
+    allowed.add(route.method.toUpperCase());
+    if (route.method === 'get') allowed.add('HEAD');
+    methods.set(route.path, allowed);
+  }
+  for (const [path, allowed] of methods) {
+    const allow = [...allowed, 'OPTIONS'].join(', ');
+    router.all(path, (req, res) => {
+      res.set('Allow', allow);
+      if (req.method === 'OPTIONS') {
+        res.status(204).end();
+        return;
+      }
+      throw new HttpProblem(
+        405,
+        'Method not allowed',
+        `${req.method} is not allowed here; allowed: ${allow}`,
+        undefined,
+        { Allow: allow },
+      );
     });
   }
 }

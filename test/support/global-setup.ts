@@ -10,6 +10,7 @@ import { startTemporalDevServer } from '../../scripts/infra/temporal-dev-server'
 import { step } from '../../scripts/infra/step';
 import { ensureChromium } from '../../scripts/infra/chromium';
 import { buildWeb } from '../../scripts/infra/web';
+import { ensurePythonTools } from '../../scripts/infra/python-tools';
 import { migrate } from '../../prisma/migrator';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import type { TestServices } from './services';
@@ -26,6 +27,7 @@ export default async function globalSetup(): Promise<void> {
   const chromium = await step('Chromium for the browser tests', ensureChromium);
   await step('web portal build', buildWeb);
   const cli = await step('Temporal CLI', ensureTemporalCli);
+  await step('OpenAPI validator and Schemathesis from PyPI', ensurePythonTools);
 
   let databaseUrl = process.env.TEST_DATABASE_URL;
   let stopPostgres: (() => Promise<void>) | undefined;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { UpdateDefinition } from '@temporalio/common';
 import {
   approveApplicationUpdate,
@@ -223,7 +223,10 @@ export function applicationRoutes(service: ApplicationService): AnyRoute[] {
       roles: ['billing-system'],
       body: billingVerificationBody,
       responses: {
-        202: { description: 'Delivered to the waiting application' },
+        202: {
+          description: 'Delivered to the waiting application',
+          schema: z.object({ applicationId: z.uuid() }),
+        },
         404: { description: 'No application waits for this billing account' },
       },
       handler: async ({ body }) => ({

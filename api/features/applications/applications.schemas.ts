@@ -31,17 +31,24 @@ export const applicationIdParams = z.object({
 
 export const contactSchema = z
   .object({
-    name: trimmed(200),
-    email: z.email({ message: 'must be an e-mail address' }).max(254),
+    name: trimmed(200).meta({ examples: ['Anna Petrova'] }),
+    email: z
+      .email({ message: 'must be an e-mail address' })
+      .max(254)
+      .meta({ examples: ['anna.petrova@example.ru'] }),
     phone: z
       .string()
       .trim()
-      .regex(/^\+?[0-9 ()-]{7,20}$/, 'must be a phone number such as +7 495 123-45-67'),
+      .regex(/^\+?[0-9 ()-]{7,20}$/, 'must be a phone number such as +7 495 123-45-67')
+      .meta({ examples: ['+7 495 123-45-67'] }),
   })
   .strict();
 
 export const bankDetailsSchema = z
-  .object({ bik: digits(9, 'BIK'), account: digits(20, 'the settlement account') })
+  .object({
+    bik: digits(9, 'BIK').meta({ examples: ['044525225'] }),
+    account: digits(20, 'the settlement account').meta({ examples: ['40702810938000000001'] }),
+  })
   .strict();
 
 export const submitApplicationBody = z
@@ -60,7 +67,8 @@ export const submitApplicationBody = z
           inn: z
             .string()
             .trim()
-            .describe('Company INN: 10 digits (legal entity) or 12 (individual entrepreneur)'),
+            .describe('Company INN: 10 digits (legal entity) or 12 (individual entrepreneur)')
+            .meta({ examples: ['7704123450'] }),
         })
         .strict(),
     ]),
@@ -157,7 +165,7 @@ export const applicationView = z
     contact: contactSchema.nullable(),
     company: z
       .object({
-        inn: z.string(),
+        inn: z.string().meta({ examples: ['7704123450'] }),
         kind: z.enum(['legal_entity', 'individual_entrepreneur']),
         name: z.string(),
         ogrn: z.string(),

@@ -15,7 +15,10 @@ export const BATCH_BODY_LIMIT = '20mb';
 const MAX_LISTED_PROBLEMS = 100;
 
 const decimalString = (description: string) =>
-  z.string().describe(`${description}: a decimal string, up to 14 digits and 6 decimals`);
+  z
+    .string()
+    .describe(`${description}: a decimal string, up to 14 digits and 6 decimals`)
+    .meta({ examples: ['1520.456789'] });
 
 /** The shape only; the rules (dates, amounts, lengths) are the domain's and answer 422. */
 const consumptionLine = z
@@ -26,7 +29,10 @@ const consumptionLine = z
     folderId: z.string(),
     serviceId: z.string().describe('A service of the catalogue, e.g. compute'),
     sku: z.string(),
-    usageDate: z.string().describe('YYYY-MM-DD'),
+    usageDate: z
+      .string()
+      .describe('YYYY-MM-DD')
+      .meta({ examples: ['2025-03-14'] }),
     amount: decimalString('VAT-inclusive amount in rubles'),
     grantAmount: decimalString('The part of the amount paid by grants, at most the amount'),
   })

@@ -64,6 +64,7 @@ export function healthRoutes(
       summary: 'Reachability of the database and Temporal',
       tags: ['Operations'],
       roles: 'public',
+      usesDependencies: false,
       responses: {
         200: { description: 'Everything reachable', schema: healthView },
         503: { description: 'A dependency is unreachable', schema: healthView },

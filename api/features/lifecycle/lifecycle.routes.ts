@@ -27,6 +27,36 @@ const noticeView = z.object({
   workflowId: z.string(),
 });
 
+const exitState = z.object({
+  partnerId: z.uuid(),
+  status: z.enum(['notice_open', 'withdrawn', 'superseded', 'exited']),
+  exitDate: z.iso.date(),
+  exitAt: z.iso.datetime(),
+  final: z
+    .object({
+      month: z.string().nullable(),
+      invoice: z.object({ number: z.string(), payable: z.string() }).nullable(),
+      invoiceCoveredBy: z.string().optional(),
+      commissionStatement: z.object({ number: z.string(), total: z.string() }).nullable(),
+      commissionCoveredBy: z.string().optional(),
+      rebatePayout: z.string().nullable(),
+      rebateAwaitingBankDetails: z
+        .object({
+          amount: z.string(),
+          problems: z.array(z.object({ field: z.string(), message: z.string() })),
+        })
+        .optional(),
+    })
+    .optional()
+    .describe('After the exit date: what the final steps produced'),
+});
+
+const revocationView = z.object({
+  partnerId: z.uuid(),
+  status: z.literal('revoked'),
+  reason: z.string(),
+});
+
 /** The exit notice (partner) and revocation (manager), SPEC §4. */
 export function lifecycleRoutes(deps: {
   workflows: WorkflowClient;
@@ -123,7 +153,7 @@ export function lifecycleRoutes(deps: {
       tags: ['Partner lifecycle'],
       roles: ['partner'],
       responses: {
-        200: { description: 'Withdrawn' },
+        200: { description: 'Withdrawn', schema: exitState },
         409: { description: 'No open notice, or past its date' },
       },
       handler: async ({ principal }) => {
@@ -152,7 +182,8 @@ export function lifecycleRoutes(deps: {
       params: z.object({ partnerId: z.uuid({ message: 'must be a partner id (UUID)' }) }),
       body: z.object({ reason: z.string().trim().min(1, 'give the reason').max(2000) }).strict(),
       responses: {
-        202: { description: 'Revoked; the final steps run' },
+        202: { description: 'Revoked; the final steps run', schema: revocationView },
+        404: { description: 'No such partner' },
         409: { description: 'Already left or revoked' },
       },
       handler: async ({ principal, params, body }) => {
@@ -174,7 +205,7 @@ export function lifecycleRoutes(deps: {
         });
         return {
           status: 202,
-          body: { partnerId: partner.id, status: 'revoked', reason: body.reason },
+          body: { partnerId: partner.id, status: 'revoked' as const, reason: body.reason },
         };
       },
     }),

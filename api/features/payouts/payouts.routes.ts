@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../../http/route';
 import type { PayoutService } from './payouts.service';
 
-const money = z.string().describe('Rubles, two decimals');
+const money = z
+  .string()
+  .describe('Rubles, two decimals')
+  .meta({ examples: ['18250.00'] });
 const fieldProblem = z.object({ field: z.string(), message: z.string() });
 
 const finalPayoutResult = z
@@ -28,11 +31,13 @@ const bankDetailsBody = z
     bik: z
       .string()
       .regex(/^\d{9}$/, 'must be 9 digits')
-      .describe('The BIK of the bank: 9 digits'),
+      .describe('The BIK of the bank: 9 digits')
+      .meta({ examples: ['044525225'] }),
     account: z
       .string()
       .regex(/^\d{20}$/, 'must be 20 digits')
-      .describe('The settlement account at that bank: 20 digits, its control key matching the BIK'),
+      .describe('The settlement account at that bank: 20 digits, its control key matching the BIK')
+      .meta({ examples: ['40702810938000000001'] }),
   })
   .strict();
 

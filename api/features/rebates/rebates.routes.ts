@@ -5,7 +5,10 @@ import { HttpProblem } from '../../http/problem';
 import { defineRoute, type AnyRoute } from '../../http/route';
 import { MAX_WITHDRAWAL, type RebateService } from './rebates.service';
 
-const money = z.string().describe('Rubles, two decimals');
+const money = z
+  .string()
+  .describe('Rubles, two decimals')
+  .meta({ examples: ['12500.00'] });
 
 const AMOUNT = /^\d{1,10}(\.\d{1,2})?$/;
 // zod runs every check even after the pattern failed: the refinements skip what it refused.

@@ -26,6 +26,7 @@ export function sessionRoutes(deps: {
       summary: 'The identity and role of the token’s bearer',
       tags: ['Session'],
       roles: ROLES,
+      usesDependencies: false,
       responses: { 200: { description: 'The principal', schema: principalView } },
       handler: ({ principal }) =>
         Promise.resolve({
@@ -48,6 +49,7 @@ export function sessionRoutes(deps: {
         summary: 'Development only: the development identities, each with a 12-hour token',
         tags: ['Session'],
         roles: 'public',
+        usesDependencies: false,
         responses: {
           200: {
             description: 'Identities',

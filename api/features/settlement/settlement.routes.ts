@@ -2,15 +2,23 @@ import { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../../http/route';
 import type { SettlementService } from './settlement.service';
 
-const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM');
-const money = z.string().describe('Rubles, two decimals');
+const monthSchema = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM')
+  .meta({ examples: ['2025-03'] });
+const money = z
+  .string()
+  .describe('Rubles, two decimals')
+  .meta({ examples: ['125400.50'] });
+const closeStatusName = z.enum(['running', 'completed']);
+const invoiceKind = z.enum(['monthly', 'interim', 'final']);
 
 const invoiceSummary = z.object({
   id: z.uuid(),
   number: z.string(),
   partnerId: z.uuid(),
   month: z.string(),
-  kind: z.enum(['monthly', 'interim', 'final']),
+  kind: invoiceKind,
   sequence: z.number().int(),
   issuedAt: z.iso.datetime(),
   dueDate: z.iso.date().nullable(),
@@ -56,7 +64,7 @@ const reconciliation = z.object({
       number: z.string(),
       partnerId: z.uuid(),
       invoiceMonth: z.string(),
-      kind: z.enum(['monthly', 'interim', 'final']),
+      kind: z.string().describe('monthly, interim or final'),
       as: z.enum(['own_month', 'adjustment']),
     }),
   ),
@@ -67,6 +75,111 @@ const reconciliation = z.object({
   differenceRounded: money,
   lineDifference: z.number().int(),
   flagged: z.boolean(),
+});
+
+const closeStarted = z.object({
+  month: z.string(),
+  workflowId: z.string().describe('The close’s workflow, month-close:<YYYY-MM>'),
+});
+
+const closeSummary = z.object({
+  month: z.string(),
+  status: closeStatusName,
+  partnersTotal: z.number().int(),
+  partnersSettled: z.number().int(),
+  invoices: z.number().int(),
+  payableTotal: money,
+  discountTotal: money,
+  startedAt: z.iso.datetime(),
+  completedAt: z.iso.datetime().nullable(),
+  workflowId: z.string(),
+  workflowUrl: z.string().nullable().describe('The close’s workflow in the Temporal Web UI'),
+});
+
+const closeProgress = z.object({
+  month: z.string(),
+  status: closeStatusName,
+  phase: z.enum(['var', 'referral']),
+  partnersTotal: z.number().int(),
+  partnersSettled: z.number().int(),
+  invoicesCreated: z.number().int(),
+  referralPartnersTotal: z.number().int(),
+  referralPartnersSettled: z.number().int(),
+  statementsCreated: z.number().int(),
+});
+
+const closeView = z.object({
+  month: z.string(),
+  status: closeStatusName,
+  partnersTotal: z.number().int(),
+  partnersSettled: z.number().int(),
+  invoices: z.number().int(),
+  consumptionTotal: money,
+  discountTotal: money,
+  payableTotal: money,
+  commissionStatements: z.number().int(),
+  commissionTotal: money,
+  startedAt: z.iso.datetime(),
+  completedAt: z.iso.datetime().nullable(),
+  progress: closeProgress.nullable().optional(),
+});
+
+const lineKind = z.enum([
+  'consumption_customers',
+  'consumption_own',
+  'grants',
+  'base_bonus',
+  'deal_uplift',
+  'rebate_withdrawal',
+  'adjustment',
+]);
+
+/** A line of the running invoice, as the rules compute it (optional parts left out). */
+const runningLine = z.object({
+  kind: lineKind,
+  description: z.string(),
+  rule: z.string(),
+  rate: z.string().optional(),
+  base: z.string().optional(),
+  amount: money,
+  dealId: z.string().optional(),
+  accountId: z.string().optional(),
+  forMonth: z.string().optional(),
+  adjusts: lineKind.optional(),
+});
+
+const runningInvoice = z.object({
+  month: z.string(),
+  asOf: z.iso.datetime(),
+  issued: z.boolean().describe('Always false: the invoice is not issued yet'),
+  totals: z.object({
+    consumptionTotal: money,
+    grantsTotal: money,
+    eligibleBase: money,
+    discountTotal: money,
+    rebateWithdrawn: money,
+    payable: money,
+    vatIncluded: money,
+    relativeDiscount: z.string().nullable(),
+  }),
+  vatRate: z.string(),
+  lines: z.array(runningLine).readonly(),
+  rebateAccruals: z
+    .array(
+      z.object({
+        kind: z.enum(['project_growth', 'specialization']),
+        description: z.string(),
+        rule: z.string(),
+        rate: z.string(),
+        base: z.string(),
+        amount: money,
+        period: z.string(),
+        projectId: z.string().optional(),
+        specialization: z.string().optional(),
+        window: z.object({ firstMonth: z.string(), lastMonth: z.string() }).optional(),
+      }),
+    )
+    .readonly(),
 });
 
 /** Month closes (finance), invoices and the running invoice (partners). */
@@ -81,7 +194,10 @@ export function settlementRoutes(service: SettlementService): AnyRoute[] {
       roles: ['finance'],
       body: z.object({ month: monthSchema }).strict(),
       responses: {
-        202: { description: 'The close runs; follow it at /v1/closes/{month}' },
+        202: {
+          description: 'The close runs; follow it at /v1/closes/{month}',
+          schema: closeStarted,
+        },
         409: {
           description:
             'Months close in order: an earlier month with consumption has no close yet (the ' +
@@ -105,7 +221,9 @@ export function settlementRoutes(service: SettlementService): AnyRoute[] {
       summary: 'Every month closed or being closed, newest first, with totals',
       tags: ['Settlement'],
       roles: ['finance', 'manager'],
-      responses: { 200: { description: 'Closes' } },
+      responses: {
+        200: { description: 'Closes', schema: z.object({ items: z.array(closeSummary) }) },
+      },
       handler: async () => ({ status: 200, body: await service.closes() }),
     }),
     defineRoute({
@@ -117,7 +235,13 @@ export function settlementRoutes(service: SettlementService): AnyRoute[] {
       roles: ['finance', 'manager'],
       query: z.object({ month: monthSchema }),
       responses: {
-        200: { description: 'Invoices' },
+        200: {
+          description: 'Invoices',
+          schema: z.object({
+            month: z.string(),
+            items: z.array(invoiceSummary.extend({ partnerName: z.string().nullable() })),
+          }),
+        },
         422: { description: 'The month is before the program’s first month' },
       },
       handler: async ({ query }) => ({
@@ -138,6 +262,7 @@ export function settlementRoutes(service: SettlementService): AnyRoute[] {
           description:
             'The close, from the database; `progress` is the workflow’s live progress while it ' +
             'runs and can answer, else null',
+          schema: closeView,
         },
         404: { description: 'The month was never closed' },
         422: { description: 'The month is before the program’s first month' },
@@ -193,7 +318,10 @@ export function settlementRoutes(service: SettlementService): AnyRoute[] {
       summary: 'The running, unissued invoice of the current month, net of the bonus',
       tags: ['Settlement'],
       roles: ['partner'],
-      responses: { 200: { description: 'The running invoice' } },
+      responses: {
+        200: { description: 'The running invoice', schema: runningInvoice },
+        404: { description: 'Your organization is not a partner' },
+      },
       handler: async ({ principal }) => ({ status: 200, body: await service.preview(principal) }),
     }),
     defineRoute({
