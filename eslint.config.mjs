@@ -16,6 +16,9 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      // Deprecated APIs (the Temporal SDK's untyped search attributes, among others) go away
+      // in a later release; new code must not start using them.
+      '@typescript-eslint/no-deprecated': 'error',
     },
   },
   {
@@ -61,6 +64,13 @@ export default tseslint.config(
             {
               group: ['@temporalio/activity', '@temporalio/client', '@temporalio/worker'],
               message: 'Workflows import only @temporalio/workflow.',
+            },
+            {
+              // Types only: activity implementations (and what they import) never enter the
+              // workflow bundle; options and constants workflows need live in the contracts.
+              group: ['**/activities', '**/activities/**'],
+              allowTypeImports: true,
+              message: 'Workflow code imports only types from activities/ (import type …).',
             },
           ],
         },

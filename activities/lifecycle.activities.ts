@@ -1,5 +1,10 @@
 import type { FinalPayoutResult } from '../prisma/repositories/payout.repository';
 import type { LifecycleRepository } from '../prisma/repositories/lifecycle.repository';
+import { ApplicationFailure } from '@temporalio/common';
+import { DomainError } from '../domain/errors';
+import { exitDateFor } from '../domain/lifecycle';
+import { ONBOARDING_FAILURES } from '../workflows/partner-onboarding.contracts';
+import type { PartnerExitInput } from '../workflows/partner-exit.contracts';
 
 /** Partner status changes; each idempotent (a repeat after a crash changes nothing). */
 export function createLifecycleActivities(deps: {
@@ -8,6 +13,37 @@ export function createLifecycleActivities(deps: {
 }) {
   const now = deps.now ?? (() => new Date());
   return {
+    /**
+     * The exit workflow checks its notice against the calendar here, not in replayed code:
+     * correcting calendar data never changes what a running exit replays. A refusal is final.
+     */
+    // eslint-disable-next-line @typescript-eslint/require-await
+    async checkExitNotice(input: PartnerExitInput): Promise<void> {
+      let message: string | undefined;
+      let problems: DomainError['fields'] = [];
+      try {
+        const { exitDate, exitAt } = exitDateFor({
+          noticeAt: input.noticeAt,
+          requestedExitDate: input.exitDate,
+        });
+        if (exitDate !== input.exitDate || exitAt !== input.exitAt) {
+          message = `exitAt must be ${exitAt}, 00:00 Moscow time on ${exitDate}`;
+        }
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        message = error.message;
+        problems = error.fields;
+      }
+      if (message) {
+        throw ApplicationFailure.create({
+          type: ONBOARDING_FAILURES.validation,
+          message,
+          details: [problems],
+          nonRetryable: true,
+        });
+      }
+    },
+
     async recordExitNotice(input: {
       partnerId: string;
       noticeAt: string;

@@ -22,8 +22,19 @@ import {
   ONBOARDING_FAILURES,
   onboardingWorkflowId,
   type StartOnboardingInput,
-} from '../workflows/contracts';
+} from '../workflows/partner-onboarding.contracts';
 import { holdsPartnerStatus } from '../domain/lifecycle';
+import { reviewSla } from '../domain/calendar/production-calendar';
+
+/** The review SLA of a submission, as the onboarding workflow records it. */
+export interface ReviewSlaResult {
+  /** Moscow date of the 7th business day after submission. */
+  lastReviewDay: string;
+  /** 00:00 Moscow of the last review day: the manager is reminded. */
+  reminderAt: string;
+  /** 00:00 Moscow of the day after it: the application is escalated. */
+  deadline: string;
+}
 
 export interface OnboardingActivityDeps {
   applications: ApplicationRepository;
@@ -115,6 +126,18 @@ function toDates(changes: ApplicationChangesInput | undefined): ApplicationChang
 /** Database and registry side effects of onboarding; each one idempotent by business key. */
 export function createOnboardingActivities(deps: OnboardingActivityDeps) {
   return {
+    /**
+     * The manager's review deadline from the production calendar (seven business days). An
+     * activity, so the result is recorded in history: correcting the calendar changes new
+     * submissions, never what a running workflow replays. Missing calendar data fails the
+     * attempt and is retried until the calendar is loaded.
+     */
+    // eslint-disable-next-line @typescript-eslint/require-await
+    async computeReviewSla(input: { submittedAt: string }): Promise<ReviewSlaResult> {
+      const { lastReviewDay, reminderAt, deadline } = reviewSla(input.submittedAt);
+      return { lastReviewDay, reminderAt, deadline };
+    },
+
     async recordApplication(input: RecordApplicationInput): Promise<void> {
       await deps.applications.create({
         id: input.applicationId,

@@ -7,7 +7,10 @@ import { temporalWorkflowUrl } from './http/temporal-links';
 import { sessionRoutes } from './features/session/session.routes';
 import { randomUUID } from 'node:crypto';
 import { monthInMoscow } from '../domain/settlement/periods';
-import { INTERIM_INVOICE_WORKFLOW_TYPE, interimInvoiceWorkflowId } from '../workflows/contracts';
+import {
+  INTERIM_INVOICE_WORKFLOW_TYPE,
+  interimInvoiceWorkflowId,
+} from '../workflows/interim-invoice.contracts';
 import express, { Router, type Express } from 'express';
 import type { WorkflowClient } from '@temporalio/client';
 import type { Logger } from '../config/logger';

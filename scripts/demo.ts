@@ -11,7 +11,7 @@ import {
   MONTH_CLOSE_WORKFLOW_TYPE,
   monthCloseWorkflowId,
   type MonthCloseResult,
-} from '../workflows/contracts';
+} from '../workflows/month-close.contracts';
 import { localDir } from './infra/paths';
 
 /**

@@ -1,7 +1,7 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { REQUEST_ID_HEADER } from '../workflows/contracts';
+import { REQUEST_ID_HEADER } from '../workflows/shared.contracts';
 
 /**
  * Every activity execution logs one line — type, workflow, attempt, duration, outcome — with

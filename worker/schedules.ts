@@ -1,5 +1,8 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { MONTH_CLOSE_SCHEDULE_ID, MONTH_CLOSE_WORKFLOW_TYPE } from '../workflows/contracts';
+import {
+  MONTH_CLOSE_SCHEDULE_ID,
+  MONTH_CLOSE_WORKFLOW_TYPE,
+} from '../workflows/month-close.contracts';
 
 /**
  * The month-end close fires at 00:00 Moscow time on the 1st for the previous month

@@ -4,7 +4,7 @@ import {
   type Headers,
   type WorkflowInterceptorsFactory,
 } from '@temporalio/workflow';
-import { REQUEST_ID_HEADER } from './contracts';
+import { REQUEST_ID_HEADER } from './shared.contracts';
 
 /**
  * Carries the id of the HTTP request that started or last signalled/updated a workflow into

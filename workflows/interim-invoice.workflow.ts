@@ -1,6 +1,7 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { BILLING_MONTH, PARTNER_ID } from './search-attributes';
 import type { SettlementActivities } from '../activities/settlement.activities';
-import type { InterimInvoiceInput, InterimInvoiceResult } from './contracts';
+import type { InterimInvoiceInput, InterimInvoiceResult } from './interim-invoice.contracts';
 
 const { issueInterimInvoiceIfDue } = proxyActivities<SettlementActivities>({
   startToCloseTimeout: '2 minutes',
@@ -9,6 +10,8 @@ const { issueInterimInvoiceIfDue } = proxyActivities<SettlementActivities>({
 
 /** Enough for any real burst; each round issues an invoice only when the threshold is reached. */
 const MAX_ROUNDS = 20;
+/** Release 2 (patched): the run is findable by its partner and month. */
+export const INTERIM_SEARCH_PATCH = 'interim-invoice-search-attributes';
 
 /**
  * Started after consumption arrives for a postpaid partner with a billing threshold: issues
@@ -18,6 +21,12 @@ const MAX_ROUNDS = 20;
 export async function interimInvoiceWorkflow(
   input: InterimInvoiceInput,
 ): Promise<InterimInvoiceResult> {
+  if (patched(INTERIM_SEARCH_PATCH)) {
+    upsertSearchAttributes([
+      { key: PARTNER_ID, value: input.partnerId },
+      { key: BILLING_MONTH, value: input.month },
+    ]);
+  }
   const invoices: InterimInvoiceResult['invoices'] = [];
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const issued = await issueInterimInvoiceIfDue(input);

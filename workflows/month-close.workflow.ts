@@ -1,10 +1,15 @@
 import {
+  ParentClosePolicy,
   continueAsNew,
+  executeChild,
   patched,
   proxyActivities,
   setHandler,
+  sleep,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ReferralActivities } from '../activities/referral.activities';
 import type { SettlementActivities } from '../activities/settlement.activities';
 import { catchUpMonths } from '../domain/settlement/billing';
@@ -16,7 +21,9 @@ import {
   type ClosePhase,
   type MonthCloseInput,
   type MonthCloseResult,
-} from './contracts';
+  monthCloseWorkflowId,
+} from './month-close.contracts';
+import { BILLING_MONTH, TEMPORAL_SCHEDULED_START_TIME } from './search-attributes';
 
 type CloseActivities = SettlementActivities & ReferralActivities;
 
@@ -61,6 +68,12 @@ const PAGE_SIZE = 500;
 export const CATCH_UP_PATCH = 'close-catches-up-in-order';
 /** The reconciliation's read of the month runs while the partners are settled. */
 export const MEASURE_WHILE_SETTLING_PATCH = 'close-measures-while-settling';
+/**
+ * Release 2: a run the schedule starts closes each month as a child with the id of a manual
+ * close (`month-close:<YYYY-MM>`), so progress and links work the same for both; every close
+ * is findable by its month (BillingMonth).
+ */
+export const CLOSE_AS_MONTH_ID_PATCH = 'close-runs-as-month-close-id';
 
 /**
  * The month-end close (SPEC §2, §3): invoices every VAR partner of the month exactly once,
@@ -88,6 +101,10 @@ export async function monthCloseWorkflow(input: MonthCloseInput = {}): Promise<M
   const scheduled = input.month === undefined;
   const target = input.catchUpTo ?? input.month ?? scheduledMonth();
   progress.month = input.month ?? target;
+  if (patched(CLOSE_AS_MONTH_ID_PATCH)) {
+    upsertSearchAttributes([{ key: BILLING_MONTH, value: input.month ?? target }]);
+    if (scheduled && input.catchUpTo === undefined) return closeMonthsInOrder(target, progress);
+  }
   const catchUp = input.catchUpTo !== undefined || (scheduled && patched(CATCH_UP_PATCH));
   const caughtUp: string[] = [];
   let resume = input.resume;
@@ -201,13 +218,50 @@ export async function monthCloseWorkflow(input: MonthCloseInput = {}): Promise<M
 
 /** For a run started by the schedule: the month before its scheduled time, in Moscow. */
 function scheduledMonth(): string {
-  const attributes = workflowInfo().searchAttributes as Record<string, unknown[] | undefined>;
-  const scheduled = attributes?.TemporalScheduledStartTime?.[0];
-  const at =
-    scheduled instanceof Date
-      ? scheduled
-      : typeof scheduled === 'string'
-        ? new Date(scheduled)
-        : workflowInfo().startTime;
+  const scheduled = workflowInfo().typedSearchAttributes.get(TEMPORAL_SCHEDULED_START_TIME);
+  const at = scheduled ?? workflowInfo().startTime;
   return previousMonthInMoscow(at.toISOString());
+}
+
+/** How long a scheduled run waits before trying again when a month's close is running. */
+const BUSY_CLOSE_RETRY = '1 minute';
+
+/**
+ * A scheduled run (release 2): closes every earlier open month, then `target`, each as a
+ * child run `month-close:<YYYY-MM>` exactly like a manual close. A close of the same month
+ * already running (started by hand) is waited for, then run again: a rerun adds nothing.
+ */
+async function closeMonthsInOrder(
+  target: string,
+  progress: CloseProgress,
+): Promise<MonthCloseResult> {
+  const open = await listOpenMonthsBefore({ month: target });
+  const months = catchUpMonths(target, open);
+  const caughtUp: string[] = [];
+  for (const month of months) {
+    progress.month = month;
+    const result = await closeAsChild(month);
+    if (month === target) {
+      progress.status = 'completed';
+      return { ...result, caughtUp };
+    }
+    caughtUp.push(month);
+  }
+  throw new Error(`catch-up months ${months.join(', ')} do not end with ${target}`);
+}
+
+async function closeAsChild(month: string): Promise<MonthCloseResult> {
+  for (;;) {
+    try {
+      return await executeChild(monthCloseWorkflow, {
+        workflowId: monthCloseWorkflowId(month),
+        args: [{ month }],
+        // The close finishes on its own, like a manual one, if this run is ended.
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      await sleep(BUSY_CLOSE_RETRY);
+    }
+  }
 }

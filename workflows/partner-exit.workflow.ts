@@ -1,16 +1,31 @@
-import { ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  patched,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { LifecycleActivities } from '../activities/lifecycle.activities';
 import { DomainError } from '../domain/errors';
 import { exitDateFor } from '../domain/lifecycle';
+import { ONBOARDING_FAILURES } from './partner-onboarding.contracts';
 import {
-  ONBOARDING_FAILURES,
   exitNoticeStateQuery,
   exitSupersededSignal,
   withdrawExitNoticeUpdate,
   type PartnerExitInput,
   type PartnerExitState,
-} from './contracts';
+} from './partner-exit.contracts';
 import { describeFinal, finalSteps, notifyPartner } from './partner-final-steps';
+import { PARTNER_ID } from './search-attributes';
+
+/**
+ * Release 2 (patched): the notice is checked by an activity, so correcting calendar data never
+ * changes what a running exit replays, and the run is findable by its partner (PartnerId).
+ */
+export const EXIT_V2_PATCH = 'exit-notice-checked-in-activity';
 
 const lifecycle = proxyActivities<LifecycleActivities>({
   startToCloseTimeout: '1 minute',
@@ -28,7 +43,20 @@ const lifecycle = proxyActivities<LifecycleActivities>({
  * balance is paid out and the partner is told. The date rules live in `domain/lifecycle.ts`.
  */
 export async function partnerExitWorkflow(input: PartnerExitInput): Promise<PartnerExitState> {
-  checkNotice(input);
+  if (patched(EXIT_V2_PATCH)) {
+    upsertSearchAttributes([{ key: PARTNER_ID, value: input.partnerId }]);
+    try {
+      await lifecycle.checkExitNotice(input);
+    } catch (error) {
+      // The refusal fails the workflow as itself, as the release-1 check did.
+      if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {
+        throw error.cause;
+      }
+      throw error;
+    }
+  } else {
+    checkNotice(input);
+  }
   const state: PartnerExitState = {
     partnerId: input.partnerId,
     status: 'notice_open',
@@ -123,7 +151,8 @@ export async function partnerExitWorkflow(input: PartnerExitInput): Promise<Part
 /**
  * The API checks the notice before starting this workflow; the workflow checks it again, so
  * no client can start an exit sooner than the rules allow. A refusal fails the workflow before
- * anything is recorded.
+ * anything is recorded. Release 1 only: kept so its runs replay (release 2 asks the
+ * checkExitNotice activity); remove with the patch once no release-1 exit runs.
  */
 function checkNotice(input: PartnerExitInput): void {
   try {

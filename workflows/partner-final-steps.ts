@@ -1,13 +1,11 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { LifecycleActivities } from '../activities/lifecycle.activities';
-import {
-  NOTIFICATION_ACTIVITY_OPTIONS,
-  type NotificationActivities,
-} from '../activities/notifications/notification.activities';
+import type { NotificationActivities } from '../activities/notifications/notification.activities';
+import { NOTIFICATION_ACTIVITY_OPTIONS } from './notifications.contracts';
 import type { ReferralActivities } from '../activities/referral.activities';
 import type { SettlementActivities } from '../activities/settlement.activities';
 import { heldPayoutNotice } from '../domain/payouts';
-import type { FinalSettlementSummary } from './contracts';
+import type { FinalSettlementSummary } from './partner-final-steps.contracts';
 
 const retry = { initialInterval: '1 second', maximumInterval: '1 minute' } as const;
 

@@ -1,12 +1,18 @@
-import { getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
-import type { LifecycleActivities } from '../activities/lifecycle.activities';
 import {
-  exitSupersededSignal,
-  partnerExitWorkflowId,
-  type FinalSettlementSummary,
-  type PartnerRevocationInput,
-} from './contracts';
+  getExternalWorkflowHandle,
+  patched,
+  proxyActivities,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { LifecycleActivities } from '../activities/lifecycle.activities';
+import { exitSupersededSignal, partnerExitWorkflowId } from './partner-exit.contracts';
+import type { FinalSettlementSummary } from './partner-final-steps.contracts';
+import type { PartnerRevocationInput } from './partner-revocation.contracts';
 import { describeFinal, finalSteps, notifyPartner } from './partner-final-steps';
+import { PARTNER_ID } from './search-attributes';
+
+/** Release 2 (patched): the run is findable by its partner (PartnerId). */
+export const REVOCATION_SEARCH_PATCH = 'revocation-search-attributes';
 
 const lifecycle = proxyActivities<LifecycleActivities>({
   startToCloseTimeout: '1 minute',
@@ -25,6 +31,9 @@ const lifecycle = proxyActivities<LifecycleActivities>({
 export async function partnerRevocationWorkflow(
   input: PartnerRevocationInput,
 ): Promise<FinalSettlementSummary> {
+  if (patched(REVOCATION_SEARCH_PATCH)) {
+    upsertSearchAttributes([{ key: PARTNER_ID, value: input.partnerId }]);
+  }
   await lifecycle.revokePartner({
     partnerId: input.partnerId,
     reason: input.reason,

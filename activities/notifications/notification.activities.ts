@@ -28,27 +28,7 @@ export interface DeliverNotificationResult {
   skipped?: 'no_webhook' | 'already_delivered';
 }
 
-/**
- * Error types the workflow lists in `nonRetryableErrorTypes` of the deliverNotification
- * proxy: a receiver that refuses the payload will refuse it again. (This module imports
- * nothing with I/O at runtime, so workflow code may import the constant from it.)
- */
-export const NOTIFICATION_NON_RETRYABLE_ERRORS: string[] = ['WebhookRejectedError'];
-
-/**
- * How workflows call the notification activities: delivery retried with backoff for about
- * half an hour, a refusal by the receiver not retried.
- */
-export const NOTIFICATION_ACTIVITY_OPTIONS = {
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    maximumAttempts: 12,
-    nonRetryableErrorTypes: NOTIFICATION_NON_RETRYABLE_ERRORS,
-  },
-} as const;
+export { NOTIFICATION_NON_RETRYABLE_ERRORS } from '../../workflows/notifications.contracts';
 
 /** The JSON body posted to the webhook. */
 export interface NotificationWebhookEvent {

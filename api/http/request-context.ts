@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { defaultPayloadConverter, type Headers } from '@temporalio/common';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
-import { REQUEST_ID_HEADER } from '../../workflows/contracts';
+import { REQUEST_ID_HEADER } from '../../workflows/shared.contracts';
 
 /** The request being served, for code far from Express (the Temporal client interceptor). */
 export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
@@ -18,10 +18,15 @@ function withRequestId(headers: Headers): Headers {
  * so the worker's logs for that work carry the same id as the API's request log.
  */
 export const requestIdClientInterceptor: WorkflowClientInterceptor = {
-  start: (input, next) => next({ ...input, headers: withRequestId(input.headers) }),
   startWithDetails: (input, next) => next({ ...input, headers: withRequestId(input.headers) }),
   signal: (input, next) => next({ ...input, headers: withRequestId(input.headers) }),
   signalWithStart: (input, next) => next({ ...input, headers: withRequestId(input.headers) }),
   startUpdate: (input, next) => next({ ...input, headers: withRequestId(input.headers) }),
+  startUpdateWithStart: (input, next) =>
+    next({
+      ...input,
+      workflowStartHeaders: withRequestId(input.workflowStartHeaders),
+      updateHeaders: withRequestId(input.updateHeaders),
+    }),
   query: (input, next) => next({ ...input, headers: withRequestId(input.headers) }),
 };

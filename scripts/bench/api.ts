@@ -10,7 +10,7 @@ import {
   ONBOARDING_WORKFLOW_TYPE,
   applicationStateQuery,
   onboardingWorkflowId,
-} from '../../workflows/contracts';
+} from '../../workflows/partner-onboarding.contracts';
 import pg from 'pg';
 import { generateDemoMonth } from '../demo';
 import { startWorkerProcess, type BenchInfra } from './infra';

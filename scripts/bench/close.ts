@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
-import { MONTH_CLOSE_WORKFLOW_TYPE, type MonthCloseResult } from '../../workflows/contracts';
+import {
+  MONTH_CLOSE_WORKFLOW_TYPE,
+  type MonthCloseResult,
+} from '../../workflows/month-close.contracts';
 import { generateDemoMonth } from '../demo';
 import { startWorkerProcess, type BenchInfra } from './infra';
 

@@ -9,7 +9,7 @@ import {
 import type { PartnerStatus } from '../../domain/lifecycle';
 import type { Database } from '../../prisma/client';
 import { createPartnerRepository } from '../../prisma/repositories/partner.repository';
-import { ONBOARDING_FAILURES } from '../../workflows/contracts';
+import { ONBOARDING_FAILURES } from '../../workflows/partner-onboarding.contracts';
 import { testDatabase } from '../support/env';
 
 /**

@@ -12,7 +12,7 @@ import {
 } from '../../prisma/repositories/settlement.repository';
 import { generateDemoMonth } from '../../scripts/demo';
 import { startWorker, type RunningWorker } from '../../worker/worker';
-import { monthCloseWorkflowId, type MonthCloseResult } from '../../workflows/contracts';
+import { monthCloseWorkflowId, type MonthCloseResult } from '../../workflows/month-close.contracts';
 import { testConfig, testDatabase, uniqueTaskQueue } from '../support/env';
 import { apiClient, createPartner, type PartnerFixture } from '../support/fixtures';
 

@@ -6,7 +6,7 @@ import { settleVarMonth } from '../../domain/settlement';
 import type { Database } from '../../prisma/client';
 import { createSettlementRepository } from '../../prisma/repositories/settlement.repository';
 import { generateDemoMonth } from '../../scripts/demo';
-import { monthCloseWorkflowId, type MonthCloseResult } from '../../workflows/contracts';
+import { monthCloseWorkflowId, type MonthCloseResult } from '../../workflows/month-close.contracts';
 import { testConfig, testDatabase, uniqueTaskQueue } from '../support/env';
 
 /**

@@ -4,7 +4,10 @@ import { createTokenService } from '../../api/http/auth';
 import { startApi, type RunningApi } from '../../api/server';
 import { previousMonthInMoscow, monthInMoscow } from '../../domain/settlement/periods';
 import type { Database } from '../../prisma/client';
-import { MONTH_CLOSE_WORKFLOW_TYPE, monthCloseWorkflowId } from '../../workflows/contracts';
+import {
+  MONTH_CLOSE_WORKFLOW_TYPE,
+  monthCloseWorkflowId,
+} from '../../workflows/month-close.contracts';
 import { testConfig, testDatabase, uniqueTaskQueue } from '../support/env';
 import { apiClient } from '../support/fixtures';
 

@@ -8,7 +8,7 @@ import { requestContext, requestIdClientInterceptor } from '../../api/http/reque
 import { startApi, type RunningApi } from '../../api/server';
 import type { Database } from '../../prisma/client';
 import { activityLogInterceptors } from '../../worker/interceptors';
-import { INTERIM_INVOICE_WORKFLOW_TYPE } from '../../workflows/contracts';
+import { INTERIM_INVOICE_WORKFLOW_TYPE } from '../../workflows/interim-invoice.contracts';
 import { testConfig, testDatabase, uniqueTaskQueue } from '../support/env';
 
 /** The operators' surface: Swagger UI, Prometheus metrics, request ids in the worker's logs. */

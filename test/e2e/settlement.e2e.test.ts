@@ -5,7 +5,7 @@ import { startApi, type RunningApi } from '../../api/server';
 import { monthInMoscow, previousMonthInMoscow } from '../../domain/settlement/periods';
 import type { Database } from '../../prisma/client';
 import { startWorker, type RunningWorker } from '../../worker/worker';
-import { MONTH_CLOSE_SCHEDULE_ID } from '../../workflows/contracts';
+import { MONTH_CLOSE_SCHEDULE_ID } from '../../workflows/month-close.contracts';
 import { testConfig, testDatabase, uniqueTaskQueue } from '../support/env';
 import { apiClient, createPartner } from '../support/fixtures';
 

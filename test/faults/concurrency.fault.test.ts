@@ -4,7 +4,7 @@ import { createTokenService } from '../../api/http/auth';
 import { startApi, type RunningApi } from '../../api/server';
 import type { Database } from '../../prisma/client';
 import { startWorker, type RunningWorker } from '../../worker/worker';
-import { MONTH_CLOSE_WORKFLOW_TYPE } from '../../workflows/contracts';
+import { MONTH_CLOSE_WORKFLOW_TYPE } from '../../workflows/month-close.contracts';
 import { testConfig, testDatabase, uniqueTaskQueue } from '../support/env';
 import { apiClient, createPartner, type PartnerFixture } from '../support/fixtures';
 

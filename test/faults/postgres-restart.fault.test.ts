@@ -12,7 +12,10 @@ import { startPostgres, type LocalPostgres } from '../../scripts/infra/postgres'
 import { ensureDatabase } from '../../scripts/infra/database';
 import { freePort } from '../../scripts/infra/process';
 import { startWorker, type RunningWorker } from '../../worker/worker';
-import { MONTH_CLOSE_WORKFLOW_TYPE, type MonthCloseResult } from '../../workflows/contracts';
+import {
+  MONTH_CLOSE_WORKFLOW_TYPE,
+  type MonthCloseResult,
+} from '../../workflows/month-close.contracts';
 import { testConfig, uniqueTaskQueue } from '../support/env';
 
 /**

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../config';
 import { createDatabase, type Database } from '../../prisma/client';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 /** Configuration pointing at the services the global setup started. */
 export function testConfig(overrides: Partial<Config['temporal']> = {}): Config {
@@ -27,9 +29,20 @@ export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment
   const path = process.env.TEMPORAL_TEST_SERVER_PATH;
   if (!path)
     throw new Error('TEMPORAL_TEST_SERVER_PATH is not set: run the tests through `npm test`');
-  return TestWorkflowEnvironment.createTimeSkipping({
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path } },
   });
+  // The workflows set custom search attributes; the test server knows only those registered.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      CUSTOM_SEARCH_ATTRIBUTES.map((key) => [
+        key.name,
+        temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+      ]),
+    ),
+  });
+  return env;
 }
 
 /**

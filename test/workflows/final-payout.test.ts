@@ -5,7 +5,7 @@ import { createActivities } from '../../activities';
 import type { Database } from '../../prisma/client';
 import { createPayoutRepository } from '../../prisma/repositories/payout.repository';
 import { partnerRevocationWorkflow } from '../../workflows';
-import { partnerRevocationWorkflowId } from '../../workflows/contracts';
+import { partnerRevocationWorkflowId } from '../../workflows/partner-revocation.contracts';
 import {
   startTestWorker,
   testConfig,

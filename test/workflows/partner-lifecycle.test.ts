@@ -11,14 +11,14 @@ import {
   partnerExitWorkflow,
   partnerRevocationWorkflow,
 } from '../../workflows';
+import { monthCloseWorkflowId } from '../../workflows/month-close.contracts';
 import {
   exitNoticeStateQuery,
-  monthCloseWorkflowId,
   partnerExitWorkflowId,
-  partnerRevocationWorkflowId,
   withdrawExitNoticeUpdate,
   type PartnerExitState,
-} from '../../workflows/contracts';
+} from '../../workflows/partner-exit.contracts';
+import { partnerRevocationWorkflowId } from '../../workflows/partner-revocation.contracts';
 import {
   startTestWorker,
   testConfig,

@@ -24,7 +24,7 @@ import {
   submitBillingAccountUpdate,
   type ApplicationState,
   type StartOnboardingInput,
-} from '../../workflows/contracts';
+} from '../../workflows/partner-onboarding.contracts';
 import { partnerOnboardingWorkflow } from '../../workflows';
 import {
   startTestWorker,

@@ -7,11 +7,8 @@ import { exitMonthOf } from '../../domain/lifecycle';
 import type { Database } from '../../prisma/client';
 import { createReferralRepository } from '../../prisma/repositories/referral.repository';
 import { monthCloseWorkflow, partnerRevocationWorkflow } from '../../workflows';
-import {
-  monthCloseWorkflowId,
-  partnerRevocationWorkflowId,
-  type MonthCloseResult,
-} from '../../workflows/contracts';
+import { monthCloseWorkflowId, type MonthCloseResult } from '../../workflows/month-close.contracts';
+import { partnerRevocationWorkflowId } from '../../workflows/partner-revocation.contracts';
 import {
   startTestWorker,
   testConfig,

@@ -10,7 +10,7 @@ import {
   submitApplicationUpdate,
   submitBillingAccountUpdate,
   type ApplicationState,
-} from '../../../workflows/contracts';
+} from '../../../workflows/partner-onboarding.contracts';
 import type { Role } from '../../http/auth';
 import { defineRoute, type AnyRoute } from '../../http/route';
 import {

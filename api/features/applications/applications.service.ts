@@ -1,10 +1,10 @@
 import { temporalWorkflowUrl } from '../../http/temporal-links';
 import { randomUUID } from 'node:crypto';
 import {
+  WithStartWorkflowOperation,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type WorkflowClient,
-  type WorkflowHandle,
 } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import {
@@ -14,19 +14,19 @@ import {
 } from '../../../domain/calendar/production-calendar';
 import { DomainError, type FieldProblem } from '../../../domain/errors';
 import { holdsPartnerStatus } from '../../../domain/lifecycle';
-import { isFinal, type ApplicationStatus, type IdentityMethod } from '../../../domain/onboarding';
+import type { ApplicationStatus, IdentityMethod } from '../../../domain/onboarding';
 import type { ApplicationRepository } from '../../../prisma/repositories/application.repository';
 import type { PartnerRepository } from '../../../prisma/repositories/partner.repository';
 import {
   ONBOARDING_FAILURES,
-  applicationStateQuery,
   billingVerificationSignal,
+  openApplicationUpdate,
   ONBOARDING_WORKFLOW_TYPE,
   onboardingWorkflowId,
   type ApplicationState,
   type BillingVerificationResult,
   type StartOnboardingInput,
-} from '../../../workflows/contracts';
+} from '../../../workflows/partner-onboarding.contracts';
 import { assertOrganizationAccess, type Principal } from '../../http/auth';
 import type { ApplicationView } from './applications.schemas';
 import { applicationFromProjection } from './applications.projection';
@@ -44,8 +44,11 @@ export interface ApplicationServiceDeps {
   now?: () => Date;
 }
 
-/** How long a start waits for the workflow to store the application before answering. */
-const RECORD_WAIT_MS = 15_000;
+/**
+ * How long a start waits for a decided previous application to close (it only sends its last
+ * notifications) before answering 503.
+ */
+const FINISHING_WAIT_MS = 10_000;
 
 /**
  * Turns a refused update into a domain error: the workflow's validation failures keep their
@@ -89,13 +92,47 @@ export function createApplicationService(deps: ApplicationServiceDeps) {
     return { ...state, workflowId, workflowUrl: workflowUrl(workflowId) };
   }
 
-  /** Waits until the workflow has stored the application, so a GET right after works. */
-  async function recordedState(handle: WorkflowHandle): Promise<ApplicationState> {
-    const deadline = Date.now() + RECORD_WAIT_MS;
-    for (;;) {
-      const state = await handle.query(applicationStateQuery);
-      if (state.recorded || Date.now() > deadline) return state;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+  /**
+   * Starts the organization's onboarding workflow, or joins the running one, with the
+   * `openApplication` update (update-with-start): answers once the application is stored, so
+   * a GET right after works. A previous application that is decided but still finishing
+   * refuses; the caller waits for it to close.
+   */
+  async function openApplication(
+    input: StartOnboardingInput,
+  ): Promise<ApplicationState | 'previous-finishing'> {
+    const startWorkflowOperation = new WithStartWorkflowOperation(ONBOARDING_WORKFLOW_TYPE, {
+      taskQueue: deps.taskQueue,
+      workflowId: onboardingWorkflowId(input.organizationId),
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    });
+    try {
+      return await deps.workflows.executeUpdateWithStart(openApplicationUpdate, {
+        args: [input],
+        startWorkflowOperation,
+      });
+    } catch (error) {
+      if (
+        error instanceof WorkflowUpdateFailedError &&
+        error.cause instanceof ApplicationFailure &&
+        error.cause.type === ONBOARDING_FAILURES.previousApplicationFinishing
+      ) {
+        return 'previous-finishing';
+      }
+      throw error;
+    }
+  }
+
+  /** Waits for the organization's finishing run to close, at most FINISHING_WAIT_MS. */
+  async function waitForClose(workflowId: string): Promise<void> {
+    try {
+      await deps.workflows.withDeadline(Date.now() + FINISHING_WAIT_MS, () =>
+        deps.workflows.getHandle(workflowId).result(),
+      );
+    } catch {
+      // Closed in any way (or still finishing past the wait): the next open says which.
     }
   }
 
@@ -133,25 +170,18 @@ export function createApplicationService(deps: ApplicationServiceDeps) {
         recipients: deps.recipients,
       };
       const workflowId = onboardingWorkflowId(organizationId);
-      const startOrJoin = () =>
-        deps.workflows.start(ONBOARDING_WORKFLOW_TYPE, {
-          taskQueue: deps.taskQueue,
-          workflowId,
-          args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        });
-      let handle = await startOrJoin();
-      let state = await recordedState(handle);
-      if (state.applicationId !== input.applicationId && isFinal(state.status)) {
-        // The previous application is decided and only finishing its last notifications:
-        // let it close, then start the new one.
-        await Promise.race([
-          handle.result().catch(() => undefined),
-          new Promise((r) => setTimeout(r, 10_000)),
-        ]);
-        handle = await startOrJoin();
-        state = await recordedState(handle);
+      let state = await openApplication(input);
+      if (state === 'previous-finishing') {
+        // The previous application is decided and sending its last notifications: its run
+        // closes once they are out. Wait for that close (bounded), then open the new one.
+        await waitForClose(workflowId);
+        state = await openApplication(input);
+      }
+      if (state === 'previous-finishing') {
+        throw new DomainError(
+          'unavailable',
+          'The previous application is still finishing; try again in a minute',
+        );
       }
       return {
         created: state.applicationId === input.applicationId,

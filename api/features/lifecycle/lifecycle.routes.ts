@@ -9,14 +9,16 @@ import { exitDateFor, partnerTransition } from '../../../domain/lifecycle';
 import type { PartnerRepository } from '../../../prisma/repositories/partner.repository';
 import {
   PARTNER_EXIT_WORKFLOW_TYPE,
-  PARTNER_REVOCATION_WORKFLOW_TYPE,
   partnerExitWorkflowId,
-  partnerRevocationWorkflowId,
   exitNoticeStateQuery,
   withdrawExitNoticeUpdate,
   type PartnerExitInput,
+} from '../../../workflows/partner-exit.contracts';
+import {
+  PARTNER_REVOCATION_WORKFLOW_TYPE,
+  partnerRevocationWorkflowId,
   type PartnerRevocationInput,
-} from '../../../workflows/contracts';
+} from '../../../workflows/partner-revocation.contracts';
 import { defineRoute, type AnyRoute } from '../../http/route';
 import { updateFailureToDomainError } from '../applications/applications.service';
 

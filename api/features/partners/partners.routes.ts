@@ -6,7 +6,8 @@ import type { PartnerRepository } from '../../../prisma/repositories/partner.rep
 import { assertOrganizationAccess } from '../../http/auth';
 import { defineRoute, type AnyRoute } from '../../http/route';
 import type { WorkflowUrl } from '../../http/temporal-links';
-import { partnerExitWorkflowId, partnerRevocationWorkflowId } from '../../../workflows/contracts';
+import { partnerExitWorkflowId } from '../../../workflows/partner-exit.contracts';
+import { partnerRevocationWorkflowId } from '../../../workflows/partner-revocation.contracts';
 
 const partnerView = z
   .object({

@@ -21,7 +21,7 @@ import {
   monthCloseWorkflowId,
   type CloseProgress,
   type MonthCloseInput,
-} from '../../../workflows/contracts';
+} from '../../../workflows/month-close.contracts';
 import { assertOrganizationAccess, type Principal } from '../../http/auth';
 import type { WorkflowUrl } from '../../http/temporal-links';
 

@@ -13,21 +13,15 @@ import type {
 import type { CompanyCard } from '../domain/company';
 
 /**
- * Message contracts of the workflows: inputs, outputs, queries, updates, signals and id
- * builders. The API imports this file, never the workflow implementations. Wire names (the
- * strings passed to define*) never change once deployed.
+ * Message contracts of the onboarding workflow (one run per open application of an
+ * organization). Wire names never change once deployed.
  */
-export const DEFAULT_TASK_QUEUE = 'partner-platform';
-
 export const ONBOARDING_WORKFLOW_TYPE = 'partnerOnboardingWorkflow';
 
 /** At most one open application per organization: the workflow id is derived from it. */
 export function onboardingWorkflowId(organizationId: string): string {
   return `partner-onboarding:${organizationId}`;
 }
-
-/** The Temporal header that carries the id of the HTTP request behind a workflow or activity. */
-export const REQUEST_ID_HEADER = 'x-request-id';
 
 /** Failure types the onboarding workflow raises to callers of its updates. */
 export const ONBOARDING_FAILURES = {
@@ -40,6 +34,11 @@ export const ONBOARDING_FAILURES = {
    * (raised by the createPartner activity, never retried).
    */
   organizationIsPartner: 'OrganizationIsPartner',
+  /**
+   * A new application was asked of an organization whose previous application is decided and
+   * still sending its last notifications; `details[0]` is that application's id.
+   */
+  previousApplicationFinishing: 'PreviousApplicationFinishing',
 } as const;
 
 export interface StartOnboardingInput {
@@ -181,6 +180,13 @@ export interface BillingVerificationResult {
 export type ValidationProblems = Problem[];
 
 export const applicationStateQuery = defineQuery<ApplicationState>('applicationState');
+/**
+ * Sent with the start (update-with-start): answers once the application is stored in the
+ * database — the new one, or the organization's open one when there is one already.
+ */
+export const openApplicationUpdate = defineUpdate<ApplicationState, [StartOnboardingInput]>(
+  'openApplication',
+);
 export const submitApplicationUpdate = defineUpdate<ApplicationState, [SubmitApplicationInput]>(
   'submitApplication',
 );
@@ -207,151 +213,3 @@ export const rejectApplicationUpdate = defineUpdate<ApplicationState, [RejectApp
 );
 export const billingVerificationSignal =
   defineSignal<[BillingVerificationResult]>('billingVerification');
-
-// ---- VAR month-end close ------------------------------------------------------------------
-
-export const MONTH_CLOSE_WORKFLOW_TYPE = 'monthCloseWorkflow';
-export const MONTH_CLOSE_SCHEDULE_ID = 'var-month-close';
-
-/** One close per month: on-demand runs of a month share this id. */
-export function monthCloseWorkflowId(month: string): string {
-  return `month-close:${month}`;
-}
-
-export interface MonthCloseInput {
-  /** 'YYYY-MM'; omitted by the schedule, which settles the month before its fire time. */
-  month?: string;
-  /**
-   * A scheduled run closing earlier open months first (months close in order): the month it
-   * was fired for. Carried over by continue-as-new.
-   */
-  catchUpTo?: string;
-  /** Carried over by continue-as-new. */
-  resume?: {
-    /** VAR invoices first, then referral commissions; absent means 'var'. */
-    phase?: ClosePhase;
-    cursor: string | null;
-    settled: number;
-    created: number;
-    referralSettled?: number;
-    statementsCreated?: number;
-  };
-}
-
-export type ClosePhase = 'var' | 'referral';
-
-export interface MonthCloseResult {
-  month: string;
-  /** Earlier open months a scheduled run closed first, in order. */
-  caughtUp?: string[];
-  /** The reconciliation's difference when the close completed: "0" when every line is billed. */
-  reconciliationDifference?: string;
-  partnersSettled: number;
-  invoicesCreated: number;
-  referralPartnersSettled: number;
-  statementsCreated: number;
-}
-
-export interface CloseProgress {
-  month: string;
-  status: 'running' | 'completed';
-  phase: ClosePhase;
-  /** VAR partners (and partners who left with late consumption) and their invoices. */
-  partnersTotal: number;
-  partnersSettled: number;
-  invoicesCreated: number;
-  /** Referral partners and their commission statements. */
-  referralPartnersTotal: number;
-  referralPartnersSettled: number;
-  statementsCreated: number;
-}
-
-export const closeProgressQuery = defineQuery<CloseProgress>('closeProgress');
-
-/** Activity failures the close never retries: the same input would fail the same way. */
-export const CLOSE_NON_RETRYABLE_ERRORS = ['CloseOrderError', 'LedgerOverlapError', 'InvalidMonth'];
-
-// ---- Billing threshold: interim invoices ----------------------------------------------------
-
-export const INTERIM_INVOICE_WORKFLOW_TYPE = 'interimInvoiceWorkflow';
-
-/** One check at a time per partner-month; a new batch joins the running one. */
-export function interimInvoiceWorkflowId(partnerId: string, month: string): string {
-  return `interim-invoice:${partnerId}:${month}`;
-}
-
-export interface InterimInvoiceInput {
-  partnerId: string;
-  /** The month of the consumption, 'YYYY-MM' (Moscow). */
-  month: string;
-}
-
-export interface InterimInvoiceResult {
-  invoices: { invoiceId: string; number: string; payable: string }[];
-}
-
-// ---- Partner lifecycle: exit notice and revocation (SPEC §4) -----------------------------
-
-export const PARTNER_EXIT_WORKFLOW_TYPE = 'partnerExitWorkflow';
-export const PARTNER_REVOCATION_WORKFLOW_TYPE = 'partnerRevocationWorkflow';
-
-/** Only one open notice per partner: the workflow id is derived from the partner. */
-export function partnerExitWorkflowId(partnerId: string): string {
-  return `partner-exit:${partnerId}`;
-}
-
-export function partnerRevocationWorkflowId(partnerId: string): string {
-  return `partner-revocation:${partnerId}`;
-}
-
-export interface PartnerExitInput {
-  partnerId: string;
-  requestedBy: string;
-  noticeAt: string;
-  /** First day without partner status (Moscow date). */
-  exitDate: string;
-  /** 00:00 Moscow time on the exit date. */
-  exitAt: string;
-}
-
-export interface PartnerExitState {
-  partnerId: string;
-  status: 'notice_open' | 'withdrawn' | 'superseded' | 'exited';
-  exitDate: string;
-  exitAt: string;
-  /** After the exit date: what the final steps produced. */
-  final?: FinalSettlementSummary;
-}
-
-/** What leaving (exit or revocation) produced: the partial month's documents and the payout. */
-export interface FinalSettlementSummary {
-  /** The partial month ('YYYY-MM'): the month of the last day with partner status. */
-  month: string | null;
-  /** The VAR final invoice, or the month's invoice that already covered it, or none. */
-  invoice: { number: string; payable: string } | null;
-  invoiceCoveredBy?: string;
-  /** The referral final statement, or the month's statement that already covered it. */
-  commissionStatement: { number: string; total: string } | null;
-  commissionCoveredBy?: string;
-  /** The rebate balance paid out to the bank account (null when it was zero or is held). */
-  rebatePayout: string | null;
-  /**
-   * The rebate balance kept, not paid, because the partner has no valid bank details: what
-   * is wrong with them. Paid once the partner gives them (`PUT …/bank-details`).
-   */
-  rebateAwaitingBankDetails?: { amount: string; problems: { field: string; message: string }[] };
-}
-
-export interface PartnerRevocationInput {
-  partnerId: string;
-  reason: string;
-  revokedBy: string;
-  /** Moscow date the revocation takes effect (the day it is decided). */
-  effectiveDate: string;
-}
-
-export const exitNoticeStateQuery = defineQuery<PartnerExitState>('exitNoticeState');
-export const withdrawExitNoticeUpdate = defineUpdate<PartnerExitState, [{ actor: string }]>(
-  'withdrawExitNotice',
-);
-export const exitSupersededSignal = defineSignal<[{ reason: string }]>('exitSuperseded');
