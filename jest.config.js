@@ -24,7 +24,10 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['<rootDir>/test/domain/', '<rootDir>/test/config/'],
       setupFiles: ['<rootDir>/test/support/quiet-sdk.ts'],
-      setupFilesAfterEnv: ['<rootDir>/test/support/database-per-file.ts'],
+      setupFilesAfterEnv: [
+        '<rootDir>/test/support/database-per-file.ts',
+        '<rootDir>/test/support/contract-check.ts',
+      ],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

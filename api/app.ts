@@ -48,7 +48,13 @@ import type { TokenService } from './http/auth';
 import { buildOpenApi } from './http/openapi';
 import { notFoundHandler, problemMiddleware } from './http/problem';
 import { unavailableDependency } from './http/dependencies';
-import { defineRoute, mountRoutes, ownBodyLimits, type AnyRoute } from './http/route';
+import {
+  answerOtherMethods,
+  defineRoute,
+  mountRoutes,
+  ownBodyLimits,
+  type AnyRoute,
+} from './http/route';
 
 export interface AppDeps {
   workflows: WorkflowClient;
@@ -237,44 +243,42 @@ export function createApp(deps: AppDeps): Express {
     ),
   ];
 
-  const document = buildOpenApi(
-    [
-      ...routes,
-      defineRoute({
-        method: 'get',
-        path: '/metrics',
-        operationId: 'metrics',
-        summary: 'Prometheus metrics: HTTP latency, applications, SLA breaches, closes',
-        tags: ['Operations'],
-        roles: 'public',
-        usesDependencies: false,
-        responses: { 200: { description: 'Prometheus text exposition format' } },
-        handler: () => Promise.resolve({ status: 200 as const }),
-      }),
-      defineRoute({
-        method: 'get',
-        path: '/openapi.json',
-        operationId: 'openApi',
-        summary: 'This OpenAPI 3.1 document',
-        tags: ['Operations'],
-        roles: 'public',
-        usesDependencies: false,
-        responses: { 200: { description: 'OpenAPI document' } },
-        handler: () => Promise.resolve({ status: 200 as const }),
-      }),
-    ],
-    {
-      title: 'Partner platform API',
-      version: API_VERSION,
-      description:
-        'Partner onboarding, VAR month-end close and partner lifecycle. Errors are application/problem+json ' +
-        '(RFC 9457) with field-level `errors`. Authenticate with a bearer token; each operation lists its roles in `x-roles`.',
-    },
-  );
+  const operationsRoutes = [
+    defineRoute({
+      method: 'get',
+      path: '/metrics',
+      operationId: 'metrics',
+      summary: 'Prometheus metrics: HTTP latency, applications, SLA breaches, closes',
+      tags: ['Operations'],
+      roles: 'public',
+      usesDependencies: false,
+      responses: { 200: { description: 'Prometheus text exposition format' } },
+      handler: () => Promise.resolve({ status: 200 as const }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/openapi.json',
+      operationId: 'openApi',
+      summary: 'This OpenAPI 3.1 document',
+      tags: ['Operations'],
+      roles: 'public',
+      usesDependencies: false,
+      responses: { 200: { description: 'OpenAPI document' } },
+      handler: () => Promise.resolve({ status: 200 as const }),
+    }),
+  ];
+  const document = buildOpenApi([...routes, ...operationsRoutes], {
+    title: 'Partner platform API',
+    version: API_VERSION,
+    description:
+      'Partner onboarding, VAR month-end close and partner lifecycle. Errors are application/problem+json ' +
+      '(RFC 9457) with field-level `errors`. Authenticate with a bearer token; each operation lists its roles in `x-roles`.',
+  });
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
   app.get('/metrics', metrics.handler);
+  answerOtherMethods(app, operationsRoutes);
   app.use(
     '/docs',
     swaggerUi.serve,

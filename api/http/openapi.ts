@@ -112,6 +112,11 @@ function frameworkResponses(route: AnyRoute): Record<string, unknown> {
     });
     responses['403'] = problem('The token’s role may not call this operation');
   }
+  if (route.path.includes(':')) {
+    responses['404'] = problem('No such resource (or not yours)');
+  } else if (route.path.startsWith('/v1/partners/me')) {
+    responses['404'] = problem('Your organization is not a partner');
+  }
   if (route.body) {
     responses['413'] = problem('The request body is larger than the limit');
     responses['415'] = problem('The body is not application/json');

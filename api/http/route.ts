@@ -229,7 +229,7 @@ export function mountRoutes(router: Router, routes: AnyRoute[], tokens: TokenSer
  * A known path called with a method it does not have answers 405 with an Allow header (RFC
  * 9110), not 404; OPTIONS answers 204 with the same header.
  */
-function answerOtherMethods(router: Router, routes: AnyRoute[]): void {
+export function answerOtherMethods(router: Pick<Router, 'all'>, routes: AnyRoute[]): void {
   const methods = new Map<string, Set<string>>();
   for (const route of routes) {
     const allowed = methods.get(route.path) ?? new Set<string>();
