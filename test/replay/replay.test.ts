@@ -7,14 +7,31 @@ import { Worker } from '@temporalio/worker';
  * Replays recorded histories of real runs through the current workflow code. A change that
  * would break workflows already running in production (non-determinism) fails here; such a
  * change needs `patched()` or a new workflow type. Record new histories with
- * `RECORD_HISTORIES=1 npx jest test/workflows` and commit them.
+ * `RECORD_HISTORIES=<release> npx jest test/workflows` (written as `<name>-<release>.json`
+ * beside the histories of earlier releases, never over them) and commit them.
  */
 const dir = path.join(__dirname, 'histories');
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
 
 describe('recorded workflow histories', () => {
-  it('are present', () => {
-    expect(files.length).toBeGreaterThanOrEqual(3);
+  it('cover all five workflow types', () => {
+    const types = new Set(
+      files.map((file) => {
+        const history = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as {
+          events: {
+            workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } };
+          }[];
+        };
+        return history.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
+      }),
+    );
+    expect([...types].sort()).toEqual([
+      'interimInvoiceWorkflow',
+      'monthCloseWorkflow',
+      'partnerExitWorkflow',
+      'partnerOnboardingWorkflow',
+      'partnerRevocationWorkflow',
+    ]);
   });
 
   it.each(files)(

@@ -27,6 +27,7 @@ import {
   uniqueTaskQueue,
   waitUntilClosed,
 } from '../support/env';
+import { recordHistory } from '../support/histories';
 import { consumeLine, createPartner } from '../support/fixtures';
 
 /** The exit notice and revocation on the time-skipping server: 30 days pass in seconds. */
@@ -162,6 +163,7 @@ describe('partner exit notice and revocation', () => {
     );
     await env.sleep(2 * 60_000);
     const exited = await closedState(handle);
+    await recordHistory('partner-exit', handle);
     expect(exited.status).toBe('exited');
 
     const left = await db.partner.findUniqueOrThrow({
@@ -337,6 +339,8 @@ describe('partner exit notice and revocation', () => {
     expect((await closedState(handle)).status).toBe('superseded');
     await waitUntilClosed(revocation);
     expect((await revocation.describe()).status.name).toBe('COMPLETED');
+    await recordHistory('partner-revocation', revocation);
+    await recordHistory('partner-exit-superseded', handle);
     const lastDay = new Date(Date.parse(`${today}T00:00:00Z`) - DAY).toISOString().slice(0, 10);
     const memberships = await db.programMembership.findMany({
       where: { partnerId: partner.partnerId },

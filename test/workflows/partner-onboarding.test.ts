@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
@@ -34,13 +35,13 @@ import {
   uniqueTaskQueue,
   waitUntilClosed,
 } from '../support/env';
+import { recordHistory } from '../support/histories';
 
 /**
  * The onboarding workflow on the time-skipping server with its real activities, the test
  * PostgreSQL and the offline company registry: weeks of waiting run in seconds.
  */
 const DAY = 24 * 60 * 60 * 1000;
-const HISTORIES_DIR = path.join(__dirname, '..', 'replay', 'histories');
 
 const contact = { name: 'Anna Petrova', email: 'anna@example.com', phone: '+7 495 123-45-67' };
 const questionnaire = {
@@ -168,28 +169,6 @@ describe('partnerOnboardingWorkflow', () => {
     const cause = (error as WorkflowUpdateFailedError).cause;
     expect(cause).toBeInstanceOf(ApplicationFailure);
     return cause as ApplicationFailure;
-  }
-
-  function recordHistory(name: string, handle: Handle): Promise<void> {
-    if (!process.env.RECORD_HISTORIES) return Promise.resolve();
-    return handle.fetchHistory().then((history) => {
-      fs.mkdirSync(HISTORIES_DIR, { recursive: true });
-      fs.writeFileSync(
-        path.join(HISTORIES_DIR, `${name}.json`),
-        JSON.stringify(
-          temporal.api.history.v1.History.toObject(
-            temporal.api.history.v1.History.create(history),
-            {
-              longs: String,
-              enums: String,
-              bytes: String,
-            },
-          ),
-          null,
-          1,
-        ),
-      );
-    });
   }
 
   it('takes a VAR applicant from the INN to partner status', async () => {
@@ -532,6 +511,47 @@ describe('partnerOnboardingWorkflow', () => {
       'review-requested',
       'application-rejected',
     ]);
+  });
+
+  it('runs a change sent while another is in progress after it, instead of refusing it as busy', async () => {
+    const handle = await start();
+    const actor = 'user-test';
+    // The confirmation arrives while the submission still looks the company up in the
+    // registry: it waits for its turn and then finds the company card to confirm.
+    const submitting = await handle.startUpdate(submitApplicationUpdate, {
+      args: [{ actor, contact, company: { inn: FIXTURE_INN.active } }],
+      waitForStage: WorkflowUpdateStage.ACCEPTED,
+    });
+    const confirmed = await handle.executeUpdate(confirmCompanyUpdate, {
+      args: [{ actor, confirmed: true }],
+    });
+    const submitted = await submitting.result();
+    expect(submitted.company?.inn).toBe(FIXTURE_INN.active);
+    expect(confirmed).toMatchObject({ step: 'partnership_type', companyConfirmed: true });
+    const audit = await db.auditEvent.findMany({
+      where: { entityId: confirmed.applicationId },
+      orderBy: { id: 'asc' },
+    });
+    expect(audit.map((e) => e.action).filter((a) => a !== 'started')).toEqual([
+      'application submitted',
+      'company confirmed',
+    ]);
+    await handle.executeUpdate(cancelApplicationUpdate, { args: [{ actor }] });
+    await waitUntilClosed(handle);
+    await recordHistory('serialized-updates', handle);
+  });
+
+  it("keeps the applicant's details unchanged when the registry look-up refuses the company", async () => {
+    const handle = await start();
+    const failure = await handle
+      .executeUpdate(submitApplicationUpdate, {
+        args: [{ actor: 'user-test', contact, company: { inn: FIXTURE_INN.liquidated } }],
+      })
+      .catch((error: unknown) => error);
+    expect(failureOf(failure).type).toBe('ValidationFailed');
+    const state = await handle.query(applicationStateQuery);
+    expect(state).toMatchObject({ contact: null, company: null, step: 'application' });
+    await handle.executeUpdate(cancelApplicationUpdate, { args: [{ actor: 'user-test' }] });
   });
 
   it('lets the applicant cancel and refuses a second cancel', async () => {
