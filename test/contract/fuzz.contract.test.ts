@@ -57,6 +57,7 @@ describe('contract fuzzing with Schemathesis', () => {
   afterAll(async () => {
     await api?.close();
     await worker?.shutdown();
+    fs.rmSync(reports, { recursive: true, force: true });
   });
 
   /**
