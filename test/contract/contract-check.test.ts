@@ -13,6 +13,10 @@ describe('the integration tests’ response check', () => {
 
   beforeAll(async () => {
     const app = express();
+    app.use((_req, res, next) => {
+      res.setHeader('X-Request-Id', 'test');
+      next();
+    });
     const money = { type: 'string', pattern: '^-?\\d+\\.\\d{2}$' };
     app.get('/openapi.json', (_req, res) => {
       res.json({
@@ -71,6 +75,25 @@ describe('the integration tests’ response check', () => {
     ['html', /content type text\/html not documented/],
   ])('fails the test when the API answers %s', async (id, message) => {
     await expect(fetch(`${origin}/v1/invoices/${id}`)).rejects.toThrow(message);
+  });
+
+  it('leaves alone a server that is not the API (no X-Request-Id), and never asks it for a document', async () => {
+    const other = express();
+    const asked: string[] = [];
+    other.use((req, res) => {
+      asked.push(req.path);
+      res.status(418).json({ total: 10 });
+    });
+    const otherServer = await new Promise<Server>((resolve) => {
+      const s = other.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const port = (otherServer.address() as AddressInfo).port;
+      expect((await fetch(`http://127.0.0.1:${port}/v1/invoices/x`)).status).toBe(418);
+      expect(asked).toEqual(['/v1/invoices/x']);
+    } finally {
+      await new Promise((resolve) => otherServer.close(resolve));
+    }
   });
 
   it('fails the test when a method the path lacks answers anything but 405', async () => {

@@ -225,7 +225,7 @@ export function applicationRoutes(service: ApplicationService): AnyRoute[] {
       responses: {
         202: {
           description: 'Delivered to the waiting application',
-          schema: z.object({ applicationId: z.uuid() }),
+          schema: z.object({ applicationId: z.guid() }),
         },
         404: { description: 'No application waits for this billing account' },
       },

@@ -153,7 +153,7 @@ const auditEntry = z.object({
 
 export const applicationView = z
   .object({
-    applicationId: z.uuid(),
+    applicationId: z.guid(),
     organizationId: z.string(),
     identityMethod: z.enum(IDENTITY_METHODS),
     status: z.enum(APPLICATION_STATUSES),
@@ -217,7 +217,7 @@ export const applicationView = z
   .meta({ id: 'Application' });
 
 export const applicationSummary = z.object({
-  applicationId: z.uuid(),
+  applicationId: z.guid(),
   organizationId: z.string(),
   status: z.enum(APPLICATION_STATUSES),
   step: z.enum(ONBOARDING_STEPS),
@@ -229,7 +229,7 @@ export const applicationList = z.object({ items: z.array(applicationSummary) });
 export const reviewQueueView = z.object({
   items: z.array(
     z.object({
-      applicationId: z.uuid(),
+      applicationId: z.guid(),
       organizationId: z.string(),
       companyName: z.string().nullable(),
       companyInn: z.string().nullable(),

@@ -23,14 +23,14 @@ import { defineRoute, type AnyRoute } from '../../http/route';
 import { updateFailureToDomainError } from '../applications/applications.service';
 
 const noticeView = z.object({
-  partnerId: z.uuid(),
+  partnerId: z.guid(),
   exitDate: z.iso.date().describe('First day without partner status'),
   exitAt: z.iso.datetime(),
   workflowId: z.string(),
 });
 
 const exitState = z.object({
-  partnerId: z.uuid(),
+  partnerId: z.guid(),
   status: z.enum(['notice_open', 'withdrawn', 'superseded', 'exited']),
   exitDate: z.iso.date(),
   exitAt: z.iso.datetime(),
@@ -54,7 +54,7 @@ const exitState = z.object({
 });
 
 const revocationView = z.object({
-  partnerId: z.uuid(),
+  partnerId: z.guid(),
   status: z.literal('revoked'),
   reason: z.string(),
 });

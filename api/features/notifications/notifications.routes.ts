@@ -5,7 +5,7 @@ import { defineRoute, type AnyRoute } from '../../http/route';
 const notificationList = z.object({
   items: z.array(
     z.object({
-      id: z.uuid(),
+      id: z.guid(),
       kind: z.string(),
       recipientType: z.enum(['applicant', 'manager', 'supervisor', 'partner']),
       recipient: z.string(),

@@ -11,7 +11,7 @@ import { partnerRevocationWorkflowId } from '../../../workflows/partner-revocati
 
 const partnerView = z
   .object({
-    id: z.uuid(),
+    id: z.guid(),
     organizationId: z.string(),
     name: z.string(),
     inn: z.string().nullable(),

@@ -13,7 +13,7 @@ const finalPayoutResult = z
     z.object({
       status: z.literal('paid'),
       amount: money,
-      withdrawalId: z.uuid(),
+      withdrawalId: z.guid(),
       bankBik: z.string().nullable(),
       bankAccount: z.string().nullable(),
     }),
@@ -42,7 +42,7 @@ const bankDetailsBody = z
   .strict();
 
 const bankDetailsView = z.object({
-  partnerId: z.uuid(),
+  partnerId: z.guid(),
   bankDetails: z.object({ bik: z.string(), account: z.string() }),
   changed: z.boolean().describe('False when these were already the details on file'),
   finalPayout: finalPayoutResult,
@@ -51,7 +51,7 @@ const bankDetailsView = z.object({
 const payoutList = z.object({
   items: z.array(
     z.object({
-      partnerId: z.uuid(),
+      partnerId: z.guid(),
       partnerName: z.string(),
       organizationId: z.string(),
       partnerStatus: z.string(),
@@ -64,7 +64,7 @@ const payoutList = z.object({
         .describe('Why it was held (kept once paid); null when it was paid at once'),
       dueAt: z.iso.datetime(),
       paidAt: z.iso.datetime().nullable(),
-      withdrawalId: z.uuid().nullable(),
+      withdrawalId: z.guid().nullable(),
       bankBik: z.string().nullable(),
       bankAccount: z.string().nullable(),
     }),

@@ -33,8 +33,8 @@ const customerView = z.object({
 });
 
 const dealView = z.object({
-  id: z.uuid(),
-  partnerId: z.uuid(),
+  id: z.guid(),
+  partnerId: z.guid(),
   customerAccountId: z.string(),
   customerName: z.string().nullable(),
   upliftRate: z.string().describe('A fraction: "0.05" adds 5 percentage points'),
@@ -45,8 +45,8 @@ const dealView = z.object({
 });
 
 const projectView = z.object({
-  id: z.uuid(),
-  partnerId: z.uuid(),
+  id: z.guid(),
+  partnerId: z.guid(),
   scope: z.enum(['cloud', 'folder']),
   cloudId: z.string(),
   folderId: z.string().nullable(),
@@ -62,7 +62,7 @@ const projectView = z.object({
 
 const specializationView = z.object({
   id: z.string().describe('The grant’s id'),
-  partnerId: z.uuid(),
+  partnerId: z.guid(),
   code: z.string().describe('The specialization’s name in the catalogue'),
   rate: z.string().describe('A fraction of the customers’ eligible consumption of its services'),
   serviceIds: z.array(z.string()),

@@ -34,8 +34,8 @@ const withdrawalBody = z
   .strict();
 
 const withdrawalView = z.object({
-  id: z.uuid(),
-  partnerId: z.uuid(),
+  id: z.guid(),
+  partnerId: z.guid(),
   target: z.enum(['bonus', 'bank']),
   amount: money,
   month: z.string().nullable().describe('For bonus: the month (YYYY-MM) whose invoice it reduces'),
@@ -46,7 +46,7 @@ const withdrawalView = z.object({
 });
 
 const rebateLedger = z.object({
-  partnerId: z.uuid(),
+  partnerId: z.guid(),
   balance: money.describe('The rebate accrual balance: the sum of all ledger entries'),
   entries: z
     .array(

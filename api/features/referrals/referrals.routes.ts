@@ -10,7 +10,7 @@ const codeSchema = z
 const ACCOUNT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 const linkView = z.object({
-  partnerId: z.uuid(),
+  partnerId: z.guid(),
   code: z.string(),
   url: z.url().describe('The link to share: it leads to the provider’s sign-up page'),
   signupUrl: z.url().describe('The sign-up page with the code, where the link redirects'),
@@ -20,7 +20,7 @@ const linkView = z.object({
 const attributionView = z.object({
   customerAccountId: z.string(),
   customerName: z.string().nullable(),
-  partnerId: z.uuid(),
+  partnerId: z.guid(),
   referralCode: z.string(),
   signedUpAt: z.iso.datetime(),
   startDate: z.iso.date().describe('First day whose consumption earns commission'),
@@ -28,9 +28,9 @@ const attributionView = z.object({
 });
 
 const statementSummary = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   number: z.string(),
-  partnerId: z.uuid(),
+  partnerId: z.guid(),
   month: z.string(),
   kind: z.enum(['monthly', 'final']).describe('final: the partial month on leaving'),
   issuedAt: z.iso.datetime(),
@@ -144,7 +144,7 @@ export function referralRoutes(service: ReferralService): AnyRoute[] {
       responses: {
         200: {
           description: 'Attributions, oldest first',
-          schema: z.object({ partnerId: z.uuid(), items: z.array(attributionView) }),
+          schema: z.object({ partnerId: z.guid(), items: z.array(attributionView) }),
         },
       },
       handler: async ({ principal }) => ({
@@ -162,7 +162,7 @@ export function referralRoutes(service: ReferralService): AnyRoute[] {
       responses: {
         200: {
           description: 'Statements',
-          schema: z.object({ partnerId: z.uuid(), items: z.array(statementSummary) }),
+          schema: z.object({ partnerId: z.guid(), items: z.array(statementSummary) }),
         },
       },
       handler: async ({ principal }) => ({
@@ -181,7 +181,7 @@ export function referralRoutes(service: ReferralService): AnyRoute[] {
       responses: {
         200: {
           description: 'Statements',
-          schema: z.object({ partnerId: z.uuid(), items: z.array(statementSummary) }),
+          schema: z.object({ partnerId: z.guid(), items: z.array(statementSummary) }),
         },
       },
       handler: async ({ params }) => ({

@@ -14,9 +14,9 @@ const closeStatusName = z.enum(['running', 'completed']);
 const invoiceKind = z.enum(['monthly', 'interim', 'final']);
 
 const invoiceSummary = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   number: z.string(),
-  partnerId: z.uuid(),
+  partnerId: z.guid(),
   month: z.string(),
   kind: invoiceKind,
   sequence: z.number().int(),
@@ -60,9 +60,9 @@ const reconciliation = z.object({
   consumption: figures,
   billed: z.array(
     figures.extend({
-      invoiceId: z.uuid(),
+      invoiceId: z.guid(),
       number: z.string(),
-      partnerId: z.uuid(),
+      partnerId: z.guid(),
       invoiceMonth: z.string(),
       kind: z.string().describe('monthly, interim or final'),
       as: z.enum(['own_month', 'adjustment']),
