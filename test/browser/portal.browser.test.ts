@@ -102,6 +102,10 @@ describe('the portal in the browser', () => {
     await db?.$disconnect();
   });
 
+  // A browser journey on a busy 2-core machine (two test files at a time, each with a worker)
+  // can take over a minute; a slow machine must not fail it, a hung page still does.
+  jest.setTimeout(180_000);
+
   /** A fresh browser profile signed in with the token, in English. */
   async function signedIn(token: string): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
