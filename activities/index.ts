@@ -14,6 +14,8 @@ import { createReferralRepository } from '../prisma/repositories/referral.reposi
 import { createReferralActivities } from './referral.activities';
 import { createSettlementRepository } from '../prisma/repositories/settlement.repository';
 import { createCompanyRegistry, type CompanyRegistry } from './registry/company-registry';
+import { createRegistrationRepository } from '../api/features/registrations/registrations.repository';
+import { createRegistrationActivities } from './registrations.activities';
 
 export interface ActivityDeps {
   db: Database;
@@ -43,6 +45,7 @@ export function createActivities(deps: ActivityDeps) {
     }),
     ...createLifecycleActivities({ lifecycle: createLifecycleRepository(deps.db) }),
     ...createReferralActivities({ referrals }),
+    ...createRegistrationActivities({ registrations: createRegistrationRepository(deps.db) }),
     ...createNotificationActivities({
       notifications: createNotificationRepository(deps.db),
       webhook:

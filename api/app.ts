@@ -38,6 +38,10 @@ import type { PayoutRepository } from '../prisma/repositories/payout.repository'
 import { payoutRoutes } from './features/payouts/payouts.routes';
 import { createPayoutService } from './features/payouts/payouts.service';
 import { programRoutes } from './features/programs/programs.routes';
+import { registrationRoutes } from './features/registrations/registrations.routes';
+import { createRegistrationService } from './features/registrations/registrations.service';
+import type { RegistrationRepository } from './features/registrations/registrations.repository';
+import type { CompanyRegistry } from '../activities/registry/company-registry';
 import { createProgramService } from './features/programs/programs.service';
 import type { ProgramRepository } from '../prisma/repositories/program.repository';
 import type { NotificationRepository } from '../prisma/repositories/notification.repository';
@@ -68,6 +72,9 @@ export interface AppDeps {
   rebates: RebateRepository;
   payouts: PayoutRepository;
   programs: ProgramRepository;
+  registrations: RegistrationRepository;
+  /** The state company registry: a deal's prospective customer is looked up by INN. */
+  companyRegistry: CompanyRegistry;
   consumption: ConsumptionRepository;
   referrals: ReferralRepository;
   metrics: MetricsRepository;
@@ -80,6 +87,8 @@ export interface AppDeps {
     developmentSignIn: boolean;
     publicBaseUrl: string;
     recipients: { managers: string; supervisors: string };
+    /** Deal and project registrations: review SLA (business days) and deal term (months). */
+    registrations: { slaBusinessDays: number; dealTermMonths: number };
     temporalUiUrl: string;
     namespace: string;
   };
@@ -233,6 +242,16 @@ export function createApp(deps: AppDeps): Express {
     ),
     ...payoutRoutes(createPayoutService({ payouts: deps.payouts, partners: deps.partners })),
     ...programRoutes(createProgramService({ programs: deps.programs, partners: deps.partners })),
+    ...registrationRoutes(
+      createRegistrationService({
+        workflows: deps.workflows,
+        taskQueue: deps.taskQueue,
+        registrations: deps.registrations,
+        partners: deps.partners,
+        registry: deps.companyRegistry,
+        settings: { ...deps.settings.registrations, recipients: deps.settings.recipients },
+      }),
+    ),
     ...referralRoutes(
       createReferralService({
         referrals: deps.referrals,

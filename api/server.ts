@@ -22,6 +22,8 @@ import { createProgramRepository } from '../prisma/repositories/program.reposito
 import { createMetricsRepository } from '../prisma/repositories/metrics.repository';
 import { createReferralRepository } from '../prisma/repositories/referral.repository';
 import { createConsumptionRepository } from '../prisma/repositories/consumption.repository';
+import { createRegistrationRepository } from './features/registrations/registrations.repository';
+import { createCompanyRegistry } from '../activities/registry/company-registry';
 import { createApp } from './app';
 import { createTokenService } from './http/auth';
 
@@ -72,6 +74,8 @@ export async function startApi(
     rebates: createRebateRepository(db),
     payouts: createPayoutRepository(db),
     programs: createProgramRepository(db),
+    registrations: createRegistrationRepository(db),
+    companyRegistry: createCompanyRegistry(config.companyRegistry),
     consumption: createConsumptionRepository(db),
     referrals: createReferralRepository(db),
     metrics: createMetricsRepository(db),
@@ -85,6 +89,7 @@ export async function startApi(
         managers: config.notifications.managerRecipient,
         supervisors: config.notifications.supervisorRecipient,
       },
+      registrations: config.registrations,
       temporalUiUrl: config.temporal.uiUrl,
       namespace: config.temporal.namespace,
     },

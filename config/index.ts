@@ -64,6 +64,10 @@ const schema = z
     /** Addresses of the partner-manager team and of the supervisors who get escalations. */
     MANAGER_NOTIFICATION_RECIPIENT: z.string().min(1).default('partner-managers'),
     SUPERVISOR_NOTIFICATION_RECIPIENT: z.string().min(1).default('partner-supervisors'),
+    /** Business days managers have to review a deal or project registration. */
+    REGISTRATION_SLA_BUSINESS_DAYS: z.coerce.number().int().min(1).max(30).default(3),
+    /** Months an approved deal links its customer before it expires. */
+    DEAL_TERM_MONTHS: z.coerce.number().int().min(1).max(60).default(12),
     /** The referral program takes new applications (SPEC §3: it can be closed). */
     REFERRAL_PROGRAM_OPEN: z.enum(['true', 'false']).default('true'),
     /**
@@ -148,6 +152,8 @@ export interface Config {
     managerRecipient: string;
     supervisorRecipient: string;
   };
+  /** Deal and project registrations: the review SLA and the deal term. */
+  registrations: { slaBusinessDays: number; dealTermMonths: number };
   referralProgramOpen: boolean;
   /** The program's first month, YYYY-MM: no month before it is closed or reported on. */
   programFirstMonth: string;
@@ -213,6 +219,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webhookSecret: e.NOTIFICATION_WEBHOOK_SECRET,
       managerRecipient: e.MANAGER_NOTIFICATION_RECIPIENT,
       supervisorRecipient: e.SUPERVISOR_NOTIFICATION_RECIPIENT,
+    },
+    registrations: {
+      slaBusinessDays: e.REGISTRATION_SLA_BUSINESS_DAYS,
+      dealTermMonths: e.DEAL_TERM_MONTHS,
     },
     referralProgramOpen: e.REFERRAL_PROGRAM_OPEN === 'true',
     programFirstMonth: e.PROGRAM_FIRST_MONTH,

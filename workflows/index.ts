@@ -4,3 +4,4 @@ export { monthCloseWorkflow } from './month-close.workflow';
 export { interimInvoiceWorkflow } from './interim-invoice.workflow';
 export { partnerExitWorkflow } from './partner-exit.workflow';
 export { partnerRevocationWorkflow } from './partner-revocation.workflow';
+export { registrationReviewWorkflow } from './registration-review.workflow';
