@@ -14,6 +14,8 @@ import { createReferralRepository } from '../prisma/repositories/referral.reposi
 import { createReferralActivities } from './referral.activities';
 import { createSettlementRepository } from '../prisma/repositories/settlement.repository';
 import { createCompanyRegistry, type CompanyRegistry } from './registry/company-registry';
+import { createPresaleRepository } from '../prisma/repositories/presale.repository';
+import { createPresaleActivities } from './presales.activities';
 import { createRegistrationRepository } from '../api/features/registrations/registrations.repository';
 import { createRegistrationActivities } from './registrations.activities';
 
@@ -45,6 +47,7 @@ export function createActivities(deps: ActivityDeps) {
     }),
     ...createLifecycleActivities({ lifecycle: createLifecycleRepository(deps.db) }),
     ...createReferralActivities({ referrals }),
+    ...createPresaleActivities({ presales: createPresaleRepository(deps.db) }),
     ...createRegistrationActivities({ registrations: createRegistrationRepository(deps.db) }),
     ...createNotificationActivities({
       notifications: createNotificationRepository(deps.db),

@@ -38,6 +38,9 @@ import type { PayoutRepository } from '../prisma/repositories/payout.repository'
 import { payoutRoutes } from './features/payouts/payouts.routes';
 import { createPayoutService } from './features/payouts/payouts.service';
 import { programRoutes } from './features/programs/programs.routes';
+import { presaleRoutes } from './features/presales/presales.routes';
+import { createPresaleService, type PresaleSettings } from './features/presales/presales.service';
+import type { PresaleRepository } from '../prisma/repositories/presale.repository';
 import { registrationRoutes } from './features/registrations/registrations.routes';
 import { createRegistrationService } from './features/registrations/registrations.service';
 import type { RegistrationRepository } from './features/registrations/registrations.repository';
@@ -77,7 +80,9 @@ export interface AppDeps {
   companyRegistry: CompanyRegistry;
   consumption: ConsumptionRepository;
   referrals: ReferralRepository;
+  presales: PresaleRepository;
   metrics: MetricsRepository;
+  presaleSettings: PresaleSettings;
   settings: {
     referralProgramOpen: boolean;
     /** The program's first month (YYYY-MM): closes and month reports start there. */
@@ -242,6 +247,17 @@ export function createApp(deps: AppDeps): Express {
     ),
     ...payoutRoutes(createPayoutService({ payouts: deps.payouts, partners: deps.partners })),
     ...programRoutes(createProgramService({ programs: deps.programs, partners: deps.partners })),
+    ...presaleRoutes(
+      createPresaleService({
+        presales: deps.presales,
+        partners: deps.partners,
+        workflows: deps.workflows,
+        taskQueue: deps.taskQueue,
+        settings: deps.presaleSettings,
+        onWorkflowError: (error, requestId) =>
+          deps.logger.error({ err: error, requestId }, 'presale request workflow not told'),
+      }),
+    ),
     ...registrationRoutes(
       createRegistrationService({
         workflows: deps.workflows,

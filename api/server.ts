@@ -1,3 +1,4 @@
+import { createPresaleRepository } from '../prisma/repositories/presale.repository';
 import { requestIdClientInterceptor } from './http/request-context';
 import type { Server } from 'node:http';
 import {
@@ -78,6 +79,8 @@ export async function startApi(
     companyRegistry: createCompanyRegistry(config.companyRegistry),
     consumption: createConsumptionRepository(db),
     referrals: createReferralRepository(db),
+    presales: createPresaleRepository(db),
+    presaleSettings: config.presale,
     metrics: createMetricsRepository(db),
     settings: {
       referralProgramOpen: config.referralProgramOpen,

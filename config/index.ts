@@ -68,6 +68,11 @@ const schema = z
     REGISTRATION_SLA_BUSINESS_DAYS: z.coerce.number().int().min(1).max(30).default(3),
     /** Months an approved deal links its customer before it expires. */
     DEAL_TERM_MONTHS: z.coerce.number().int().min(1).max(60).default(12),
+    /** Business days presale staff have for the first answer to a presale request. */
+    PRESALE_SLA_BUSINESS_DAYS: z.coerce.number().int().min(1).max(30).default(1),
+    /** Addresses of the presale staff (new requests) and of the presale leads (escalations). */
+    PRESALE_STAFF_RECIPIENT: z.string().min(1).default('presale-staff'),
+    PRESALE_LEADS_RECIPIENT: z.string().min(1).default('presale-leads'),
     /** The referral program takes new applications (SPEC §3: it can be closed). */
     REFERRAL_PROGRAM_OPEN: z.enum(['true', 'false']).default('true'),
     /**
@@ -154,6 +159,8 @@ export interface Config {
   };
   /** Deal and project registrations: the review SLA and the deal term. */
   registrations: { slaBusinessDays: number; dealTermMonths: number };
+  /** Presale requests: the first-answer SLA and who is told about them. */
+  presale: { slaBusinessDays: number; staffRecipient: string; leadsRecipient: string };
   referralProgramOpen: boolean;
   /** The program's first month, YYYY-MM: no month before it is closed or reported on. */
   programFirstMonth: string;
@@ -223,6 +230,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     registrations: {
       slaBusinessDays: e.REGISTRATION_SLA_BUSINESS_DAYS,
       dealTermMonths: e.DEAL_TERM_MONTHS,
+    },
+    presale: {
+      slaBusinessDays: e.PRESALE_SLA_BUSINESS_DAYS,
+      staffRecipient: e.PRESALE_STAFF_RECIPIENT,
+      leadsRecipient: e.PRESALE_LEADS_RECIPIENT,
     },
     referralProgramOpen: e.REFERRAL_PROGRAM_OPEN === 'true',
     programFirstMonth: e.PROGRAM_FIRST_MONTH,

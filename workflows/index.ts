@@ -5,3 +5,4 @@ export { interimInvoiceWorkflow } from './interim-invoice.workflow';
 export { partnerExitWorkflow } from './partner-exit.workflow';
 export { partnerRevocationWorkflow } from './partner-revocation.workflow';
 export { registrationReviewWorkflow } from './registration-review.workflow';
+export { presaleRequestWorkflow } from './presale-request.workflow';

@@ -6,7 +6,7 @@ import { DomainError } from '../../domain/errors';
  * the role and, for partners, the one organization they act for. Production can swap the
  * verifier for an identity provider's JWKS without touching the routes.
  */
-export const ROLES = ['partner', 'manager', 'finance', 'billing-system'] as const;
+export const ROLES = ['partner', 'manager', 'finance', 'billing-system', 'presale'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Principal {
@@ -97,5 +97,6 @@ export const DEVELOPMENT_PRINCIPALS: Principal[] = [
   },
   { subject: 'user-maria', role: 'manager', name: 'Maria (partner manager)' },
   { subject: 'user-fedor', role: 'finance', name: 'Fedor (finance)' },
+  { subject: 'user-pavel', role: 'presale', name: 'Pavel (presale engineer)' },
   { subject: 'billing-system', role: 'billing-system', name: 'Billing verification system' },
 ];

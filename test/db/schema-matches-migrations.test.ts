@@ -86,6 +86,7 @@ describe('schema.prisma and prisma/migrations', () => {
         { conname: 'billed_ranges_no_overlap', contype: 'x' },
         { conname: 'billed_ranges_nonempty', contype: 'c' },
         { conname: 'consumption_tallies_seq_range', contype: 'c' },
+        { conname: 'presale_requests_one_subject', contype: 'c' },
       ]);
       const triggers = await client.query(
         `SELECT tgname, tgrelid::regclass::text AS on_table FROM pg_trigger

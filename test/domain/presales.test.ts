@@ -6,6 +6,7 @@ import {
   presaleRequestProblems,
   presaleSla,
   presaleTransition,
+  type PresaleRequestInput,
   type PresaleStatus,
   type PresaleTarget,
   type PresaleTransitionInput,
@@ -138,7 +139,7 @@ describe('presaleSla', () => {
 
 describe('presaleRequestProblems', () => {
   const today = '2026-03-03';
-  const request = {
+  const request: PresaleRequestInput = {
     customerAccountId: 'cust-1',
     projectId: null,
     topic: 'Migration to managed Kubernetes',
@@ -146,7 +147,7 @@ describe('presaleRequestProblems', () => {
     desiredDate: '2026-03-10',
   };
 
-  it.each<[string, Partial<typeof request> & { projectId?: string | null }, string[]]>([
+  it.each<[string, Partial<PresaleRequestInput>, string[]]>([
     ['a request for a customer', {}, []],
     ['a request for a project', { customerAccountId: null, projectId: 'p-1' }, []],
     ['today as desired date', { desiredDate: today }, []],
