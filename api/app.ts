@@ -38,6 +38,9 @@ import type { PayoutRepository } from '../prisma/repositories/payout.repository'
 import { payoutRoutes } from './features/payouts/payouts.routes';
 import { createPayoutService } from './features/payouts/payouts.service';
 import { programRoutes } from './features/programs/programs.routes';
+import { specializationRoutes } from './features/specializations/specializations.routes';
+import { createSpecializationService } from './features/specializations/specializations.service';
+import type { SpecializationRepository } from '../prisma/repositories/specialization.repository';
 import { presaleRoutes } from './features/presales/presales.routes';
 import { createPresaleService, type PresaleSettings } from './features/presales/presales.service';
 import type { PresaleRepository } from '../prisma/repositories/presale.repository';
@@ -75,6 +78,7 @@ export interface AppDeps {
   rebates: RebateRepository;
   payouts: PayoutRepository;
   programs: ProgramRepository;
+  specializations: SpecializationRepository;
   registrations: RegistrationRepository;
   /** The state company registry: a deal's prospective customer is looked up by INN. */
   companyRegistry: CompanyRegistry;
@@ -246,6 +250,13 @@ export function createApp(deps: AppDeps): Express {
       }),
     ),
     ...payoutRoutes(createPayoutService({ payouts: deps.payouts, partners: deps.partners })),
+    // Before the program routes: /v1/partners/me/specializations is not a partner id.
+    ...specializationRoutes(
+      createSpecializationService({
+        specializations: deps.specializations,
+        partners: deps.partners,
+      }),
+    ),
     ...programRoutes(createProgramService({ programs: deps.programs, partners: deps.partners })),
     ...presaleRoutes(
       createPresaleService({

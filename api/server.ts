@@ -20,6 +20,7 @@ import { createDocumentRepository } from '../prisma/repositories/document.reposi
 import { createRebateRepository } from '../prisma/repositories/rebate.repository';
 import { createPayoutRepository } from '../prisma/repositories/payout.repository';
 import { createProgramRepository } from '../prisma/repositories/program.repository';
+import { createSpecializationRepository } from '../prisma/repositories/specialization.repository';
 import { createMetricsRepository } from '../prisma/repositories/metrics.repository';
 import { createReferralRepository } from '../prisma/repositories/referral.repository';
 import { createConsumptionRepository } from '../prisma/repositories/consumption.repository';
@@ -75,6 +76,7 @@ export async function startApi(
     rebates: createRebateRepository(db),
     payouts: createPayoutRepository(db),
     programs: createProgramRepository(db),
+    specializations: createSpecializationRepository(db),
     registrations: createRegistrationRepository(db),
     companyRegistry: createCompanyRegistry(config.companyRegistry),
     consumption: createConsumptionRepository(db),

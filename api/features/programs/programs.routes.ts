@@ -384,34 +384,5 @@ export function programRoutes(service: ProgramService): AnyRoute[] {
         body: await service.grantSpecialization(principal, params.partnerId, body),
       }),
     }),
-    defineRoute({
-      method: 'post',
-      path: '/v1/specializations/:specializationId/withdraw',
-      operationId: 'withdrawSpecialization',
-      summary: 'Withdraw a specialization: the partner holds it up to and including validTo',
-      description:
-        'The same date again changes nothing; an earlier date shortens it. A date before its ' +
-        'first day is refused (422), and a date after an ended grant’s end too (409). It may ' +
-        'not end inside a closed month: the earliest last day is the day before the first ' +
-        'open date (422).',
-      tags: ['Programs'],
-      roles: ['manager'],
-      params: z.object({
-        specializationId: z
-          .string()
-          .regex(/^[1-9]\d{0,17}$/, 'must be a specialization id (a positive integer)'),
-      }),
-      body: z.object({ validTo: z.iso.date().describe('Last day held') }).strict(),
-      responses: {
-        200: { description: 'The specialization', schema: specializationView },
-        404: { description: 'No such specialization' },
-        409: { description: 'It already ended earlier' },
-        422: { description: 'The date is before its first day, or would end it in a closed month' },
-      },
-      handler: async ({ params, body }) => ({
-        status: 200,
-        body: await service.withdrawSpecialization(params.specializationId, body.validTo),
-      }),
-    }),
   ];
 }

@@ -4,7 +4,6 @@ import {
   dealEndProblems,
   dealProblems,
   projectProblems,
-  specializationEndProblems,
   specializationProblems,
   type ProjectScope,
 } from '../../../domain/programs';
@@ -214,33 +213,6 @@ export function createProgramService(deps: ProgramServiceDeps) {
         validFrom: request.validFrom,
         validTo,
       });
-    },
-
-    /**
-     * Withdraws a specialization after its last day held. The same day again changes nothing;
-     * an earlier one shortens it; a later one than an ended grant's end is refused.
-     */
-    async withdrawSpecialization(id: string, validTo: string) {
-      const held = await deps.programs.findSpecialization(id);
-      if (!held) throw new DomainError('not_found', `No specialization ${id}`);
-      refuse(
-        'The specialization cannot end then',
-        specializationEndProblems({ validFrom: held.validFrom, validTo }),
-      );
-      if (held.validTo !== null && validTo > held.validTo) {
-        throw new DomainError(
-          'invalid_state',
-          `The specialization already ended on ${held.validTo}; grant it again instead`,
-        );
-      }
-      const withdrawn = await deps.programs.withdrawSpecialization(id, validTo);
-      if (!withdrawn) {
-        throw new DomainError(
-          'invalid_state',
-          'The specialization changed meanwhile; read it and try again',
-        );
-      }
-      return withdrawn;
     },
 
     async myBonus(principal: Principal, months: number) {
