@@ -67,13 +67,19 @@ function addCalendarMonths(date: IsoDate, months: number): IsoDate {
   return `${target}-${String(Math.min(day, last)).padStart(2, '0')}`;
 }
 
-/** The last linked day of a deal that starts on `startDate` and runs `termMonths` months. */
+/**
+ * The last linked day of a deal that starts on `startDate` and runs `termMonths` months: the
+ * day before the same day `termMonths` later, or the last day of that month when it has no
+ * such day (from 31 January, one month runs to the end of February).
+ */
 export function dealEndDate(startDate: IsoDate, termMonths: number): IsoDate {
   if (!isIsoDate(startDate)) throw new RangeError(`Not a date: ${JSON.stringify(startDate)}`);
   if (!Number.isInteger(termMonths) || termMonths < 1) {
     throw new RangeError('A deal term is a whole number of months ≥ 1');
   }
-  return addDays(addCalendarMonths(startDate, termMonths), -1);
+  const same = addCalendarMonths(startDate, termMonths);
+  if (same.slice(8) !== startDate.slice(8)) return same;
+  return addDays(same, -1);
 }
 
 /** A renewal before expiry extends the link by one more term from the day after its end. */
