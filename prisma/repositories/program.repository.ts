@@ -415,41 +415,6 @@ export function createProgramRepository(db: Database) {
       }, TX_OPTIONS);
     },
 
-    async findSpecialization(id: string): Promise<SpecializationView | null> {
-      const row = await db.specialization.findUnique({ where: { id: BigInt(id) } });
-      return row ? specializationView(row) : null;
-    },
-
-    /**
-     * Withdraws a specialization: `validTo` becomes its last day held. Like ending a deal it
-     * only ever shortens (else null, nothing changed); the same day again changes nothing; any
-     * other day must leave the closed months as they were (422 on validTo).
-     */
-    async withdrawSpecialization(id: string, validTo: string): Promise<SpecializationView | null> {
-      const end = dbDate(validTo);
-      return db.$transaction(async (tx) => {
-        const firstOpen = await lockFirstOpenDate(tx);
-        const current = await tx.specialization.findUnique({ where: { id: BigInt(id) } });
-        if (!current) return null;
-        if (current.validTo && isoDate(current.validTo) === validTo) {
-          return specializationView(current);
-        }
-        assertOpenEnd(validTo, firstOpen, 'validTo');
-        const updated = await tx.specialization.updateMany({
-          where: {
-            id: current.id,
-            validFrom: { lte: end },
-            OR: [{ validTo: null }, { validTo: { gte: end } }],
-          },
-          data: { validTo: end },
-        });
-        if (updated.count === 0) return null;
-        return specializationView(
-          await tx.specialization.findUniqueOrThrow({ where: { id: current.id } }),
-        );
-      }, TX_OPTIONS);
-    },
-
     /** The partner's specializations, latest first day first. */
     async specializationsOf(partnerId: string): Promise<SpecializationView[]> {
       const rows = await db.specialization.findMany({
