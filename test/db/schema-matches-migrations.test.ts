@@ -87,6 +87,8 @@ describe('schema.prisma and prisma/migrations', () => {
         { conname: 'billed_ranges_nonempty', contype: 'c' },
         { conname: 'consumption_tallies_seq_range', contype: 'c' },
         { conname: 'presale_requests_one_subject', contype: 'c' },
+        { conname: 'registrations_one_live_claim', contype: 'x' },
+        { conname: 'registrations_rates_capped', contype: 'c' },
       ]);
       const triggers = await client.query(
         `SELECT tgname, tgrelid::regclass::text AS on_table FROM pg_trigger

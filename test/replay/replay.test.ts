@@ -32,6 +32,7 @@ describe('recorded workflow histories', () => {
       'partnerOnboardingWorkflow',
       'partnerRevocationWorkflow',
       'presaleRequestWorkflow',
+      'registrationReviewWorkflow',
     ]);
   });
 
