@@ -14,7 +14,7 @@ import { testConfig, uniqueTaskQueue } from '../support/env';
  * documented: its status, content type, headers and body schema; no 5xx.
  */
 const MAX_EXAMPLES = Number(process.env.FUZZ_MAX_EXAMPLES ?? 5);
-const ROLES = ['partner', 'manager', 'finance', 'billing-system'] as const;
+const ROLES = ['partner', 'manager', 'finance', 'billing-system', 'presale'] as const;
 
 /**
  * Left out, each for a reason outside the contract the document states:
@@ -49,7 +49,7 @@ describe('contract fuzzing with Schemathesis', () => {
       role: 'partner',
       organizationId: `org-fuzz-${Date.now().toString(36)}`,
     });
-    for (const role of ['manager', 'finance', 'billing-system'] as const) {
+    for (const role of ['manager', 'finance', 'billing-system', 'presale'] as const) {
       tokens[role] = await issuer.issue({ subject: `fuzz-${role}`, role });
     }
   }, 120_000);
