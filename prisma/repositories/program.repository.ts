@@ -99,6 +99,9 @@ export interface NewSpecialization {
   serviceIds: string[];
   validFrom: string;
   validTo: string | null;
+  /** The manager who grants it, and why: recorded in audit_events with the grant. */
+  grantedBy: string;
+  reason: string | null;
 }
 
 type DealRow = Awaited<ReturnType<Database['deal']['findUniqueOrThrow']>>;
@@ -378,6 +381,7 @@ export function createProgramRepository(db: Database) {
      * Grants a specialization from `validFrom`. Under the partner-and-code lock it refuses
      * (conflict) a grant of the same specialization on days the partner already holds it,
      * which would credit its rebate twice. A first day in a closed month is refused (422).
+     * The grant is audited with the manager and reason in the same transaction.
      */
     async grantSpecialization(grant: NewSpecialization): Promise<SpecializationView> {
       return db.$transaction(async (tx) => {
@@ -409,6 +413,25 @@ export function createProgramRepository(db: Database) {
             serviceIds: grant.serviceIds,
             validFrom: dbDate(grant.validFrom),
             validTo: grant.validTo ? dbDate(grant.validTo) : null,
+          },
+        });
+        await tx.auditEvent.create({
+          data: {
+            idempotencyKey: `specialization:${row.id.toString()}:granted`,
+            entityType: 'specialization',
+            entityId: row.id.toString(),
+            actor: grant.grantedBy,
+            action: 'grant',
+            fromState: null,
+            toState: grant.validTo ? `held until ${grant.validTo}` : 'held',
+            details: {
+              reason: grant.reason,
+              code: grant.code,
+              rate: grant.rate,
+              validFrom: grant.validFrom,
+              direct: true,
+            },
+            occurredAt: new Date(),
           },
         });
         return specializationView(row);

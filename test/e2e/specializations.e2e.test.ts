@@ -380,4 +380,40 @@ describe('specializations: catalogue, applications, decisions and the quarterly 
       ['user-maria', 'withdraw', 'held', 'held until 2026-10-31', 'Certificates expired'],
     ]);
   });
+
+  it('audits a manager’s direct grant outside the catalogue too', async () => {
+    const res = await call<Held>(
+      'POST',
+      `/v1/partners/${other.partnerId}/specializations`,
+      tokens.manager,
+      {
+        code: 'infrastructure',
+        rate: '0.02',
+        serviceIds: ['compute'],
+        validFrom: '2026-10-01',
+        reason: 'Granted by the regional director before the catalogue',
+      },
+    );
+    expect(res.status).toBe(201);
+    const events = await db.auditEvent.findMany({
+      where: { entityType: 'specialization', entityId: res.body.id },
+    });
+    expect(
+      events.map((e) => [
+        e.actor,
+        e.action,
+        e.fromState,
+        e.toState,
+        (e.details as { reason: string }).reason,
+      ]),
+    ).toEqual([
+      [
+        'user-maria',
+        'grant',
+        null,
+        'held',
+        'Granted by the regional director before the catalogue',
+      ],
+    ]);
+  });
 });

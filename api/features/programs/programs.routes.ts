@@ -346,7 +346,8 @@ export function programRoutes(service: ProgramService): AnyRoute[] {
       description:
         'At each quarter’s end the partner is credited rate × its customers’ eligible ' +
         'consumption of the services in the quarter, for the specializations it holds. The ' +
-        'same specialization may not be held twice on the same days. ' +
+        'same specialization may not be held twice on the same days. Partners normally apply ' +
+        'against the catalogue; this direct grant is for corrections, and is audited. ' +
         CLOSED_MONTH,
       tags: ['Programs'],
       roles: ['manager'],
@@ -365,6 +366,12 @@ export function programRoutes(service: ProgramService): AnyRoute[] {
             .nullable()
             .optional()
             .describe('Last day held; held until withdrawn when left out'),
+          reason: z
+            .string()
+            .max(1000)
+            .nullable()
+            .optional()
+            .describe('Why it is granted outside the catalogue; kept in the audit trail'),
         })
         .strict(),
       responses: {

@@ -44,6 +44,7 @@ export interface SpecializationRequest {
   serviceIds: string[];
   validFrom: string;
   validTo?: string | null;
+  reason?: string | null;
 }
 
 function refuse(what: string, problems: FieldProblem[]): void {
@@ -212,6 +213,8 @@ export function createProgramService(deps: ProgramServiceDeps) {
         serviceIds: request.serviceIds,
         validFrom: request.validFrom,
         validTo,
+        grantedBy: principal.subject,
+        reason: request.reason?.trim() || null,
       });
     },
 
