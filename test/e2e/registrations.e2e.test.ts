@@ -303,6 +303,29 @@ describe('deal and project registration by the partner', () => {
     expect(project.baselineMonthly.toFixed(2)).toBe('1000.00');
     expect(project.rate.toString()).toBe('0.1');
     expect(project.registeredOn.toISOString().slice(0, 10)).toBe(today);
+    // A folder inside the approved cloud would earn on the same growth twice: 409 on approval.
+    const folder = await call<Registration>(
+      'POST',
+      '/v1/partners/me/project-registrations',
+      tokens.a,
+      {
+        scope: 'folder',
+        cloudId: `cloud-${customer}`,
+        folderId: `folder-${customer}`,
+        description: 'The same platform again',
+        expectedGrowth: 'Some',
+      },
+    );
+    expect(folder.status).toBe(202);
+    await reviewed(folder.body.id);
+    const overlap = await call<Problem>(
+      'POST',
+      `/v1/registrations/${folder.body.id}/approve`,
+      tokens.manager,
+      { rate: '0.05' },
+    );
+    expect(overlap.status).toBe(409);
+    expect(await db.project.findUnique({ where: { id: folder.body.id } })).toBeNull();
     // A project is not renewed: its 12 months run from approval.
     expect(
       (await call<Problem>('POST', `/v1/registrations/${submitted.body.id}/renew`, tokens.a))

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type WorkflowClient } from '@temporalio/client';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type WorkflowClient,
+} from '@temporalio/client';
 import { companyRefusal } from '../../../domain/company';
 import { DomainError, type FieldProblem } from '../../../domain/errors';
 import { dateInMoscow } from '../../../domain/programs';
@@ -18,6 +24,7 @@ import type {
   PartnerView,
 } from '../../../prisma/repositories/partner.repository';
 import {
+  REGISTRATION_FAILURES,
   REGISTRATION_REVIEW_WORKFLOW_TYPE,
   approveRegistrationUpdate,
   registrationReviewWorkflowId,
@@ -64,6 +71,18 @@ export interface ProjectRegistrationRequest {
   folderId?: string | null;
   description: string;
   expectedGrowth: string;
+}
+
+/** The approval found the place taken (a project overlapping a registered one): 409. */
+function conflictOf(error: unknown): DomainError | undefined {
+  if (!(error instanceof WorkflowUpdateFailedError)) return undefined;
+  let cause: unknown = error.cause;
+  while (cause instanceof ActivityFailure) cause = cause.cause;
+  if (!(cause instanceof ApplicationFailure) || cause.type !== REGISTRATION_FAILURES.conflict) {
+    return undefined;
+  }
+  const problems = (cause.details?.[0] ?? []) as FieldProblem[];
+  return new DomainError('conflict', cause.message, problems);
 }
 
 function refuse(what: string, problems: FieldProblem[]): void {
@@ -215,6 +234,8 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
     try {
       return await send();
     } catch (error) {
+      const conflict = conflictOf(error);
+      if (conflict) throw conflict;
       const mapped = updateFailureToDomainError(error);
       if (mapped) throw mapped;
       if (error instanceof WorkflowNotFoundError) {
