@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createTokenService } from '../../api/http/auth';
+import { createRegistrationRepository } from '../../api/features/registrations/registrations.repository';
 import { startApi, type RunningApi } from '../../api/server';
 import { FIXTURE_INN } from '../../activities/registry/fixtures';
 import { addDays, moscowDateOf } from '../../domain/calendar/production-calendar';
@@ -379,6 +380,39 @@ describe('deal and project registration by the partner', () => {
       body,
     );
     expect(anew.status).toBe(202);
+  }, 120_000);
+
+  it('after its term a deal is renewed by registering the customer again, reviewed like a new one', async () => {
+    const created = await call<{ id: string }>('POST', '/v1/partners/me/customers', tokens.b, {
+      name: 'ООО «Продление»',
+    });
+    expect(created.status).toBe(201);
+    const submitted = await call<Registration>(
+      'POST',
+      '/v1/partners/me/deal-registrations',
+      tokens.b,
+      { customerAccountId: created.body.id, expectedMonthlyConsumption: '700', description: 'CRM' },
+    );
+    const id = submitted.body.id;
+    await reviewed(id);
+    expect(
+      (
+        await call<Registration>('POST', `/v1/registrations/${id}/approve`, tokens.manager, {
+          upliftRate: '0.05',
+        })
+      ).status,
+    ).toBe(200);
+    // The term ends (the review workflow's timer does this; see test/workflows): expired.
+    await createRegistrationRepository(db).expire(id, new Date().toISOString());
+    const renewal = await call<Registration>('POST', `/v1/registrations/${id}/renew`, tokens.b);
+    expect(renewal.status).toBe(202);
+    expect(renewal.body).toMatchObject({ status: 'pending', renewalOf: id });
+    expect(renewal.body.id).not.toBe(id);
+    expect((await reviewed(renewal.body.id)).reviewDeadline).not.toBeNull();
+    const mine = await call<Items<Registration>>('GET', '/v1/partners/me/registrations', tokens.b);
+    const statuses = new Map(mine.body.items.map((r) => [r.id, r.status]));
+    expect(statuses.get(id)).toBe('expired');
+    expect(statuses.get(renewal.body.id)).toBe('pending');
   }, 120_000);
 
   describe('bad input changes nothing', () => {
