@@ -297,6 +297,26 @@ describe('presale requests through the HTTP API', () => {
     expect(await db.presaleRequest.count({ where: { organizationId: org } })).toBe(before);
   });
 
+  it('assigns once when two staff members assign at once; the other gets 409', async () => {
+    const id = (await submit({ customerAccountId: customer })).body.id;
+    const answers = await Promise.all([
+      move(id, { status: 'assigned', assignee: 'Olga' }),
+      // The same move by a manager: whichever comes second finds it done (or changed) → 409.
+      move(id, { status: 'assigned', assignee: 'Olga' }, tokens.manager),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const detail = await call<Detail>('GET', `/v1/presale-requests/${id}`, tokens.presale);
+    expect(detail.body.history.filter((h) => h.to === 'assigned')).toHaveLength(1);
+    expect(detail.body.assignee).toBe('Olga');
+  });
+
+  it('refuses a request from a partner that has left (409), storing nothing', async () => {
+    await db.partner.update({ where: { id: otherPartnerId }, data: { status: 'left' } });
+    const refused = await submit({ customerAccountId: otherCustomer }, tokens.other);
+    expect(refused.status).toBe(409);
+    expect(await db.presaleRequest.count({ where: { organizationId: otherOrg } })).toBe(0);
+  });
+
   it('shows a partner only its own requests (404 for another partner’s)', async () => {
     const created = await submit({ customerAccountId: customer });
     const id = created.body.id;
