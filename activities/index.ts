@@ -16,7 +16,7 @@ import { createSettlementRepository } from '../prisma/repositories/settlement.re
 import { createCompanyRegistry, type CompanyRegistry } from './registry/company-registry';
 import { createPresaleRepository } from '../prisma/repositories/presale.repository';
 import { createPresaleActivities } from './presales.activities';
-import { createRegistrationRepository } from '../api/features/registrations/registrations.repository';
+import { createRegistrationRepository } from '../prisma/repositories/registration.repository';
 import { createRegistrationActivities } from './registrations.activities';
 
 export interface ActivityDeps {

@@ -5,7 +5,7 @@ import type {
   Approval,
   RegistrationRepository,
   RegistrationView,
-} from '../api/features/registrations/registrations.repository';
+} from '../prisma/repositories/registration.repository';
 import { REGISTRATION_FAILURES } from '../workflows/registration-review.contracts';
 
 export interface RegistrationActivityDeps {

@@ -46,7 +46,7 @@ import { createPresaleService, type PresaleSettings } from './features/presales/
 import type { PresaleRepository } from '../prisma/repositories/presale.repository';
 import { registrationRoutes } from './features/registrations/registrations.routes';
 import { createRegistrationService } from './features/registrations/registrations.service';
-import type { RegistrationRepository } from './features/registrations/registrations.repository';
+import type { RegistrationRepository } from '../prisma/repositories/registration.repository';
 import type { CompanyRegistry } from '../activities/registry/company-registry';
 import { createProgramService } from './features/programs/programs.service';
 import type { ProgramRepository } from '../prisma/repositories/program.repository';

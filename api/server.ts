@@ -24,7 +24,7 @@ import { createSpecializationRepository } from '../prisma/repositories/specializ
 import { createMetricsRepository } from '../prisma/repositories/metrics.repository';
 import { createReferralRepository } from '../prisma/repositories/referral.repository';
 import { createConsumptionRepository } from '../prisma/repositories/consumption.repository';
-import { createRegistrationRepository } from './features/registrations/registrations.repository';
+import { createRegistrationRepository } from '../prisma/repositories/registration.repository';
 import { createCompanyRegistry } from '../activities/registry/company-registry';
 import { createApp } from './app';
 import { createTokenService } from './http/auth';

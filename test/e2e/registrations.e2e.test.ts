@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createTokenService } from '../../api/http/auth';
-import { createRegistrationRepository } from '../../api/features/registrations/registrations.repository';
+import { createRegistrationRepository } from '../../prisma/repositories/registration.repository';
 import { startApi, type RunningApi } from '../../api/server';
 import { FIXTURE_INN } from '../../activities/registry/fixtures';
 import { addDays, moscowDateOf } from '../../domain/calendar/production-calendar';

@@ -7,7 +7,7 @@ import {
   createRegistrationRepository,
   type NewRegistration,
   type RegistrationRepository,
-} from '../../api/features/registrations/registrations.repository';
+} from '../../prisma/repositories/registration.repository';
 import { moscowDateOf } from '../../domain/calendar/production-calendar';
 import { dealEndDate, registrationSla, renewedEndDate } from '../../domain/registrations';
 import type { Database } from '../../prisma/client';

@@ -18,7 +18,11 @@ import {
   type RegistrationStatus,
 } from '../../../domain/registrations';
 import { validateInn } from '../../../domain/validators';
-import type { CompanyRegistry } from '../../../activities/registry/company-registry';
+import {
+  RegistryResponseError,
+  RegistryUnavailableError,
+  type CompanyRegistry,
+} from '../../../activities/registry/company-registry';
 import type {
   PartnerRepository,
   PartnerView,
@@ -38,7 +42,7 @@ import {
   CUSTOMER_TAKEN,
   type RegistrationRepository,
   type RegistrationView,
-} from './registrations.repository';
+} from '../../../prisma/repositories/registration.repository';
 
 export interface RegistrationServiceDeps {
   workflows: WorkflowClient;
@@ -183,7 +187,15 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
       name = account.name;
       inn = account.inn;
     } else if (inn !== null) {
-      const card = await deps.registry.findByInn(inn);
+      const card = await deps.registry.findByInn(inn).catch((error: unknown) => {
+        if (error instanceof RegistryUnavailableError || error instanceof RegistryResponseError) {
+          throw new DomainError(
+            'unavailable',
+            'The company registry is unavailable; try again in a minute',
+          );
+        }
+        throw error;
+      });
       if (!card) {
         throw new DomainError('validation_failed', `No company with INN ${inn} in the registry`, [
           { field: 'customerInn', message: 'is not in the state company registry' },

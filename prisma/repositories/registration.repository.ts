@@ -1,10 +1,10 @@
-import { assertOpenDate } from '../../../domain/closed-period';
-import { DomainError } from '../../../domain/errors';
-import { projectsCollide } from '../../../domain/programs';
-import type { RegistrationKind, RegistrationStatus } from '../../../domain/registrations';
-import type { Database } from '../../../prisma/client';
-import type { Prisma } from '../../../prisma/generated/client/client';
-import { lockFirstOpenDate } from '../../../prisma/repositories/closed-period.repository';
+import { assertOpenDate } from '../../domain/closed-period';
+import { DomainError } from '../../domain/errors';
+import { projectsCollide } from '../../domain/programs';
+import type { RegistrationKind, RegistrationStatus } from '../../domain/registrations';
+import type { Database } from '../client';
+import type { Prisma } from '../generated/client/client';
+import { lockFirstOpenDate } from './closed-period.repository';
 
 /**
  * Registrations of deals and projects by partners, their audit, and the Deal and Project rows
