@@ -31,3 +31,10 @@ export class DomainError extends Error {
 export function fieldError(field: string, message: string): DomainError {
   return new DomainError('validation_failed', message, [{ field, message }]);
 }
+
+/** Throws a 'validation_failed' error listing every field problem, or returns when there are none. */
+export function refuseProblems(what: string, problems: FieldProblem[]): void {
+  if (problems.length === 0) return;
+  const detail = problems.map((p) => `${p.field} ${p.message}`).join('; ');
+  throw new DomainError('validation_failed', `${what}: ${detail}`, problems);
+}

@@ -157,7 +157,8 @@ function projectView(row: ProjectRow): ProjectView {
   };
 }
 
-function specializationView(row: SpecializationRow): SpecializationView {
+/** A held specialization as the API shows it (also used by the specialization repository). */
+export function specializationView(row: SpecializationRow): SpecializationView {
   return {
     id: row.id.toString(),
     partnerId: row.partnerId,

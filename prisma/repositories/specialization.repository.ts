@@ -11,6 +11,7 @@ import {
 import type { Database } from '../client';
 import { Prisma } from '../generated/client/client';
 import { lockFirstOpenDate } from './closed-period.repository';
+import { specializationView, type SpecializationView } from './program.repository';
 
 /**
  * The specialization catalogue, partners' applications and the grants they lead to. The
@@ -34,15 +35,8 @@ export interface ApplicationView {
   specializationId: string | null;
 }
 
-export interface HeldSpecializationView {
-  id: string;
-  partnerId: string;
-  code: string;
-  rate: string;
-  serviceIds: string[];
-  validFrom: string;
-  validTo: string | null;
-}
+/** A held specialization: the same view the program routes give. */
+export type HeldSpecializationView = SpecializationView;
 
 export interface AuditView {
   actor: string;
@@ -60,7 +54,6 @@ type ApplicationRow = Awaited<
 type CatalogueRow = Awaited<
   ReturnType<Database['specializationCatalogueEntry']['findUniqueOrThrow']>
 >;
-type HeldRow = Awaited<ReturnType<Database['specialization']['findUniqueOrThrow']>>;
 
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 const dbDate = (d: string) => new Date(`${d}T00:00:00Z`);
@@ -100,17 +93,7 @@ function applicationView(row: ApplicationRow): ApplicationView {
   };
 }
 
-function heldView(row: HeldRow): HeldSpecializationView {
-  return {
-    id: row.id.toString(),
-    partnerId: row.partnerId,
-    code: row.code,
-    rate: row.rate.toString(),
-    serviceIds: row.serviceIds,
-    validFrom: isoDate(row.validFrom),
-    validTo: row.validTo ? isoDate(row.validTo) : null,
-  };
-}
+const heldView = specializationView;
 
 const isUniqueViolation = (error: unknown) =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';

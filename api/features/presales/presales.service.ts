@@ -1,6 +1,6 @@
 import type { WorkflowClient } from '@temporalio/client';
 import { dateInMoscow } from '../../../domain/programs';
-import { DomainError, type FieldProblem } from '../../../domain/errors';
+import { DomainError, refuseProblems } from '../../../domain/errors';
 import {
   DEFAULT_PRESALE_SLA_BUSINESS_DAYS,
   PRESALE_STATUSES,
@@ -51,11 +51,7 @@ export interface NewPresaleRequestBody {
   desiredDate: string;
 }
 
-function refuse(what: string, problems: FieldProblem[]): void {
-  if (problems.length === 0) return;
-  const detail = problems.map((p) => `${p.field} ${p.message}`).join('; ');
-  throw new DomainError('validation_failed', `${what}: ${detail}`, problems);
-}
+const refuse = refuseProblems;
 
 const isStaff = (principal: Principal) => principal.role !== 'partner';
 

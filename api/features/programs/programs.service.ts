@@ -1,4 +1,4 @@
-import { DomainError, type FieldProblem } from '../../../domain/errors';
+import { DomainError, refuseProblems } from '../../../domain/errors';
 import {
   dateInMoscow,
   dealEndProblems,
@@ -47,11 +47,7 @@ export interface SpecializationRequest {
   reason?: string | null;
 }
 
-function refuse(what: string, problems: FieldProblem[]): void {
-  if (problems.length === 0) return;
-  const detail = problems.map((p) => `${p.field} ${p.message}`).join('; ');
-  throw new DomainError('validation_failed', `${what}: ${detail}`, problems);
-}
+const refuse = refuseProblems;
 
 /** Customers, deals, projects and the partner bonus view of the VAR program (SPEC §2). */
 export function createProgramService(deps: ProgramServiceDeps) {

@@ -7,7 +7,7 @@ import {
   type WorkflowClient,
 } from '@temporalio/client';
 import { companyRefusal } from '../../../domain/company';
-import { DomainError, type FieldProblem } from '../../../domain/errors';
+import { DomainError, type FieldProblem, refuseProblems } from '../../../domain/errors';
 import { dateInMoscow } from '../../../domain/programs';
 import {
   approvalProblems,
@@ -89,11 +89,7 @@ function conflictOf(error: unknown): DomainError | undefined {
   return new DomainError('conflict', cause.message, problems);
 }
 
-function refuse(what: string, problems: FieldProblem[]): void {
-  if (problems.length === 0) return;
-  const detail = problems.map((p) => `${p.field} ${p.message}`).join('; ');
-  throw new DomainError('validation_failed', `${what}: ${detail}`, problems);
-}
+const refuse = refuseProblems;
 
 /**
  * Deals and projects registered by the partner and reviewed by managers (SPEC §2). The API
