@@ -30,6 +30,7 @@ module.exports = {
       setupFiles: ['<rootDir>/test/support/quiet-sdk.ts'],
       setupFilesAfterEnv: [
         '<rootDir>/test/support/database-per-file.ts',
+        '<rootDir>/test/support/namespace-per-file.ts',
         '<rootDir>/test/support/contract-check.ts',
       ],
       globalSetup: '<rootDir>/test/support/global-setup.ts',

@@ -28,8 +28,8 @@ import { apiClient, createPartner, type PartnerFixture } from '../support/fixtur
  *   2026-03, 2026-04  two closes started at the same time
  *   2026-05, 2026-06  a late line of a closed month, billed as an adjustment
  *   2026-07, 2026-08  a close refused while an earlier month is open; a demo-like 2026-07
- * No other test file closes these months through the same Temporal namespace: a close's
- * workflow id is its month's, so files running in parallel must never share a month.
+ * A close's workflow id is its month's; each test file has a Temporal namespace of its own
+ * (test/support/namespace-per-file.ts), so files running in parallel never share a close.
  */
 interface Problem {
   status: number;

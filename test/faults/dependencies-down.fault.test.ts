@@ -58,6 +58,7 @@ describe('dependencies down: fast answers', () => {
     const base = testConfig({
       taskQueue: uniqueTaskQueue('fault-deps'),
       address: temporal.address,
+      namespace: 'default',
     });
     const config = { ...base, databaseUrl: url };
 
