@@ -1,4 +1,5 @@
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
@@ -23,7 +24,7 @@ beforeAll(async () => {
   try {
     await connection.workflowService.registerNamespace({
       namespace,
-      workflowExecutionRetentionPeriod: { seconds: 24 * 60 * 60 },
+      workflowExecutionRetentionPeriod: msToTs('1 day'),
     });
     await connection.operatorService.addSearchAttributes({
       namespace,
