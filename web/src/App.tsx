@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
-import { api, session, type Principal } from './api';
+import { api, session, type Principal, type Role } from './api';
 import { LanguageContext, initialLanguage, saveLanguage, useT, type Language } from './i18n';
 import { navigate, useRoute } from './router';
 import { SignIn } from './pages/SignIn';
 import { PartnerPortal, partnerNav } from './pages/partner/PartnerPortal';
 import { ManagerConsole, managerNav } from './pages/manager/ManagerConsole';
 import { FinanceConsole, financeNav } from './pages/finance/FinanceConsole';
+import { PresaleConsole, presaleNav } from './pages/presale/PresaleConsole';
 
 /** The portal: who is signed in decides which console opens. */
 export function App() {
@@ -74,9 +75,11 @@ function Console({ principal }: { principal: Principal }) {
     case 'partner':
       return <PartnerPortal principal={principal} route={rest} />;
     case 'manager':
-      return <ManagerConsole route={rest} />;
+      return <ManagerConsole route={rest} principal={principal} />;
     case 'finance':
       return <FinanceConsole route={rest} />;
+    case 'presale':
+      return <PresaleConsole route={rest} principal={principal} />;
     default:
       return <p className="error">{t('forbidden')}</p>;
   }
@@ -91,14 +94,13 @@ function Shell(props: {
 }) {
   const t = useT();
   const route = useRoute();
-  const nav =
-    props.principal?.role === 'partner'
-      ? partnerNav
-      : props.principal?.role === 'manager'
-        ? managerNav
-        : props.principal?.role === 'finance'
-          ? financeNav
-          : [];
+  const navs: Partial<Record<Role, { path: string; label: string }[]>> = {
+    partner: partnerNav,
+    manager: managerNav,
+    finance: financeNav,
+    presale: presaleNav,
+  };
+  const nav = (props.principal && navs[props.principal.role]) ?? [];
   const current = route.slice(0, 2).join('/');
   return (
     <div className="shell">

@@ -75,7 +75,7 @@ export const api = {
 
 // ---- API shapes the portal reads (the OpenAPI document at /openapi.json is the reference) ----
 
-export type Role = 'partner' | 'manager' | 'finance' | 'billing-system';
+export type Role = 'partner' | 'manager' | 'finance' | 'billing-system' | 'presale';
 
 export interface Principal {
   subject: string;
@@ -137,18 +137,44 @@ export interface Application {
   workflowUrl: string;
 }
 
+export const QUEUE_KINDS = ['application', 'deal', 'project', 'specialization', 'presale'] as const;
+export type QueueKind = (typeof QUEUE_KINDS)[number];
+
+/** One item of the review queue: anything waiting for a manager (or presale staff). */
 export interface QueueItem {
-  applicationId: string;
-  organizationId: string;
-  companyName: string | null;
-  companyInn: string | null;
-  programs: string[];
+  kind: QueueKind;
+  id: string;
+  title: string;
+  partnerName: string | null;
+  status: string;
   submittedAt: string | null;
   deadline: string;
   lastReviewDay: string;
   businessDaysLeft: number;
   overdue: boolean;
   escalated: boolean;
+  // applications also carry their company
+  applicationId?: string;
+  organizationId?: string;
+  companyName?: string | null;
+  companyInn?: string | null;
+  programs?: string[];
+}
+
+/** Who decided, when, from which status to which, and why. */
+export interface DecisionEntry {
+  actor: string;
+  at: string;
+  from: string | null;
+  to: string | null;
+  reason: string | null;
+  action?: string;
+  assignee?: string | null;
+}
+
+/** A specialization application as a manager reviews it, with its audit trail. */
+export interface SpecializationApplicationDetail extends SpecializationApplication {
+  history: DecisionEntry[];
 }
 
 export interface Partner {
@@ -238,4 +264,146 @@ export interface Close {
   startedAt: string;
   completedAt: string | null;
   workflowUrl: string | null;
+}
+
+export interface Customer {
+  id: string;
+  name: string;
+  inn: string | null;
+  parentId: string;
+  createdAt: string;
+}
+
+export type RegistrationStatus = 'pending' | 'approved' | 'rejected' | 'expired';
+
+export interface Registration {
+  id: string;
+  partnerId: string;
+  kind: 'deal' | 'project';
+  status: RegistrationStatus;
+  customerAccountId: string | null;
+  customerInn: string | null;
+  customerName: string | null;
+  expectedMonthlyConsumption: string | null;
+  scope: 'cloud' | 'folder' | null;
+  cloudId: string | null;
+  folderId: string | null;
+  expectedGrowth: string | null;
+  baselineDefault: string | null;
+  description: string;
+  submittedBy: string;
+  submittedAt: string;
+  reviewDeadline: string | null;
+  remindedAt: string | null;
+  escalatedAt: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  reason: string | null;
+  upliftRate: string | null;
+  rate: string | null;
+  baselineMonthly: string | null;
+  startDate: string | null;
+  endDate: string | null;
+  renewalOf: string | null;
+}
+
+export interface RegistrationDetail extends Registration {
+  events: {
+    actor: string;
+    at: string;
+    fromStatus: string | null;
+    toStatus: string;
+    reason: string | null;
+  }[];
+}
+
+export interface Project {
+  id: string;
+  partnerId: string;
+  scope: 'cloud' | 'folder';
+  cloudId: string;
+  folderId: string | null;
+  baselineMonthly: string;
+  rate: string;
+  registeredOn: string;
+}
+
+export type PresaleStatus = 'new' | 'assigned' | 'in_progress' | 'done' | 'declined';
+
+export interface PresaleRequest {
+  id: string;
+  partnerId: string;
+  organizationId: string;
+  customerAccountId: string | null;
+  projectId: string | null;
+  topic: string;
+  description: string;
+  desiredDate: string;
+  status: PresaleStatus;
+  assignee: string | null;
+  declineReason: string | null;
+  slaDeadline: string;
+  firstAnsweredAt: string | null;
+  escalatedAt: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PresaleComment {
+  id: string;
+  authorRole: 'partner' | 'staff';
+  author: string;
+  body: string;
+  createdAt: string;
+}
+
+export interface PresaleDetail extends PresaleRequest {
+  comments: PresaleComment[];
+  history: {
+    id: string;
+    actor: string;
+    from: string | null;
+    to: string | null;
+    reason: string | null;
+    assignee: string | null;
+    at: string;
+  }[];
+}
+
+export interface CatalogueEntry {
+  code: string;
+  nameRu: string;
+  nameEn: string;
+  serviceIds: string[];
+  rate: string;
+  requirements: string;
+  minCertifiedEngineers: number;
+  validFrom: string;
+  validTo: string | null;
+}
+
+export interface SpecializationApplication {
+  id: string;
+  partnerId: string;
+  code: string;
+  evidence: string;
+  certifiedEngineers: number;
+  status: 'open' | 'granted' | 'refused';
+  submittedBy: string;
+  submittedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  reason: string | null;
+  specializationId: string | null;
+}
+
+export interface HeldSpecialization {
+  id: string;
+  partnerId: string;
+  code: string;
+  rate: string;
+  serviceIds: string[];
+  validFrom: string;
+  validTo: string | null;
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, ApiError, type Application, type Partner, type QueueItem } from '../../api';
+import { api, ApiError, type Application, type Partner, type Principal } from '../../api';
 import { useT, type MessageKey } from '../../i18n';
 import { navigate } from '../../router';
 import {
@@ -12,76 +12,36 @@ import {
   useAction,
   useApi,
 } from '../../ui';
+import { PresaleRequestPage } from './PresaleDesk';
+import { RegistrationReview } from './RegistrationReview';
+import { ReviewQueue } from './ReviewQueue';
+import { HeldSpecializations, SpecializationReview } from './SpecializationReview';
 
 export const managerNav: { path: string; label: MessageKey }[] = [
   { path: 'manager', label: 'reviewQueue' },
   { path: 'manager/partners', label: 'partners' },
 ];
 
-export function ManagerConsole({ route }: { route: string[] }) {
+export function ManagerConsole({ route, principal }: { route: string[]; principal: Principal }) {
+  const t = useT();
   const [page, id] = route;
+  const queue = <ReviewQueue area="manager" title={t('reviewQueue')} />;
   switch (page) {
     case undefined:
-      return <ReviewQueue />;
+      return queue;
     case 'applications':
-      return id ? <ApplicationDetail id={id} /> : <ReviewQueue />;
+      return id ? <ApplicationDetail id={id} /> : queue;
+    case 'registrations':
+      return id ? <RegistrationReview id={id} /> : queue;
+    case 'specializations':
+      return id ? <SpecializationReview id={id} /> : queue;
+    case 'presales':
+      return id ? <PresaleRequestPage id={id} area="manager" principal={principal} /> : queue;
     case 'partners':
       return id ? <PartnerDetail id={id} /> : <PartnerList />;
     default:
       return <ErrorBox error={new ApiError(404, page)} />;
   }
-}
-
-/** Open applications, nearest SLA deadline first, with the business days left. */
-function ReviewQueue() {
-  const t = useT();
-  const queue = useApi(() => api.get<{ items: QueueItem[] }>('/v1/review-queue'));
-  return (
-    <Card title={t('reviewQueue')} testId="review-queue">
-      {queue.error && <ErrorBox error={queue.error} />}
-      {queue.data?.items.length === 0 && <p className="muted">{t('noData')}</p>}
-      {queue.data && queue.data.items.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th>{t('company')}</th>
-              <th>{t('programs')}</th>
-              <th>{t('deadline')}</th>
-              <th className="num">{t('businessDaysLeft')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {queue.data.items.map((item) => (
-              <tr
-                key={item.applicationId}
-                className={item.overdue ? 'overdue' : item.businessDaysLeft <= 1 ? 'due-soon' : ''}
-                data-testid="queue-row"
-              >
-                <td>
-                  {item.companyName ?? item.organizationId}
-                  <div className="muted">{item.companyInn}</div>
-                </td>
-                <td>{item.programs.join(', ').toUpperCase()}</td>
-                <td>{item.lastReviewDay}</td>
-                <td className="num">
-                  {item.overdue ? (
-                    <span className="badge danger">{t('overdue')}</span>
-                  ) : (
-                    item.businessDaysLeft
-                  )}
-                  {item.escalated && <span className="badge">{t('escalated')}</span>}
-                </td>
-                <td>
-                  <a href={`#/manager/applications/${item.applicationId}`}>{t('open')}</a>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </Card>
-  );
 }
 
 function ApplicationDetail({ id }: { id: string }) {
@@ -267,6 +227,7 @@ function PartnerDetail({ id }: { id: string }) {
           </p>
         )}
       </Card>
+      <HeldSpecializations partnerId={p.id} />
       {current && (
         <Card title={t('revoke')}>
           <Field label={t('reason')}>

@@ -1,0 +1,133 @@
+import { useState } from 'react';
+import { api, QUEUE_KINDS, type QueueItem, type QueueKind } from '../../api';
+import { useT } from '../../i18n';
+import { Card, ErrorBox, Loading, useApi } from '../../ui';
+
+/** Where a queue item is reviewed, under the console's area ("manager" or "presale"). */
+export function queueItemPath(area: string, item: Pick<QueueItem, 'kind' | 'id'>): string {
+  switch (item.kind) {
+    case 'application':
+      return `#/${area}/applications/${item.id}`;
+    case 'deal':
+    case 'project':
+      return `#/${area}/registrations/${item.id}`;
+    case 'specialization':
+      return `#/${area}/specializations/${item.id}`;
+    case 'presale':
+      return `#/${area}/presales/${item.id}`;
+  }
+}
+
+/**
+ * An item as the API gives it. Before the queue named kinds it listed applications only,
+ * by applicationId and company: those are read as applications.
+ */
+function normalize(raw: QueueItem): QueueItem {
+  if (raw.kind) return raw;
+  return {
+    ...raw,
+    kind: 'application',
+    id: raw.applicationId ?? '',
+    title: raw.companyName ?? raw.organizationId ?? '',
+    partnerName: raw.companyName ?? null,
+    status: 'in_review',
+  };
+}
+
+/**
+ * Everything waiting for a decision — applications, deals, projects, specializations and
+ * presale requests — in one table, nearest deadline first, with the business days left.
+ */
+export function ReviewQueue({
+  area,
+  kinds = QUEUE_KINDS,
+  title,
+}: {
+  area: string;
+  kinds?: readonly QueueKind[];
+  title: string;
+}) {
+  const t = useT();
+  const [kind, setKind] = useState<QueueKind | ''>(kinds.length === 1 ? kinds[0]! : '');
+  const path = kind ? `/v1/review-queue?kind=${kind}` : '/v1/review-queue';
+  const queue = useApi(() => api.get<{ items: QueueItem[] }>(path), [path]);
+  const items = (queue.data?.items ?? [])
+    .map(normalize)
+    .filter((item) => (kind ? item.kind === kind : kinds.includes(item.kind)));
+  return (
+    <Card title={title} testId="review-queue">
+      {kinds.length > 1 && (
+        <div className="row" role="group" aria-label={t('kind')} data-testid="queue-filter">
+          {(['', ...kinds] as const).map((k) => (
+            <button
+              key={k || 'all'}
+              className={kind === k ? 'primary' : ''}
+              aria-pressed={kind === k}
+              data-kind={k || 'all'}
+              onClick={() => setKind(k)}
+            >
+              {k ? t(`kind_${k}`) : t('allKinds')}
+            </button>
+          ))}
+        </div>
+      )}
+      {queue.loading && !queue.data && <Loading />}
+      <ErrorBox error={queue.error} />
+      {queue.data && items.length === 0 && <p className="muted">{t('noData')}</p>}
+      {items.length > 0 && (
+        <table className="queue">
+          <thead>
+            <tr>
+              <th>{t('kind')}</th>
+              <th>{t('subject')}</th>
+              <th>{t('partnerName')}</th>
+              <th>{t('status')}</th>
+              <th>{t('reviewBy')}</th>
+              <th className="num">{t('businessDaysLeft')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((item) => (
+              <tr
+                key={`${item.kind}-${item.id}`}
+                className={item.overdue ? 'overdue' : item.businessDaysLeft <= 1 ? 'due-soon' : ''}
+                data-testid="queue-row"
+                data-kind={item.kind}
+              >
+                <td>
+                  <span className={`badge kind-${item.kind}`}>{t(`kind_${item.kind}`)}</span>
+                </td>
+                <td>
+                  {item.title}
+                  {item.kind === 'application' && item.companyInn && (
+                    <div className="muted">
+                      {item.companyInn}
+                      {item.programs?.length ? ` · ${item.programs.join(', ').toUpperCase()}` : ''}
+                    </div>
+                  )}
+                </td>
+                <td>{item.partnerName ?? '—'}</td>
+                <td>{t(`st_${item.status}`)}</td>
+                <td style={{ whiteSpace: 'nowrap' }}>{item.lastReviewDay}</td>
+                <td className="num">
+                  {item.overdue ? (
+                    <span className="badge danger">{t('overdue')}</span>
+                  ) : (
+                    item.businessDaysLeft
+                  )}
+                  {item.escalated && <span className="badge">{t('escalated')}</span>}
+                </td>
+                <td>
+                  <a href={queueItemPath(area, item)} data-testid="queue-open">
+                    {t('open')}
+                  </a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,272 @@
+import { useContext, useState } from 'react';
+import {
+  api,
+  type CatalogueEntry,
+  type HeldSpecialization,
+  type Partner,
+  type SpecializationApplicationDetail,
+} from '../../api';
+import { LanguageContext, useT } from '../../i18n';
+import { Card, ErrorBox, Field, Loading, formatDateTime, useAction, useApi } from '../../ui';
+import { DecisionTrail } from './DecisionTrail';
+
+/** A partner's application for a specialization, beside the catalogue's requirements. */
+export function SpecializationReview({ id }: { id: string }) {
+  const t = useT();
+  const language = useContext(LanguageContext);
+  const application = useApi(
+    () => api.get<SpecializationApplicationDetail>(`/v1/specialization-applications/${id}`),
+    [id],
+  );
+  const a = application.data;
+  const catalogue = useApi(
+    () =>
+      a
+        ? api.get<{ items: CatalogueEntry[] }>(
+            `/v1/specializations/catalogue?on=${a.submittedAt.slice(0, 10)}`,
+          )
+        : Promise.resolve(null),
+    [a?.submittedAt],
+  );
+  const partner = useApi(
+    () => (a ? api.get<Partner>(`/v1/partners/${a.partnerId}`) : Promise.resolve(null)),
+    [a?.partnerId],
+  );
+  const [validFrom, setValidFrom] = useState('');
+  const [reason, setReason] = useState('');
+  const decide = useAction();
+  if (application.loading && !a) return <Loading />;
+  if (!a) return <ErrorBox error={application.error} />;
+  const entry = catalogue.data?.items.find((c) => c.code === a.code);
+  const name = entry ? (language === 'ru' ? entry.nameRu : entry.nameEn) : a.code;
+  const enough = entry ? a.certifiedEngineers >= entry.minCertifiedEngineers : true;
+
+  const grant = () =>
+    void decide.run(async () => {
+      await api.post(`/v1/specialization-applications/${a.id}/grant`, {
+        ...(validFrom ? { validFrom } : {}),
+        ...(reason.trim() ? { reason: reason.trim() } : {}),
+      });
+      application.reload();
+    });
+  const refuse = () =>
+    void decide.run(async () => {
+      await api.post(`/v1/specialization-applications/${a.id}/refuse`, { reason: reason.trim() });
+      application.reload();
+    });
+
+  return (
+    <div className="grid">
+      <Card title={t('specializationApplication')} testId="specialization-application">
+        <p className="status">
+          <span data-testid="specialization-status">{t(`st_${a.status}`)}</span>
+        </p>
+        <dl>
+          <dt>{t('partnerName')}</dt>
+          <dd>
+            {partner.data ? (
+              <a href={`#/manager/partners/${a.partnerId}`}>{partner.data.name}</a>
+            ) : (
+              a.partnerId
+            )}
+          </dd>
+          <dt>{t('kind_specialization')}</dt>
+          <dd>
+            {name} <span className="muted">({a.code})</span>
+          </dd>
+          <dt>{t('certifiedEngineers')}</dt>
+          <dd data-testid="certified-engineers">
+            {a.certifiedEngineers}
+            {entry && (
+              <span className={enough ? 'badge' : 'badge danger'}>
+                {enough ? t('enoughEngineers') : t('tooFewEngineers')}
+              </span>
+            )}
+          </dd>
+          <dt>{t('submitted')}</dt>
+          <dd>
+            {formatDateTime(a.submittedAt)} · {a.submittedBy}
+          </dd>
+          {a.decidedAt && (
+            <>
+              <dt>{t('decision')}</dt>
+              <dd>
+                {formatDateTime(a.decidedAt)} · {a.decidedBy}
+                {a.reason ? ` — ${a.reason}` : ''}
+              </dd>
+            </>
+          )}
+        </dl>
+        <h3>{t('evidence')}</h3>
+        <p style={{ whiteSpace: 'pre-wrap' }} data-testid="evidence">
+          {a.evidence}
+        </p>
+      </Card>
+      <Card title={t('catalogueRequirements')} testId="catalogue-requirements">
+        <ErrorBox error={catalogue.error} />
+        {entry ? (
+          <dl>
+            <dt>{t('minEngineers')}</dt>
+            <dd>{entry.minCertifiedEngineers}</dd>
+            <dt>{t('services')}</dt>
+            <dd>{entry.serviceIds.join(', ')}</dd>
+            <dt>{t('quarterlyRate')}</dt>
+            <dd>{entry.rate}</dd>
+            <dt>{t('catalogueRequirements')}</dt>
+            <dd style={{ whiteSpace: 'pre-wrap' }}>{entry.requirements}</dd>
+          </dl>
+        ) : (
+          !catalogue.loading && <p className="muted">{t('noData')}</p>
+        )}
+      </Card>
+      {a.status === 'open' && (
+        <Card title={t('decision')} testId="specialization-decision">
+          <Field label={t('firstDay')}>
+            <input
+              type="date"
+              name="validFrom"
+              value={validFrom}
+              onChange={(e) => setValidFrom(e.target.value)}
+            />
+            <small className="muted">{t('firstDayHint')}</small>
+          </Field>
+          <Field label={t('reason')}>
+            <textarea
+              name="reason"
+              rows={2}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+            />
+          </Field>
+          <div className="row">
+            <button
+              className="primary"
+              data-testid="grant-specialization"
+              disabled={decide.busy}
+              onClick={grant}
+            >
+              {t('grant')}
+            </button>
+            <button
+              className="danger"
+              data-testid="refuse-specialization"
+              disabled={decide.busy || !reason.trim()}
+              onClick={refuse}
+            >
+              {t('refuse')}
+            </button>
+          </div>
+          {!reason.trim() && <small className="muted">{t('reasonRequired')}</small>}
+          <ErrorBox error={decide.error} />
+        </Card>
+      )}
+      <DecisionTrail entries={a.history} />
+      <p>
+        <a href="#/manager" data-testid="back-to-queue">
+          ← {t('backToQueue')}
+        </a>
+      </p>
+    </div>
+  );
+}
+
+/** The specializations a partner holds or held, each withdrawable from a last day. */
+export function HeldSpecializations({ partnerId }: { partnerId: string }) {
+  const t = useT();
+  const held = useApi(
+    () => api.get<{ items: HeldSpecialization[] }>(`/v1/partners/${partnerId}/specializations`),
+    [partnerId],
+  );
+  const [editing, setEditing] = useState<string | null>(null);
+  const [validTo, setValidTo] = useState('');
+  const [reason, setReason] = useState('');
+  const withdraw = useAction();
+  return (
+    <Card title={t('heldSpecializations')} testId="held-specializations">
+      <ErrorBox error={held.error} />
+      {held.data?.items.length === 0 && <p className="muted">{t('noData')}</p>}
+      {held.data && held.data.items.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th>{t('kind_specialization')}</th>
+              <th>{t('quarterlyRate')}</th>
+              <th>{t('firstDay')}</th>
+              <th>{t('lastDay')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {held.data.items.map((s) => (
+              <tr key={s.id} data-testid="held-specialization">
+                <td>
+                  {s.code}
+                  <div className="muted">{s.serviceIds.join(', ')}</div>
+                </td>
+                <td>{s.rate}</td>
+                <td>{s.validFrom}</td>
+                <td>{s.validTo ?? t('heldUntilWithdrawn')}</td>
+                <td>
+                  {editing !== s.id && (
+                    <button
+                      data-testid="withdraw-specialization"
+                      onClick={() => {
+                        setEditing(s.id);
+                        setValidTo(s.validTo ?? '');
+                        setReason('');
+                      }}
+                    >
+                      {t('withdrawSpecialization')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {editing && (
+        <form
+          data-testid="withdraw-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void withdraw.run(async () => {
+              await api.post(`/v1/specializations/${editing}/withdraw`, {
+                validTo,
+                ...(reason.trim() ? { reason: reason.trim() } : {}),
+              });
+              setEditing(null);
+              held.reload();
+            });
+          }}
+        >
+          <Field label={t('lastDay')}>
+            <input
+              type="date"
+              name="validTo"
+              required
+              value={validTo}
+              onChange={(e) => setValidTo(e.target.value)}
+            />
+          </Field>
+          <Field label={t('reason')}>
+            <input
+              name="withdrawReason"
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+            />
+          </Field>
+          <div className="row">
+            <button type="submit" className="danger" disabled={withdraw.busy || !validTo}>
+              {t('withdrawSpecialization')}
+            </button>
+            <button type="button" onClick={() => setEditing(null)}>
+              ✕
+            </button>
+          </div>
+        </form>
+      )}
+      <ErrorBox error={withdraw.error} />
+    </Card>
+  );
+}
