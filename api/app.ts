@@ -53,6 +53,8 @@ import type { ProgramRepository } from '../prisma/repositories/program.repositor
 import type { NotificationRepository } from '../prisma/repositories/notification.repository';
 import { applicationRoutes } from './features/applications/applications.routes';
 import { createApplicationService } from './features/applications/applications.service';
+import { reviewQueueRoutes } from './features/review-queue/review-queue.routes';
+import { createReviewQueueService } from './features/review-queue/review-queue.service';
 import { healthRoutes, type HealthCheck } from './features/health/health.routes';
 import type { TokenService } from './http/auth';
 import { buildOpenApi } from './http/openapi';
@@ -98,6 +100,8 @@ export interface AppDeps {
     recipients: { managers: string; supervisors: string };
     /** Deal and project registrations: review SLA (business days) and deal term (months). */
     registrations: { slaBusinessDays: number; dealTermMonths: number };
+    /** Specialization applications: business days a manager has to decide one. */
+    specializations: { slaBusinessDays: number };
     temporalUiUrl: string;
     namespace: string;
   };
@@ -209,6 +213,18 @@ export function createApp(deps: AppDeps): Express {
       developmentSignIn: deps.settings.developmentSignIn,
     }),
     ...applicationRoutes(applications),
+    ...reviewQueueRoutes(
+      createReviewQueueService({
+        applications: deps.applications,
+        registrations: deps.registrations,
+        specializations: deps.specializations,
+        presales: deps.presales,
+        settings: {
+          registrationSlaBusinessDays: deps.settings.registrations.slaBusinessDays,
+          specializationSlaBusinessDays: deps.settings.specializations.slaBusinessDays,
+        },
+      }),
+    ),
     ...partnerRoutes({
       partners: deps.partners,
       billingAccounts: deps.billingAccounts,
@@ -255,6 +271,7 @@ export function createApp(deps: AppDeps): Express {
       createSpecializationService({
         specializations: deps.specializations,
         partners: deps.partners,
+        slaBusinessDays: deps.settings.specializations.slaBusinessDays,
       }),
     ),
     ...programRoutes(createProgramService({ programs: deps.programs, partners: deps.partners })),
@@ -277,6 +294,11 @@ export function createApp(deps: AppDeps): Express {
         partners: deps.partners,
         registry: deps.companyRegistry,
         settings: { ...deps.settings.registrations, recipients: deps.settings.recipients },
+        onWorkflowError: (error, registrationId) =>
+          deps.logger.warn(
+            { err: error, registrationId },
+            'registration stored; its review starts at the worker’s next sweep',
+          ),
       }),
     ),
     ...referralRoutes(

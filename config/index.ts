@@ -49,6 +49,11 @@ const schema = z
     TEMPORAL_CLIENT_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
     /** The worker creates the month-close schedule at start unless this is false. */
     WORKER_SCHEDULES: z.enum(['true', 'false']).default('true'),
+    /**
+     * Seconds between the worker's sweeps that start the review of a registration (or the
+     * workflow of a presale request) stored while Temporal was unreachable.
+     */
+    WORKER_SWEEP_SECONDS: z.coerce.number().int().min(5).max(86_400).default(300),
     TEMPORAL_API_KEY: optionalString,
     TEMPORAL_TLS: z.enum(['true', 'false']).default('false'),
     TEMPORAL_TLS_CERT_PATH: optionalString,
@@ -68,6 +73,8 @@ const schema = z
     REGISTRATION_SLA_BUSINESS_DAYS: z.coerce.number().int().min(1).max(30).default(3),
     /** Months an approved deal links its customer before it expires. */
     DEAL_TERM_MONTHS: z.coerce.number().int().min(1).max(60).default(12),
+    /** Business days managers have to decide a specialization application. */
+    SPECIALIZATION_SLA_BUSINESS_DAYS: z.coerce.number().int().min(1).max(30).default(5),
     /** Business days presale staff have for the first answer to a presale request. */
     PRESALE_SLA_BUSINESS_DAYS: z.coerce.number().int().min(1).max(30).default(1),
     /** Addresses of the presale staff (new requests) and of the presale leads (escalations). */
@@ -144,6 +151,8 @@ export interface Config {
     clientAttempts: number;
     /** Whether the worker registers the schedules at start. */
     schedules: boolean;
+    /** Seconds between sweeps for workflows the API could not start (0 = never). */
+    sweepSeconds: number;
     apiKey?: string;
     tls: boolean;
     tlsCertPath?: string;
@@ -159,6 +168,8 @@ export interface Config {
   };
   /** Deal and project registrations: the review SLA and the deal term. */
   registrations: { slaBusinessDays: number; dealTermMonths: number };
+  /** Specialization applications: business days managers have to decide one. */
+  specializations: { slaBusinessDays: number };
   /** Presale requests: the first-answer SLA and who is told about them. */
   presale: { slaBusinessDays: number; staffRecipient: string; leadsRecipient: string };
   referralProgramOpen: boolean;
@@ -207,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       clientAttempts: e.TEMPORAL_CLIENT_ATTEMPTS,
       schedules: e.WORKER_SCHEDULES === 'true',
+      sweepSeconds: e.WORKER_SWEEP_SECONDS,
       apiKey: e.TEMPORAL_API_KEY,
       tls:
         e.TEMPORAL_TLS === 'true' ||
@@ -231,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       slaBusinessDays: e.REGISTRATION_SLA_BUSINESS_DAYS,
       dealTermMonths: e.DEAL_TERM_MONTHS,
     },
+    specializations: { slaBusinessDays: e.SPECIALIZATION_SLA_BUSINESS_DAYS },
     presale: {
       slaBusinessDays: e.PRESALE_SLA_BUSINESS_DAYS,
       staffRecipient: e.PRESALE_STAFF_RECIPIENT,

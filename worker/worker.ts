@@ -11,9 +11,12 @@ import type { Config } from '../config';
 import { createLogger, type Logger } from '../config/logger';
 import { temporalConnectionOptions } from '../config/temporal';
 import { createActivities } from '../activities';
-import { createDatabase } from '../prisma/client';
+import { createDatabase, type Database } from '../prisma/client';
+import { createPresaleRepository } from '../prisma/repositories/presale.repository';
+import { createRegistrationRepository } from '../prisma/repositories/registration.repository';
 import { Client, Connection } from '@temporalio/client';
 import { ensureMonthCloseSchedule } from './schedules';
+import { startMissingWorkflows } from './sweep';
 
 export interface RunningWorker {
   worker: Worker;
@@ -83,7 +86,8 @@ export async function startWorker(
       activity: [activityLogInterceptors(logger)],
     },
   });
-  if (options.schedules ?? config.temporal.schedules) {
+  const housekeeping = options.schedules ?? config.temporal.schedules;
+  if (housekeeping) {
     const clientConnection = await Connection.connect(
       temporalConnectionOptions(config, config.temporal.address),
     );
@@ -98,8 +102,12 @@ export async function startWorker(
       await clientConnection.close();
     }
   }
+  const sweeper = housekeeping
+    ? startSweeper(config, db, logger)
+    : { stop: () => Promise.resolve() };
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker started');
   const done = worker.run().finally(async () => {
+    await sweeper.stop();
     await connection.close();
     await db.$disconnect();
   });
@@ -109,6 +117,45 @@ export async function startWorker(
     async shutdown() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await done;
+    },
+  };
+}
+
+/**
+ * Runs the sweep for workflows the API could not start (worker/sweep.ts) now and then every
+ * WORKER_SWEEP_SECONDS, one sweep at a time. A failed sweep is logged and tried at the next tick.
+ */
+function startSweeper(config: Config, db: Database, logger: Logger): { stop(): Promise<void> } {
+  let connection: Connection | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const sweep = async () => {
+    connection ??= await Connection.connect(
+      temporalConnectionOptions(config, config.temporal.address as string),
+    );
+    const outcome = await startMissingWorkflows({
+      client: new Client({ connection, namespace: config.temporal.namespace }),
+      taskQueue: config.temporal.taskQueue,
+      registrations: createRegistrationRepository(db),
+      presales: createPresaleRepository(db),
+      config,
+    });
+    if (outcome.started.length > 0) {
+      logger.warn({ started: outcome.started }, 'started workflows the API could not start');
+    }
+  };
+  const tick = () => {
+    running = running
+      .then(sweep)
+      .catch((error: unknown) => logger.warn({ err: error }, 'sweep failed; retried next time'));
+  };
+  tick();
+  const timer = setInterval(tick, config.temporal.sweepSeconds * 1000);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+      await connection?.close();
     },
   };
 }

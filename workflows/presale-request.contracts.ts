@@ -24,6 +24,23 @@ export interface PresaleRequestInput {
 }
 
 /**
+ * The workflow's input for a stored request: one builder for the API, which starts it with the
+ * request's first event, and for the worker's sweep, which starts those the API could not.
+ */
+export function presaleRequestInput(
+  request: { id: string; organizationId: string; topic: string; slaDeadline: string },
+  recipients: PresaleRequestInput['recipients'],
+): PresaleRequestInput {
+  return {
+    requestId: request.id,
+    organizationId: request.organizationId,
+    topic: request.topic,
+    slaDeadline: request.slaDeadline,
+    recipients,
+  };
+}
+
+/**
  * Something that happened to the request, sent by the API after it is stored. `eventId` is
  * the stored event's id (the audit event or the comment): a repeated signal notifies once.
  */

@@ -34,6 +34,35 @@ export interface RegistrationReviewInput {
   recipients: { managers: string; supervisors: string };
 }
 
+/** What the review needs of a stored registration. */
+export interface StoredRegistration {
+  id: string;
+  kind: RegistrationKind;
+  partnerId: string;
+  submittedAt: string;
+}
+
+/**
+ * The review's input for a stored registration: one builder for the API, which starts the
+ * review after storing it, and for the worker's sweep, which starts reviews the API could not.
+ */
+export function registrationReviewInput(
+  registration: StoredRegistration,
+  requestedStart: string | null,
+  settings: Pick<RegistrationReviewInput, 'slaBusinessDays' | 'dealTermMonths' | 'recipients'>,
+): RegistrationReviewInput {
+  return {
+    registrationId: registration.id,
+    kind: registration.kind,
+    partnerId: registration.partnerId,
+    submittedAt: registration.submittedAt,
+    slaBusinessDays: settings.slaBusinessDays,
+    dealTermMonths: settings.dealTermMonths,
+    requestedStart,
+    recipients: settings.recipients,
+  };
+}
+
 export interface RegistrationReviewState {
   registrationId: string;
   status: RegistrationStatus;

@@ -19,6 +19,7 @@ import type {
 import {
   PRESALE_REQUEST_WORKFLOW_TYPE,
   presaleEventSignal,
+  presaleRequestInput,
   presaleRequestWorkflowId,
   type PresaleEvent,
   type PresaleRequestInput,
@@ -79,13 +80,10 @@ export function createPresaleService(deps: PresaleServiceDeps) {
   }
 
   function workflowInput(request: PresaleRequestView): PresaleRequestInput {
-    return {
-      requestId: request.id,
-      organizationId: request.organizationId,
-      topic: request.topic,
-      slaDeadline: request.slaDeadline,
-      recipients: { staff: deps.settings.staffRecipient, leads: deps.settings.leadsRecipient },
-    };
+    return presaleRequestInput(request, {
+      staff: deps.settings.staffRecipient,
+      leads: deps.settings.leadsRecipient,
+    });
   }
 
   /**

@@ -31,11 +31,12 @@ import {
   REGISTRATION_FAILURES,
   REGISTRATION_REVIEW_WORKFLOW_TYPE,
   approveRegistrationUpdate,
+  registrationReviewInput,
   registrationReviewWorkflowId,
   rejectRegistrationUpdate,
   renewRegistrationUpdate,
-  type RegistrationReviewInput,
 } from '../../../workflows/registration-review.contracts';
+import { unavailableDependency } from '../../http/dependencies';
 import { updateFailureToDomainError } from '../applications/applications.service';
 import type { Principal } from '../../http/auth';
 import {
@@ -55,6 +56,8 @@ export interface RegistrationServiceDeps {
     dealTermMonths: number;
     recipients: { managers: string; supervisors: string };
   };
+  /** Temporal could not be told of a stored registration (the worker's sweep catches up). */
+  onWorkflowError?: (error: unknown, registrationId: string) => void;
   now?: () => Date;
 }
 
@@ -126,23 +129,24 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
     }
   }
 
+  /**
+   * Starts the stored registration's review. The registration is the record: when Temporal is
+   * unreachable it stays pending and the worker's sweep starts its review once Temporal is back,
+   * so the partner is answered 202 either way and never asked to register again.
+   */
   async function startReview(registration: RegistrationView, requestedStart: string | null) {
-    const input: RegistrationReviewInput = {
-      registrationId: registration.id,
-      kind: registration.kind,
-      partnerId: registration.partnerId,
-      submittedAt: registration.submittedAt,
-      slaBusinessDays: deps.settings.slaBusinessDays,
-      dealTermMonths: deps.settings.dealTermMonths,
-      requestedStart,
-      recipients: deps.settings.recipients,
-    };
-    await deps.workflows.start(REGISTRATION_REVIEW_WORKFLOW_TYPE, {
-      taskQueue: deps.taskQueue,
-      workflowId: registrationReviewWorkflowId(registration.id),
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
+    const input = registrationReviewInput(registration, requestedStart, deps.settings);
+    try {
+      await deps.workflows.start(REGISTRATION_REVIEW_WORKFLOW_TYPE, {
+        taskQueue: deps.taskQueue,
+        workflowId: registrationReviewWorkflowId(registration.id),
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+    } catch (error) {
+      if (unavailableDependency(error) !== 'temporal') throw error;
+      deps.onWorkflowError?.(error, registration.id);
+    }
   }
 
   async function submitDeal(
