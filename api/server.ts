@@ -95,6 +95,7 @@ export async function startApi(
         supervisors: config.notifications.supervisorRecipient,
       },
       registrations: config.registrations,
+      specializations: config.specializations,
       temporalUiUrl: config.temporal.uiUrl,
       namespace: config.temporal.namespace,
     },

@@ -6,6 +6,7 @@
  * date. Pure rules: dates are passed in.
  */
 import { DomainError, type FieldProblem } from './errors';
+import { registrationSla } from './registrations';
 import { isIsoDate } from './settlement/dates';
 
 export interface CatalogueEntry {
@@ -29,6 +30,18 @@ export interface ApplicationTerms {
   code: string;
   evidence: string;
   certifiedEngineers: number;
+}
+
+/** Business days a manager has to decide an application, unless configured otherwise. */
+export const DEFAULT_SPECIALIZATION_SLA_BUSINESS_DAYS = 5;
+
+/**
+ * When the review of an application submitted at `submittedAt` is late: 00:00 Moscow after
+ * the `businessDays`-th business day following the Moscow day of submission, on the
+ * production calendar — the same window a deal or project registration gets.
+ */
+export function specializationReviewDeadline(submittedAt: string, businessDays: number): string {
+  return registrationSla(submittedAt, businessDays).deadline;
 }
 
 /** The longest evidence text kept with an application. */

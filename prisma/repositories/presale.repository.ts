@@ -223,6 +223,29 @@ export function createPresaleRepository(db: Database) {
     },
 
     /**
+     * Requests still to be worked on (not done, not declined) for the manager's review queue,
+     * nearest first-answer deadline first, at most `limit`, with the partner's name.
+     */
+    async openForReview(
+      limit: number,
+    ): Promise<(PresaleRequestView & { partnerName: string | null })[]> {
+      const rows = await db.presaleRequest.findMany({
+        where: { status: { in: ['new', 'assigned', 'in_progress'] } },
+        orderBy: [{ slaDeadline: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+        take: limit,
+      });
+      const partners = await db.partner.findMany({
+        where: { id: { in: [...new Set(rows.map((row) => row.partnerId))] } },
+        select: { id: true, name: true },
+      });
+      const names = new Map(partners.map((p) => [p.id, p.name]));
+      return rows.map((row) => ({
+        ...requestView(row),
+        partnerName: names.get(row.partnerId) ?? null,
+      }));
+    },
+
+    /**
      * Moves the request if it is still in `from`, with its audit event, in one transaction;
      * null when someone else moved it first. The first staff move is the first answer.
      */

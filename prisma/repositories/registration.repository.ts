@@ -551,6 +551,23 @@ export function createRegistrationRepository(db: Database) {
       return rows.map(view);
     },
 
+    /**
+     * Pending deals and projects for the manager's review queue, nearest deadline first (those
+     * whose review has not started yet, so have no deadline, after them), at most `limit`,
+     * with the registering partner's name.
+     */
+    async pendingForReview(
+      limit: number,
+    ): Promise<(RegistrationView & { partnerName: string | null })[]> {
+      const rows = await this.withStatus('pending', limit);
+      const partners = await db.partner.findMany({
+        where: { id: { in: [...new Set(rows.map((row) => row.partnerId))] } },
+        select: { id: true, name: true },
+      });
+      const names = new Map(partners.map((p) => [p.id, p.name]));
+      return rows.map((row) => ({ ...row, partnerName: names.get(row.partnerId) ?? null }));
+    },
+
     async events(id: string): Promise<RegistrationEventView[]> {
       const rows = await db.registrationEvent.findMany({
         where: { registrationId: id },

@@ -1,3 +1,4 @@
+import { moscowDateOf } from '../../domain/calendar/production-calendar';
 import { assertOpenDate, assertOpenEnd } from '../../domain/closed-period';
 import { DomainError } from '../../domain/errors';
 import {
@@ -28,6 +29,8 @@ export interface ApplicationView {
   status: ApplicationStatus;
   submittedBy: string;
   submittedAt: string;
+  /** When the review is late (00:00 Moscow after the SLA's last business day). */
+  reviewDeadline: string | null;
   decidedBy: string | null;
   decidedAt: string | null;
   reason: string | null;
@@ -86,6 +89,7 @@ function applicationView(row: ApplicationRow): ApplicationView {
     status: row.status,
     submittedBy: row.submittedBy,
     submittedAt: row.submittedAt.toISOString(),
+    reviewDeadline: row.reviewDeadline ? row.reviewDeadline.toISOString() : null,
     decidedBy: row.decidedBy,
     decidedAt: row.decidedAt ? row.decidedAt.toISOString() : null,
     reason: row.decisionReason,
@@ -189,6 +193,8 @@ export function createSpecializationRepository(db: Database) {
       evidence: string;
       certifiedEngineers: number;
       submittedBy: string;
+      /** When the review is late, computed by the caller on the production calendar. */
+      reviewDeadline: string;
       today: string;
       at: Date;
     }): Promise<ApplicationView> {
@@ -218,6 +224,7 @@ export function createSpecializationRepository(db: Database) {
               openKey: openApplicationKey(application.partnerId, application.code),
               submittedBy: application.submittedBy,
               submittedAt: application.at,
+              reviewDeadline: new Date(application.reviewDeadline),
             },
           });
           await audit(tx, {
@@ -265,6 +272,42 @@ export function createSpecializationRepository(db: Database) {
         take: 500,
       });
       return rows.map(applicationView);
+    },
+
+    /**
+     * Open applications for the manager's review queue, nearest deadline first (at most
+     * `limit`), with the applying partner's name and the specialization's name in the
+     * catalogue version valid on the day of submission (else its code).
+     */
+    async openForReview(limit: number) {
+      const rows = await db.specializationApplication.findMany({
+        where: { status: 'open' },
+        orderBy: [
+          { reviewDeadline: { sort: 'asc', nulls: 'last' } },
+          { submittedAt: 'asc' },
+          { id: 'asc' },
+        ],
+        take: limit,
+      });
+      const [partners, versions] = await Promise.all([
+        db.partner.findMany({
+          where: { id: { in: [...new Set(rows.map((row) => row.partnerId))] } },
+          select: { id: true, name: true },
+        }),
+        db.specializationCatalogueEntry.findMany({
+          where: { code: { in: [...new Set(rows.map((row) => row.code))] } },
+        }),
+      ]);
+      const partnerNames = new Map(partners.map((p) => [p.id, p.name]));
+      const catalogue = versions.map(catalogueView);
+      return rows.map((row) => ({
+        ...applicationView(row),
+        partnerName: partnerNames.get(row.partnerId) ?? null,
+        name:
+          catalogueEntryOn(catalogue, row.code, moscowDateOf(row.submittedAt))?.nameEn ??
+          catalogue.find((entry) => entry.code === row.code)?.nameEn ??
+          row.code,
+      }));
     },
 
     /** The partner's grants, latest first day first. */

@@ -139,10 +139,6 @@ export const listApplicationsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export const reviewQueueQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
-
 const auditEntry = z.object({
   at: z.iso.datetime(),
   actor: z.string(),
@@ -225,26 +221,5 @@ export const applicationSummary = z.object({
 });
 
 export const applicationList = z.object({ items: z.array(applicationSummary) });
-
-export const reviewQueueView = z.object({
-  items: z.array(
-    z.object({
-      applicationId: z.guid(),
-      organizationId: z.string(),
-      companyName: z.string().nullable(),
-      companyInn: z.string().nullable(),
-      programs: z.array(z.enum(PROGRAMS)),
-      submittedAt: z.iso.datetime().nullable(),
-      deadline: z.iso.datetime(),
-      lastReviewDay: z.iso.date(),
-      businessDaysLeft: z
-        .number()
-        .int()
-        .describe('Business days left for the review, today included'),
-      overdue: z.boolean(),
-      escalated: z.boolean(),
-    }),
-  ),
-});
 
 export type ApplicationView = z.infer<typeof applicationView>;

@@ -7,11 +7,6 @@ import {
   type WorkflowClient,
 } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import {
-  addDays,
-  businessDaysBetween,
-  moscowDateOf,
-} from '../../../domain/calendar/production-calendar';
 import { DomainError, type FieldProblem } from '../../../domain/errors';
 import { holdsPartnerStatus } from '../../../domain/lifecycle';
 import type { ApplicationStatus, IdentityMethod } from '../../../domain/onboarding';
@@ -257,33 +252,6 @@ export function createApplicationService(deps: ApplicationServiceDeps) {
           step: row.step,
           startedAt: row.startedAt.toISOString(),
         })),
-      };
-    },
-
-    /** Applications waiting for a manager, nearest deadline first, with business days left. */
-    async reviewQueue(limit: number) {
-      const today = moscowDateOf(now());
-      const rows = await deps.applications.reviewQueue(limit);
-      return {
-        items: rows.map((row) => {
-          const deadline = row.reviewDeadline ?? now();
-          // The last review day is the Moscow date just before the deadline instant.
-          const lastReviewDay = moscowDateOf(new Date(deadline.getTime() - 1));
-          const overdue = deadline.getTime() <= now().getTime();
-          return {
-            applicationId: row.id,
-            organizationId: row.organizationId,
-            companyName: row.companyName,
-            companyInn: row.companyInn,
-            programs: row.programs,
-            submittedAt: row.submittedAt?.toISOString() ?? null,
-            deadline: deadline.toISOString(),
-            lastReviewDay,
-            businessDaysLeft: overdue ? 0 : businessDaysBetween(addDays(today, -1), lastReviewDay),
-            overdue,
-            escalated: row.escalatedAt !== null,
-          };
-        }),
       };
     },
   };

@@ -33,6 +33,10 @@ const applicationView = z.object({
   status: z.enum(['open', 'granted', 'refused']),
   submittedBy: z.string(),
   submittedAt: z.iso.datetime(),
+  reviewDeadline: z.iso
+    .datetime()
+    .nullable()
+    .describe('When the review is late: 00:00 Moscow after the SLA’s last business day'),
   decidedBy: z.string().nullable(),
   decidedAt: z.iso.datetime().nullable(),
   reason: z.string().nullable().describe('The manager’s reason for the decision'),

@@ -5,9 +5,11 @@ import {
   assertMayHoldSpecialization,
   catalogueEntryOn,
   catalogueOn,
+  DEFAULT_SPECIALIZATION_SLA_BUSINESS_DAYS,
   grantDateProblems,
   reasonProblems,
   refuseProblems,
+  specializationReviewDeadline,
   type ApplicationStatus,
 } from '../../../domain/specializations';
 import type {
@@ -23,6 +25,8 @@ import { assertOrganizationAccess, type Principal } from '../../http/auth';
 export interface SpecializationServiceDeps {
   specializations: SpecializationRepository;
   partners: PartnerRepository;
+  /** Business days a manager has to decide an application (default 5). */
+  slaBusinessDays?: number;
   now?: () => Date;
 }
 
@@ -35,6 +39,7 @@ export interface ApplicationRequest {
 /** The specialization catalogue, partners' applications and managers' decisions. */
 export function createSpecializationService(deps: SpecializationServiceDeps) {
   const now = deps.now ?? (() => new Date());
+  const slaDays = deps.slaBusinessDays ?? DEFAULT_SPECIALIZATION_SLA_BUSINESS_DAYS;
 
   async function partnerOf(principal: Principal): Promise<PartnerView> {
     const partner = await deps.partners.findByOrganization(principal.organizationId ?? '');
@@ -84,6 +89,7 @@ export function createSpecializationService(deps: SpecializationServiceDeps) {
         evidence: request.evidence,
         certifiedEngineers: request.certifiedEngineers,
         submittedBy: principal.subject,
+        reviewDeadline: specializationReviewDeadline(at.toISOString(), slaDays),
         today,
         at,
       });
