@@ -153,6 +153,8 @@ export interface QueueItem {
   businessDaysLeft: number;
   overdue: boolean;
   escalated: boolean;
+  /** Presale requests: who works on it. */
+  assignee?: string | null;
   // applications also carry their company
   applicationId?: string;
   organizationId?: string;

@@ -1,6 +1,19 @@
 import type { DecisionEntry } from '../../api';
 import { useT } from '../../i18n';
-import { Card, formatDateTime } from '../../ui';
+import type { CSSProperties } from 'react';
+import { formatDateTime } from '../../ui';
+
+/**
+ * A detail card's term list: the terms take at most two fifths of a narrow card, so long
+ * Russian labels wrap instead of squeezing the values; long values (ids, texts) wrap too.
+ */
+export const detailList: CSSProperties = {
+  gridTemplateColumns: 'minmax(6rem, 2fr) minmax(0, 3fr)',
+  overflowWrap: 'anywhere',
+};
+
+/** Spans the whole row of a page's grid of cards (one column on a phone, several on a desk). */
+export const fullRow: CSSProperties = { gridColumn: '1 / -1' };
 
 /** Every decision on a record: who, when, from which status to which, and why. */
 export function DecisionTrail({
@@ -20,7 +33,8 @@ export function DecisionTrail({
     return label === `st_${s}` ? s : label;
   };
   return (
-    <Card title={title ?? t('decisions')} testId={testId}>
+    <section className="card" style={fullRow} data-testid={testId}>
+      <h2>{title ?? t('decisions')}</h2>
       {entries.length === 0 ? (
         <p className="muted">{t('noData')}</p>
       ) : (
@@ -37,7 +51,7 @@ export function DecisionTrail({
             {entries.map((e, i) => (
               <tr key={i} data-testid="decision-entry">
                 <td>{formatDateTime(e.at)}</td>
-                <td>{e.actor}</td>
+                <td style={{ whiteSpace: 'nowrap' }}>{e.actor}</td>
                 <td>
                   {status(e.from)} → {status(e.to)}
                   {e.assignee ? <div className="muted">{e.assignee}</div> : null}
@@ -48,6 +62,6 @@ export function DecisionTrail({
           </tbody>
         </table>
       )}
-    </Card>
+    </section>
   );
 }

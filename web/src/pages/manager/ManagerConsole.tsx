@@ -30,15 +30,19 @@ export function ManagerConsole({ route, principal }: { route: string[]; principa
     case undefined:
       return queue;
     case 'applications':
-      return id ? <ApplicationDetail id={id} /> : queue;
+      return id ? <ApplicationDetail key={id} id={id} /> : queue;
     case 'registrations':
-      return id ? <RegistrationReview id={id} /> : queue;
+      return id ? <RegistrationReview key={id} id={id} /> : queue;
     case 'specializations':
-      return id ? <SpecializationReview id={id} /> : queue;
+      return id ? <SpecializationReview key={id} id={id} /> : queue;
     case 'presales':
-      return id ? <PresaleRequestPage id={id} area="manager" principal={principal} /> : queue;
+      return id ? (
+        <PresaleRequestPage key={id} id={id} area="manager" principal={principal} />
+      ) : (
+        queue
+      );
     case 'partners':
-      return id ? <PartnerDetail id={id} /> : <PartnerList />;
+      return id ? <PartnerDetail key={id} id={id} /> : <PartnerList />;
     default:
       return <ErrorBox error={new ApiError(404, page)} />;
   }

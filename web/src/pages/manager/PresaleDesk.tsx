@@ -8,7 +8,7 @@ import {
 } from '../../api';
 import { useT } from '../../i18n';
 import { Card, ErrorBox, Field, Loading, formatDateTime, useAction, useApi } from '../../ui';
-import { DecisionTrail } from './DecisionTrail';
+import { DecisionTrail, detailList, fullRow } from './DecisionTrail';
 
 type Move = 'assign' | 'in_progress' | 'done' | 'declined';
 
@@ -90,7 +90,7 @@ export function PresaleRequestPage({
           <span data-testid="presale-status">{t(`st_${r.status}`)}</span>
           {r.escalatedAt && <span className="badge danger">{t('escalated')}</span>}
         </p>
-        <dl>
+        <dl style={detailList}>
           <dt>{t('topic')}</dt>
           <dd data-testid="presale-topic">{r.topic}</dd>
           <dt>{t('partnerName')}</dt>
@@ -210,7 +210,7 @@ export function PresaleRequestPage({
         <ErrorBox error={post.error} />
       </Card>
       <DecisionTrail entries={r.history} title={t('statusHistory')} testId="presale-history" />
-      <p>
+      <p style={fullRow}>
         <a href={`#/${area}`} data-testid="back-to-queue">
           ← {t('backToQueue')}
         </a>

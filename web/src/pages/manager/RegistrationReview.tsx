@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api, type Partner, type RegistrationDetail } from '../../api';
 import { useMoney, useT } from '../../i18n';
 import { Card, ErrorBox, Field, Loading, formatDateTime, useAction, useApi } from '../../ui';
-import { DecisionTrail } from './DecisionTrail';
+import { DecisionTrail, detailList, fullRow } from './DecisionTrail';
 
 /** The cap on a deal's uplift and a project's rate, as the API enforces it. */
 const MAX_RATE = 0.15;
@@ -61,7 +61,7 @@ export function RegistrationReview({ id }: { id: string }) {
         <p className="status">
           <span data-testid="registration-status">{t(`st_${r.status}`)}</span>
         </p>
-        <dl>
+        <dl style={detailList}>
           <dt>{t('partnerName')}</dt>
           <dd data-testid="registration-partner">{partner.data?.name ?? r.partnerId}</dd>
           {deal ? (
@@ -69,7 +69,7 @@ export function RegistrationReview({ id }: { id: string }) {
               <dt>{t('customer')}</dt>
               <dd>
                 {r.customerName ?? r.customerAccountId ?? '—'}
-                {r.customerAccountId && r.customerName ? (
+                {r.customerAccountId && r.customerName && r.customerName !== r.customerAccountId ? (
                   <div className="muted">{r.customerAccountId}</div>
                 ) : null}
               </dd>
@@ -149,7 +149,8 @@ export function RegistrationReview({ id }: { id: string }) {
               style={rateTooHigh ? { color: 'var(--danger)' } : undefined}
               data-testid="rate-hint"
             >
-              {percentHint(rateValue)} — {deal ? t('upliftHint') : t('rateHint')}
+              {percentHint(rateValue) && <strong>= {percentHint(rateValue)}</strong>}{' '}
+              {deal ? t('upliftHint') : t('rateHint')}
             </small>
           </Field>
           {!deal && (
@@ -202,7 +203,7 @@ export function RegistrationReview({ id }: { id: string }) {
           reason: e.reason,
         }))}
       />
-      <p>
+      <p style={fullRow}>
         <a href="#/manager" data-testid="back-to-queue">
           ← {t('backToQueue')}
         </a>

@@ -51,6 +51,7 @@ export function ReviewQueue({
   const [kind, setKind] = useState<QueueKind | ''>(kinds.length === 1 ? kinds[0]! : '');
   const path = kind ? `/v1/review-queue?kind=${kind}` : '/v1/review-queue';
   const queue = useApi(() => api.get<{ items: QueueItem[] }>(path), [path]);
+  const showKind = kinds.length > 1;
   const items = (queue.data?.items ?? [])
     .map(normalize)
     .filter((item) => (kind ? item.kind === kind : kinds.includes(item.kind)));
@@ -78,7 +79,7 @@ export function ReviewQueue({
         <table className="queue">
           <thead>
             <tr>
-              <th>{t('kind')}</th>
+              {showKind && <th>{t('kind')}</th>}
               <th>{t('subject')}</th>
               <th>{t('partnerName')}</th>
               <th>{t('status')}</th>
@@ -95,15 +96,22 @@ export function ReviewQueue({
                 data-testid="queue-row"
                 data-kind={item.kind}
               >
-                <td>
-                  <span className={`badge kind-${item.kind}`}>{t(`kind_${item.kind}`)}</span>
-                </td>
+                {showKind && (
+                  <td>
+                    <span className={`badge kind-${item.kind}`}>{t(`kind_${item.kind}`)}</span>
+                  </td>
+                )}
                 <td>
                   {item.title}
                   {item.kind === 'application' && item.companyInn && (
                     <div className="muted">
                       {item.companyInn}
                       {item.programs?.length ? ` · ${item.programs.join(', ').toUpperCase()}` : ''}
+                    </div>
+                  )}
+                  {item.kind === 'presale' && item.assignee && (
+                    <div className="muted">
+                      {t('assignee')}: {item.assignee}
                     </div>
                   )}
                 </td>

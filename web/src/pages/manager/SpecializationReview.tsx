@@ -8,7 +8,7 @@ import {
 } from '../../api';
 import { LanguageContext, useT } from '../../i18n';
 import { Card, ErrorBox, Field, Loading, formatDateTime, useAction, useApi } from '../../ui';
-import { DecisionTrail } from './DecisionTrail';
+import { DecisionTrail, detailList, fullRow } from './DecisionTrail';
 
 /** A partner's application for a specialization, beside the catalogue's requirements. */
 export function SpecializationReview({ id }: { id: string }) {
@@ -61,7 +61,7 @@ export function SpecializationReview({ id }: { id: string }) {
         <p className="status">
           <span data-testid="specialization-status">{t(`st_${a.status}`)}</span>
         </p>
-        <dl>
+        <dl style={detailList}>
           <dt>{t('partnerName')}</dt>
           <dd>
             {partner.data ? (
@@ -105,7 +105,7 @@ export function SpecializationReview({ id }: { id: string }) {
       <Card title={t('catalogueRequirements')} testId="catalogue-requirements">
         <ErrorBox error={catalogue.error} />
         {entry ? (
-          <dl>
+          <dl style={detailList}>
             <dt>{t('minEngineers')}</dt>
             <dd>{entry.minCertifiedEngineers}</dd>
             <dt>{t('services')}</dt>
@@ -161,7 +161,7 @@ export function SpecializationReview({ id }: { id: string }) {
         </Card>
       )}
       <DecisionTrail entries={a.history} />
-      <p>
+      <p style={fullRow}>
         <a href="#/manager" data-testid="back-to-queue">
           ← {t('backToQueue')}
         </a>

@@ -16,7 +16,7 @@ export function PresaleConsole({ route, principal }: { route: string[]; principa
     return <ReviewQueue area="presale" kinds={['presale']} title={t('presaleDesk')} />;
   }
   if (page === 'presales' && id) {
-    return <PresaleRequestPage id={id} area="presale" principal={principal} />;
+    return <PresaleRequestPage key={id} id={id} area="presale" principal={principal} />;
   }
   return <ErrorBox error={new ApiError(404, page)} />;
 }
