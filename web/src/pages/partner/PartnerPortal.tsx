@@ -25,12 +25,18 @@ import {
 } from '../../ui';
 import { ApplicationSteps } from './ApplicationSteps';
 import { BonusChart } from './BonusChart';
+import { PresaleDetail, PresalesPage } from './Presales';
+import { RegistrationDetail, RegistrationsPage } from './Registrations';
+import { SpecializationsPage } from './Specializations';
 
 export const partnerNav: { path: string; label: MessageKey }[] = [
   { path: 'partner', label: 'overview' },
   { path: 'partner/application', label: 'application' },
   { path: 'partner/invoices', label: 'invoices' },
   { path: 'partner/rebates', label: 'rebates' },
+  { path: 'partner/registrations', label: 'dealsAndProjects' },
+  { path: 'partner/presales', label: 'presaleRequests' },
+  { path: 'partner/specializations', label: 'specializationsNav' },
   { path: 'partner/exit', label: 'exit' },
 ];
 
@@ -45,6 +51,12 @@ export function PartnerPortal({ route }: { principal: Principal; route: string[]
       return id ? <InvoiceDetail id={id} /> : <InvoiceList />;
     case 'rebates':
       return <RebatesPage />;
+    case 'registrations':
+      return id ? <RegistrationDetail id={id} /> : <RegistrationsPage />;
+    case 'presales':
+      return id ? <PresaleDetail id={id} /> : <PresalesPage />;
+    case 'specializations':
+      return <SpecializationsPage />;
     case 'exit':
       return <ExitNotice />;
     default:
