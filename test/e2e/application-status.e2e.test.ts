@@ -36,7 +36,7 @@ describe('an application status read from PostgreSQL', () => {
     worker = await startWorker(config, { schedules: false });
     api = await startApi(config, { port: 0 });
     connection = await Connection.connect({ address: config.temporal.address ?? '' });
-    temporal = new Client({ connection });
+    temporal = new Client({ connection, namespace: config.temporal.namespace });
     tokens.manager = await issuer.issue({ subject: 'user-maria', role: 'manager' });
     tokens.billing = await issuer.issue({ subject: 'billing-system', role: 'billing-system' });
   }, 120_000);

@@ -38,7 +38,7 @@ describe('months at the API (issue #11)', () => {
     db = testDatabase();
     api = await startApi(config, { port: 0 });
     connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
-    client = new Client({ connection });
+    client = new Client({ connection, namespace: config.temporal.namespace });
     const issuer = createTokenService(config.auth);
     tokens.finance = await issuer.issue({ subject: 'finance', role: 'finance' });
     tokens.manager = await issuer.issue({ subject: 'user-maria', role: 'manager' });
@@ -131,6 +131,7 @@ describe('months at the API (issue #11)', () => {
     });
     const worker = await Worker.create({
       connection: nativeConnection,
+      namespace: config.temporal.namespace,
       taskQueue,
       workflowsPath: require.resolve('../support/workflows/close-without-query.workflow'),
     });

@@ -90,6 +90,7 @@ describe('operations', () => {
     });
     const worker = await Worker.create({
       connection: nativeConnection,
+      namespace: process.env.TEMPORAL_NAMESPACE,
       taskQueue,
       workflowsPath: require.resolve('../../workflows'),
       activities: createActivities({ db, config }),
@@ -101,6 +102,7 @@ describe('operations', () => {
     const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
     const client = new Client({
       connection,
+      namespace: process.env.TEMPORAL_NAMESPACE,
       interceptors: { workflow: [requestIdClientInterceptor] },
     });
     const requestId = `req-${randomUUID()}`;

@@ -147,7 +147,10 @@ describe('re-application of a partner organization (issue #11)', () => {
       const after = await call<Application>('GET', `${base}/${id}`, org.token);
       expect(after.body).toMatchObject({ status: 'in_review', decision: null });
       expect(await db.partner.count({ where: { organizationId: org.organizationId } })).toBe(1);
-      const handle = new Client({ connection }).workflow.getHandle(current.workflowId);
+      const handle = new Client({
+        connection,
+        namespace: config.temporal.namespace,
+      }).workflow.getHandle(current.workflowId);
       const description = await handle.describe();
       // No createPartner attempt left retrying (a notification may still be on its way).
       expect(

@@ -73,7 +73,7 @@ describe('concurrent triggers count once', () => {
   it('issues one invoice per partner-month when two closes of the month race', async () => {
     const connection = await Connection.connect({ address: config.temporal.address });
     try {
-      const client = new Client({ connection });
+      const client = new Client({ connection, namespace: config.temporal.namespace });
       // Two separate workflow runs (not the API's single id): both settle every partner.
       const runs = await Promise.all(
         ['a', 'b'].map((run) =>

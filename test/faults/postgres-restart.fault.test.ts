@@ -73,7 +73,7 @@ describe('a PostgreSQL restart during the close', () => {
     const config = testConfig();
     const connection = await Connection.connect({ address: config.temporal.address });
     try {
-      const client = new Client({ connection });
+      const client = new Client({ connection, namespace: config.temporal.namespace });
       const handle = await client.workflow.start(MONTH_CLOSE_WORKFLOW_TYPE, {
         taskQueue: worker.worker.options.taskQueue,
         workflowId: `fault-pg-${process.pid}-${Date.now()}`,
