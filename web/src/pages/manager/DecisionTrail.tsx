@@ -2,6 +2,7 @@ import type { DecisionEntry } from '../../api';
 import { useT } from '../../i18n';
 import type { CSSProperties } from 'react';
 import { formatDateTime } from '../../ui';
+import { useNarrow } from './ReviewQueue';
 
 /**
  * A detail card's term list: the terms take at most two fifths of a narrow card, so long
@@ -26,6 +27,7 @@ export function DecisionTrail({
   testId?: string;
 }) {
   const t = useT();
+  const narrow = useNarrow();
   // Statuses are translated; anything else (a withdrawal's last day) is shown as it is.
   const status = (s: string | null) => {
     if (!s) return '—';
@@ -37,6 +39,21 @@ export function DecisionTrail({
       <h2>{title ?? t('decisions')}</h2>
       {entries.length === 0 ? (
         <p className="muted">{t('noData')}</p>
+      ) : narrow ? (
+        <ul className="plain">
+          {entries.map((e, i) => (
+            <li key={i} data-testid="decision-entry">
+              <div className="muted">
+                {formatDateTime(e.at)} · {e.actor}
+              </div>
+              <div>
+                {status(e.from)} → {status(e.to)}
+                {e.assignee ? ` (${e.assignee})` : ''}
+              </div>
+              {e.reason && <div style={{ overflowWrap: 'anywhere' }}>{e.reason}</div>}
+            </li>
+          ))}
+        </ul>
       ) : (
         <table>
           <thead>

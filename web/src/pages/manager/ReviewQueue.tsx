@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, QUEUE_KINDS, type QueueItem, type QueueKind } from '../../api';
 import { useT } from '../../i18n';
 import { Card, ErrorBox, Loading, useApi } from '../../ui';
@@ -16,6 +16,19 @@ export function queueItemPath(area: string, item: Pick<QueueItem, 'kind' | 'id'>
     case 'presale':
       return `#/${area}/presales/${item.id}`;
   }
+}
+
+/** Whether the window is phone-narrow: the queue then stacks each item instead of a table row. */
+export function useNarrow(maxWidth = 600): boolean {
+  const query = `(max-width: ${maxWidth}px)`;
+  const [narrow, setNarrow] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const list = window.matchMedia(query);
+    const onChange = () => setNarrow(list.matches);
+    list.addEventListener('change', onChange);
+    return () => list.removeEventListener('change', onChange);
+  }, [query]);
+  return narrow;
 }
 
 /**
@@ -52,6 +65,7 @@ export function ReviewQueue({
   const path = kind ? `/v1/review-queue?kind=${kind}` : '/v1/review-queue';
   const queue = useApi(() => api.get<{ items: QueueItem[] }>(path), [path]);
   const showKind = kinds.length > 1;
+  const narrow = useNarrow();
   const items = (queue.data?.items ?? [])
     .map(normalize)
     .filter((item) => (kind ? item.kind === kind : kinds.includes(item.kind)));
@@ -75,7 +89,62 @@ export function ReviewQueue({
       {queue.loading && !queue.data && <Loading />}
       <ErrorBox error={queue.error} />
       {queue.data && items.length === 0 && <p className="muted">{t('noData')}</p>}
-      {items.length > 0 && (
+      {items.length > 0 && narrow && (
+        <ul className="plain" data-testid="queue-list">
+          {items.map((item) => (
+            <li
+              key={`${item.kind}-${item.id}`}
+              data-testid="queue-row"
+              data-kind={item.kind}
+              style={{
+                borderLeft: `4px solid ${item.overdue ? 'var(--danger)' : item.businessDaysLeft <= 1 ? '#e0a800' : '#dde2ea'}`,
+                padding: '0.4rem 0.6rem',
+                background: item.overdue
+                  ? '#fdf1f1'
+                  : item.businessDaysLeft <= 1
+                    ? '#fff8e6'
+                    : undefined,
+              }}
+            >
+              <div className="row" style={{ marginBottom: '0.25rem', alignItems: 'center' }}>
+                {showKind && (
+                  <span className={`badge kind-${item.kind}`} style={{ marginLeft: 0 }}>
+                    {t(`kind_${item.kind}`)}
+                  </span>
+                )}
+                <span className="muted">{t(`st_${item.status}`)}</span>
+              </div>
+              <div className="strong" style={{ overflowWrap: 'anywhere' }}>
+                {item.title}
+              </div>
+              <div className="muted">{item.partnerName ?? item.companyInn ?? '—'}</div>
+              {item.kind === 'presale' && item.assignee && (
+                <div className="muted">
+                  {t('assignee')}: {item.assignee}
+                </div>
+              )}
+              <div className="row" style={{ margin: '0.25rem 0 0', alignItems: 'center' }}>
+                <span>
+                  {t('reviewBy')} {item.lastReviewDay} ·{' '}
+                  {item.overdue ? (
+                    <span className="badge danger" style={{ marginLeft: 0 }}>
+                      {t('overdue')}
+                    </span>
+                  ) : (
+                    `${t('businessDaysLeft')}: ${item.businessDaysLeft}`
+                  )}
+                  {item.escalated && <span className="badge">{t('escalated')}</span>}
+                </span>
+                <span className="spacer" style={{ flex: 1 }} />
+                <a href={queueItemPath(area, item)} data-testid="queue-open">
+                  {t('open')} →
+                </a>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {items.length > 0 && !narrow && (
         <table className="queue">
           <thead>
             <tr>

@@ -112,7 +112,7 @@ export function SpecializationReview({ id }: { id: string }) {
             <dd>{entry.serviceIds.join(', ')}</dd>
             <dt>{t('quarterlyRate')}</dt>
             <dd>{entry.rate}</dd>
-            <dt>{t('catalogueRequirements')}</dt>
+            <dt>{t('requirementsColumn')}</dt>
             <dd style={{ whiteSpace: 'pre-wrap' }}>{entry.requirements}</dd>
           </dl>
         ) : (
@@ -186,44 +186,35 @@ export function HeldSpecializations({ partnerId }: { partnerId: string }) {
       <ErrorBox error={held.error} />
       {held.data?.items.length === 0 && <p className="muted">{t('noData')}</p>}
       {held.data && held.data.items.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th>{t('kind_specialization')}</th>
-              <th>{t('quarterlyRate')}</th>
-              <th>{t('firstDay')}</th>
-              <th>{t('lastDay')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {held.data.items.map((s) => (
-              <tr key={s.id} data-testid="held-specialization">
-                <td>
-                  {s.code}
-                  <div className="muted">{s.serviceIds.join(', ')}</div>
-                </td>
-                <td>{s.rate}</td>
-                <td>{s.validFrom}</td>
-                <td>{s.validTo ?? t('heldUntilWithdrawn')}</td>
-                <td>
-                  {editing !== s.id && (
-                    <button
-                      data-testid="withdraw-specialization"
-                      onClick={() => {
-                        setEditing(s.id);
-                        setValidTo(s.validTo ?? '');
-                        setReason('');
-                      }}
-                    >
-                      {t('withdrawSpecialization')}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ul className="plain">
+          {held.data.items.map((s) => (
+            <li key={s.id} data-testid="held-specialization">
+              <div className="row" style={{ marginBottom: 0, alignItems: 'baseline' }}>
+                <span className="strong">{s.code}</span>
+                <span className="muted">
+                  {t('quarterlyRate')}: {s.rate}
+                </span>
+                <span style={{ flex: 1 }} />
+                {editing !== s.id && (
+                  <button
+                    data-testid="withdraw-specialization"
+                    onClick={() => {
+                      setEditing(s.id);
+                      setValidTo(s.validTo ?? '');
+                      setReason('');
+                    }}
+                  >
+                    {t('withdrawSpecialization')}
+                  </button>
+                )}
+              </div>
+              <div className="muted">{s.serviceIds.join(', ')}</div>
+              <div data-testid="held-period">
+                {s.validFrom} … {s.validTo ?? t('heldUntilWithdrawn')}
+              </div>
+            </li>
+          ))}
+        </ul>
       )}
       {editing && (
         <form
