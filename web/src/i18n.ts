@@ -139,6 +139,8 @@ const en = {
   applicationSent: 'Application sent.',
   msk: 'MSK',
   firstAnswer: 'First answer',
+  mySpecializations: 'My specializations',
+  percentagePoints: 'pp',
   // manager
   reviewQueue: 'Review queue',
   partners: 'Partners',
@@ -254,6 +256,7 @@ const en = {
   author_staff: 'staff',
   author_partner: 'partner',
   presaleConsole: 'Presale',
+  reasonToDecline: 'Why it is declined',
   // finance
   closes: 'Month closes',
   closeMonth: 'Close a month',
@@ -436,6 +439,8 @@ const ru: Record<MessageKey, string> = {
   applicationSent: 'Заявка отправлена.',
   msk: 'МСК',
   firstAnswer: 'Первый ответ',
+  mySpecializations: 'Мои специализации',
+  percentagePoints: 'п.\u00a0п.',
   reviewQueue: 'Очередь на рассмотрение',
   partners: 'Партнёры',
   company: 'Компания',
@@ -549,6 +554,7 @@ const ru: Record<MessageKey, string> = {
   author_staff: 'сотрудник',
   author_partner: 'партнёр',
   presaleConsole: 'Пресейл',
+  reasonToDecline: 'Причина отказа',
   closes: 'Закрытие месяцев',
   closeMonth: 'Закрыть месяц',
   progress: 'Ход',

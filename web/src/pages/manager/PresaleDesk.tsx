@@ -112,7 +112,10 @@ export function PresaleRequestPage({
           <dd>
             {formatDateTime(r.slaDeadline)}
             {r.firstAnsweredAt && (
-              <span className="muted"> · {formatDateTime(r.firstAnsweredAt)}</span>
+              <span className="muted">
+                {' '}
+                · {t('answeredAt')} {formatDateTime(r.firstAnsweredAt)}
+              </span>
             )}
           </dd>
           <dt>{t('assignee')}</dt>
@@ -151,7 +154,7 @@ export function PresaleRequestPage({
                   </button>
                 ))}
             </div>
-            <Field label={t('reason')}>
+            <Field label={t('reasonToDecline')}>
               <textarea
                 name="declineReason"
                 rows={2}
