@@ -141,6 +141,8 @@ const en = {
   firstAnswer: 'First answer',
   mySpecializations: 'My specializations',
   percentagePoints: 'pp',
+  perQuarter: 'a quarter',
+  engineersShort: 'Engineers',
   // manager
   reviewQueue: 'Review queue',
   partners: 'Partners',
@@ -441,6 +443,8 @@ const ru: Record<MessageKey, string> = {
   firstAnswer: 'Первый ответ',
   mySpecializations: 'Мои специализации',
   percentagePoints: 'п.\u00a0п.',
+  perQuarter: 'в квартал',
+  engineersShort: 'Инженеров',
   reviewQueue: 'Очередь на рассмотрение',
   partners: 'Партнёры',
   company: 'Компания',

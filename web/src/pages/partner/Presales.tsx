@@ -64,9 +64,9 @@ export function PresalesPage() {
             <thead>
               <tr>
                 <th>{t('topic')}</th>
-                <th>{t('customerOrProject')}</th>
                 <th>{t('status')}</th>
                 <th>{t('firstAnswerBy')}</th>
+                <th>{t('customerOrProject')}</th>
                 <th>{t('desiredDate')}</th>
               </tr>
             </thead>
@@ -80,7 +80,6 @@ export function PresalesPage() {
                   <td className="wrap">
                     <a href={`#/partner/presales/${r.id}`}>{r.topic}</a>
                   </td>
-                  <td className="wrap">{nameOf(r)}</td>
                   <td>
                     <span className={`pill pill-${r.status}`} data-testid="presale-status">
                       {t(`st_${r.status}`)}
@@ -89,7 +88,8 @@ export function PresalesPage() {
                   <td>
                     <FirstAnswer request={r} />
                   </td>
-                  <td>{r.desiredDate}</td>
+                  <td className="wrap">{nameOf(r)}</td>
+                  <td className="nowrap">{r.desiredDate}</td>
                 </tr>
               ))}
             </tbody>
@@ -325,7 +325,7 @@ export function PresaleDetail({ id }: { id: string }) {
           <tbody>
             {r.history.map((h) => (
               <tr key={h.id}>
-                <td>{moscowDateTime(h.at)}</td>
+                <td className="nowrap">{moscowDateTime(h.at)}</td>
                 <td>{h.actor}</td>
                 <td>
                   {h.from ? t(`st_${h.from}`) : '—'} → {h.to ? t(`st_${h.to}`) : '—'}

@@ -61,9 +61,21 @@ function useSubject() {
   };
 }
 
-function RegistrationTable({ items }: { items: Registration[] }) {
+/** A deal's uplift in percentage points on top of the base bonus, a project's rate in percent. */
+function useRate() {
   const t = useT();
   const percent = usePercent();
+  return (r: Registration) =>
+    r.kind === 'deal'
+      ? r.upliftRate
+        ? `+${percent(r.upliftRate).replace('%', t('percentagePoints'))}`
+        : '—'
+      : percent(r.rate);
+}
+
+function RegistrationTable({ items }: { items: Registration[] }) {
+  const t = useT();
+  const rateOf = useRate();
   const subject = useSubject();
   return (
     <table className="clickable">
@@ -106,8 +118,8 @@ function RegistrationTable({ items }: { items: Registration[] }) {
               <td>
                 {r.status === 'pending' ? `${moscowDateTime(r.reviewDeadline)} ${t('msk')}` : '—'}
               </td>
-              <td className="num">{percent(r.kind === 'deal' ? r.upliftRate : r.rate)}</td>
-              <td>{r.kind === 'deal' ? dateOnly(r.endDate) : '—'}</td>
+              <td className="num">{rateOf(r)}</td>
+              <td className="nowrap">{r.kind === 'deal' ? dateOnly(r.endDate) : '—'}</td>
             </tr>
           );
         })}
@@ -352,7 +364,7 @@ function ProjectForm({ onRegistered }: { onRegistered: () => void }) {
 export function RegistrationDetail({ id }: { id: string }) {
   const t = useT();
   const money = useMoney();
-  const percent = usePercent();
+  const rateOf = useRate();
   const subject = useSubject();
   const registration = useApi(
     () => api.get<RegistrationWithEvents>(`/v1/registrations/${id}`),
@@ -425,7 +437,7 @@ export function RegistrationDetail({ id }: { id: string }) {
           {(r.upliftRate ?? r.rate) && (
             <>
               <dt>{r.kind === 'deal' ? t('upliftRate') : t('rate')}</dt>
-              <dd>{percent(r.kind === 'deal' ? r.upliftRate : r.rate)}</dd>
+              <dd>{rateOf(r)}</dd>
             </>
           )}
           {r.baselineMonthly && (
@@ -492,7 +504,7 @@ export function RegistrationDetail({ id }: { id: string }) {
           <tbody>
             {r.events.map((e, i) => (
               <tr key={i}>
-                <td>{moscowDateTime(e.at)}</td>
+                <td className="nowrap">{moscowDateTime(e.at)}</td>
                 <td>{e.actor}</td>
                 <td>
                   {e.fromStatus ? t(`st_${e.fromStatus}`) : '—'} → {t(`st_${e.toStatus}`)}

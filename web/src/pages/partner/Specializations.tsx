@@ -45,37 +45,29 @@ export function SpecializationsPage() {
         {catalogue.error && <ErrorBox error={catalogue.error} />}
         {catalogue.loading && !catalogue.data && <Loading />}
         {entries.length > 0 && (
-          <table>
-            <thead>
-              <tr>
-                <th>{t('specializationName')}</th>
-                <th>{t('services')}</th>
-                <th className="num">{t('quarterlyRate')}</th>
-                <th>{t('requirementsColumn')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((c) => (
-                <tr key={`${c.code}-${c.validFrom}`} data-testid="catalogue-row">
-                  <td className="wrap">
-                    <strong>{language === 'ru' ? c.nameRu : c.nameEn}</strong>
-                  </td>
-                  <td className="wrap">{c.serviceIds.join(', ')}</td>
-                  <td className="num">{percent(c.rate)}</td>
-                  <td className="wrap requirements">
-                    {c.requirements}
-                    <div className="muted small">
-                      {t('minCertifiedEngineers')}: {c.minCertifiedEngineers}
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ul className="entries">
+            {entries.map((c) => (
+              <li key={`${c.code}-${c.validFrom}`} data-testid="catalogue-row">
+                <div className="entry-head">
+                  <strong>{language === 'ru' ? c.nameRu : c.nameEn}</strong>
+                  <span className="pill">
+                    {percent(c.rate)} {t('perQuarter')}
+                  </span>
+                </div>
+                <div className="muted small">
+                  {t('services')}: {c.serviceIds.join(', ')}
+                </div>
+                <div className="wrap">{c.requirements}</div>
+                <div className="muted small">
+                  {t('minCertifiedEngineers')}: {c.minCertifiedEngineers}
+                </div>
+              </li>
+            ))}
+          </ul>
         )}
       </Card>
       <div className="grid">
-        <Card title={t('heldSpecializations')} testId="held-specializations">
+        <Card title={t('mySpecializations')} testId="held-specializations">
           {held.error && <ErrorBox error={held.error} />}
           {held.data?.items.length === 0 && <p className="muted">{t('noneHeld')}</p>}
           {held.data && held.data.items.length > 0 && (
@@ -96,7 +88,7 @@ export function SpecializationsPage() {
                       <div className="muted small">{h.serviceIds.join(', ')}</div>
                     </td>
                     <td className="num">{percent(h.rate)}</td>
-                    <td>{h.validFrom}</td>
+                    <td className="nowrap">{h.validFrom}</td>
                     <td>{h.validTo ?? t('heldOpenEnded')}</td>
                   </tr>
                 ))}
@@ -114,10 +106,7 @@ export function SpecializationsPage() {
             <thead>
               <tr>
                 <th>{t('specializationName')}</th>
-                <th>{t('submitted')}</th>
-                <th className="num">{t('certifiedEngineers')}</th>
                 <th>{t('status')}</th>
-                <th>{t('decision')}</th>
               </tr>
             </thead>
             <tbody>
@@ -125,20 +114,24 @@ export function SpecializationsPage() {
                 <tr key={a.id} data-testid="specialization-application">
                   <td className="wrap">
                     {nameOf(a.code)}
+                    <div className="muted small">
+                      {t('submitted')} {moscowDateTime(a.submittedAt)} · {t('engineersShort')}:{' '}
+                      {a.certifiedEngineers}
+                    </div>
                     <div className="muted small prewrap">{a.evidence}</div>
                   </td>
-                  <td>{moscowDateTime(a.submittedAt)}</td>
-                  <td className="num">{a.certifiedEngineers}</td>
-                  <td>
+                  <td className="wrap">
                     <span
                       className={`pill pill-${a.status}`}
                       data-testid="specialization-application-status"
                     >
                       {t(`st_${a.status}`)}
                     </span>
-                  </td>
-                  <td className="wrap">
-                    {a.decidedAt ? `${moscowDateTime(a.decidedAt)} · ${a.decidedBy}` : '—'}
+                    {a.decidedAt && (
+                      <div className="muted small">
+                        {moscowDateTime(a.decidedAt)} · {a.decidedBy}
+                      </div>
+                    )}
                     {a.reason && (
                       <div
                         className={a.status === 'refused' ? 'refusal' : 'muted small'}
