@@ -215,6 +215,9 @@ export interface InvoiceLine {
   rate: string | null;
   base: string | null;
   amount: string;
+  /** Running invoice: the deal and the customer a deal uplift line is for. */
+  dealId?: string;
+  accountId?: string;
 }
 
 export interface Invoice extends InvoiceSummary {

@@ -5,6 +5,7 @@ import {
   type Application,
   type BonusMonth,
   type Invoice,
+  type InvoiceLine,
   type InvoiceSummary,
   type Partner,
   type Preview,
@@ -25,6 +26,7 @@ import {
 } from '../../ui';
 import { ApplicationSteps } from './ApplicationSteps';
 import { BonusChart } from './BonusChart';
+import { usePercent } from './forms';
 import { PresaleDetail, PresalesPage } from './Presales';
 import { RegistrationDetail, RegistrationsPage } from './Registrations';
 import { SpecializationsPage } from './Specializations';
@@ -136,6 +138,11 @@ export function RunningInvoice() {
             <dd>{money(`-${preview.data.totals.grantsTotal}`)}</dd>
             <dt>{t('bonus')}</dt>
             <dd>{money(`-${preview.data.totals.discountTotal}`)}</dd>
+            {preview.data.lines
+              .filter((line) => line.kind === 'deal_uplift')
+              .map((line, i) => (
+                <DealUplift key={i} line={line} />
+              ))}
             <dt>{t('rebateWithdrawn')}</dt>
             <dd>{money(`-${preview.data.totals.rebateWithdrawn}`)}</dd>
             <dt className="strong">{t('payable')}</dt>
@@ -148,6 +155,24 @@ export function RunningInvoice() {
         </>
       )}
     </Card>
+  );
+}
+
+/**
+ * A registered deal's uplift inside the bonus: its rate, the linked customer and the amount,
+ * so the partner sees the approved deal working on this month's invoice.
+ */
+function DealUplift({ line }: { line: InvoiceLine }) {
+  const t = useT();
+  const money = useMoney();
+  const percent = usePercent();
+  return (
+    <>
+      <dt className="indent" data-testid="running-uplift-label">
+        {t('dealUplift')} +{percent(line.rate)} · {line.accountId ?? ''}
+      </dt>
+      <dd data-testid="running-uplift">{money(`-${line.amount}`)}</dd>
+    </>
   );
 }
 
