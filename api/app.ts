@@ -17,7 +17,7 @@ import type { Logger } from '../config/logger';
 import type { ApplicationRepository } from '../prisma/repositories/application.repository';
 import type { BillingAccountRepository } from '../prisma/repositories/billing-account.repository';
 import type { PartnerRepository } from '../prisma/repositories/partner.repository';
-import { partnerRoutes } from './features/partners/partners.routes';
+import { partnerRecordRoutes, partnerRoutes } from './features/partners/partners.routes';
 import { notificationRoutes } from './features/notifications/notifications.routes';
 import { settlementRoutes } from './features/settlement/settlement.routes';
 import { lifecycleRoutes } from './features/lifecycle/lifecycle.routes';
@@ -36,6 +36,9 @@ import { createRebateService } from './features/rebates/rebates.service';
 import type { RebateRepository } from '../prisma/repositories/rebate.repository';
 import type { PayoutRepository } from '../prisma/repositories/payout.repository';
 import { payoutRoutes } from './features/payouts/payouts.routes';
+import { financeRoutes } from './features/finance/finance.routes';
+import { createFinanceService } from './features/finance/finance.service';
+import type { FinanceRepository } from '../prisma/repositories/finance.repository';
 import { createPayoutService } from './features/payouts/payouts.service';
 import { programRoutes } from './features/programs/programs.routes';
 import { specializationRoutes } from './features/specializations/specializations.routes';
@@ -79,6 +82,8 @@ export interface AppDeps {
   documents: DocumentRepository;
   rebates: RebateRepository;
   payouts: PayoutRepository;
+  /** The finance console's reads: a month's invoices, statements and payouts. */
+  finance: FinanceRepository;
   programs: ProgramRepository;
   specializations: SpecializationRepository;
   registrations: RegistrationRepository;
@@ -204,6 +209,11 @@ export function createApp(deps: AppDeps): Express {
     partners: deps.partners,
     ...deps.settings,
   });
+  const documentService = createDocumentService({
+    settlements: deps.settlements,
+    partners: deps.partners,
+    documents: deps.documents,
+  });
   const routes: AnyRoute[] = [
     ...healthRoutes(deps.healthChecks, (dependency, error) =>
       deps.logger.warn({ err: error, dependency }, 'health check failing'),
@@ -251,11 +261,12 @@ export function createApp(deps: AppDeps): Express {
         logger: deps.logger,
       }),
     ),
-    ...documentRoutes(
-      createDocumentService({
-        settlements: deps.settlements,
-        partners: deps.partners,
-        documents: deps.documents,
+    ...documentRoutes(documentService),
+    ...financeRoutes(
+      createFinanceService({
+        finance: deps.finance,
+        documents: documentService,
+        programFirstMonth: deps.settings.programFirstMonth,
       }),
     ),
     ...rebateRoutes(
@@ -275,6 +286,12 @@ export function createApp(deps: AppDeps): Express {
       }),
     ),
     ...programRoutes(createProgramService({ programs: deps.programs, partners: deps.partners })),
+    // After the settlement and program routes: /v1/partners/me/invoices and …/customers are theirs.
+    ...partnerRecordRoutes({
+      partners: deps.partners,
+      settlements: deps.settlements,
+      programs: deps.programs,
+    }),
     ...presaleRoutes(
       createPresaleService({
         presales: deps.presales,

@@ -289,6 +289,10 @@ export function createApplicationRepository(db: Database) {
         status: row.status,
         step: row.step as OnboardingStep,
         startedAt: row.startedAt,
+        companyName: row.companyName,
+        companyInn: row.companyInn,
+        programs: row.programs,
+        submittedAt: row.submittedAt,
       }));
     },
 

@@ -149,15 +149,41 @@ export function createPartnerRepository(db: Database) {
 
     findById: (id: string) => findBy({ id }),
 
-    /** Partners by name, optionally of one status, for the managers' console. */
-    async list(filter: { status?: PartnerView['status']; limit: number }): Promise<PartnerView[]> {
-      const rows = await db.partner.findMany({
-        where: filter.status ? { status: filter.status } : {},
-        include: { memberships: { orderBy: { id: 'asc' } } },
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
-        take: filter.limit,
-      });
-      return rows.map(viewOf);
+    /**
+     * Partners by name for the managers' console: optionally of one status, and matching `q`
+     * (a part of the name, INN or organization id, any case); a page of `limit` from
+     * `offset`, with how many match in all.
+     */
+    async list(filter: {
+      status?: PartnerView['status'];
+      q?: string;
+      limit: number;
+      offset?: number;
+    }): Promise<{ items: PartnerView[]; total: number }> {
+      const q = filter.q?.trim();
+      const where: Prisma.PartnerWhereInput = {
+        ...(filter.status ? { status: filter.status } : {}),
+        ...(q
+          ? {
+              OR: [
+                { name: { contains: q, mode: 'insensitive' } },
+                { inn: { contains: q } },
+                { organizationId: { contains: q, mode: 'insensitive' } },
+              ],
+            }
+          : {}),
+      };
+      const [rows, total] = await Promise.all([
+        db.partner.findMany({
+          where,
+          include: { memberships: { orderBy: { id: 'asc' } } },
+          orderBy: [{ name: 'asc' }, { id: 'asc' }],
+          skip: filter.offset ?? 0,
+          take: filter.limit,
+        }),
+        db.partner.count({ where }),
+      ]);
+      return { items: rows.map(viewOf), total };
     },
     findByOrganization: (organizationId: string) => findBy({ organizationId }),
   };

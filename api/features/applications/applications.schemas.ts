@@ -135,7 +135,10 @@ export const billingVerificationBody = z
   });
 
 export const listApplicationsQuery = z.object({
-  status: z.enum(APPLICATION_STATUSES).optional(),
+  status: z
+    .enum(APPLICATION_STATUSES)
+    .optional()
+    .describe('Only applications in this status; all when left out'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
@@ -218,6 +221,10 @@ export const applicationSummary = z.object({
   status: z.enum(APPLICATION_STATUSES),
   step: z.enum(ONBOARDING_STEPS),
   startedAt: z.iso.datetime(),
+  companyName: z.string().nullable().describe('From the company registry, once the INN is given'),
+  companyInn: z.string().nullable(),
+  programs: z.array(z.enum(PROGRAMS)).describe('Chosen at the partnership step; empty before'),
+  submittedAt: z.iso.datetime().nullable().describe('When it went to the manager review'),
 });
 
 export const applicationList = z.object({ items: z.array(applicationSummary) });

@@ -251,6 +251,10 @@ export function createApplicationService(deps: ApplicationServiceDeps) {
           status: row.status,
           step: row.step,
           startedAt: row.startedAt.toISOString(),
+          companyName: row.companyName,
+          companyInn: row.companyInn,
+          programs: row.programs,
+          submittedAt: row.submittedAt ? row.submittedAt.toISOString() : null,
         })),
       };
     },

@@ -3,6 +3,8 @@ import { DomainError } from '../../../domain/errors';
 import { PROGRAMS } from '../../../domain/onboarding';
 import type { BillingAccountRepository } from '../../../prisma/repositories/billing-account.repository';
 import type { PartnerRepository } from '../../../prisma/repositories/partner.repository';
+import type { ProgramRepository } from '../../../prisma/repositories/program.repository';
+import type { SettlementRepository } from '../../../prisma/repositories/settlement.repository';
 import { assertOrganizationAccess } from '../../http/auth';
 import { defineRoute, type AnyRoute } from '../../http/route';
 import type { WorkflowUrl } from '../../http/temporal-links';
@@ -63,14 +65,28 @@ export function partnerRoutes(deps: {
       summary: 'Partners by name, with their status and links to their lifecycle workflows',
       tags: ['Partners'],
       roles: ['manager', 'finance'],
+      description:
+        'A page of partners by name: `q` keeps those whose name, INN or organization id ' +
+        'contains it (any case); `total` counts every match, so the next page starts at ' +
+        '`offset + limit` while that is below `total`.',
       query: z.object({
         status: z.enum(['active', 'leaving', 'left', 'revoked']).optional(),
+        q: z
+          .string()
+          .trim()
+          .max(200)
+          .optional()
+          .describe('A part of the name, INN or organization id'),
         limit: z.coerce.number().int().min(1).max(1000).default(200),
+        offset: z.coerce.number().int().min(0).default(0).describe('How many matches to skip'),
       }),
       responses: {
         200: {
           description: 'Partners',
           schema: z.object({
+            total: z.number().int().describe('Partners matching the filter, on every page'),
+            offset: z.number().int(),
+            limit: z.number().int(),
             items: z.array(
               partnerView.extend({
                 workflows: z
@@ -82,11 +98,14 @@ export function partnerRoutes(deps: {
         },
       },
       handler: async ({ query }) => {
-        const partners = await deps.partners.list(query);
+        const { items, total } = await deps.partners.list(query);
         return {
           status: 200,
           body: {
-            items: partners.map((p) => ({
+            total,
+            offset: query.offset,
+            limit: query.limit,
+            items: items.map((p) => ({
               ...p,
               workflows: {
                 exitNotice: deps.workflowUrl(partnerExitWorkflowId(p.id)),
@@ -161,6 +180,89 @@ export function partnerRoutes(deps: {
               lockedByApplication: a.lockedByApplication,
             })),
           },
+        };
+      },
+    }),
+  ];
+}
+
+const invoiceSummary = z.object({
+  id: z.guid(),
+  number: z.string(),
+  partnerId: z.guid(),
+  month: z.string().describe('Reporting month, YYYY-MM'),
+  kind: z.enum(['monthly', 'interim', 'final']),
+  sequence: z.number().int(),
+  issuedAt: z.iso.datetime(),
+  dueDate: z.iso.date().nullable(),
+  consumptionTotal: z.string().describe('Rubles, two decimals'),
+  grantsTotal: z.string().describe('Rubles, two decimals'),
+  eligibleBase: z.string().describe('Rubles, two decimals'),
+  discountTotal: z.string().describe('Rubles, two decimals'),
+  payable: z.string().describe('Rubles, two decimals'),
+  vatRate: z.string(),
+  vatAmount: z.string().describe('Rubles, two decimals'),
+});
+
+const customerView = z.object({
+  id: z.string().describe('The subaccount id'),
+  name: z.string(),
+  inn: z.string().nullable(),
+  parentId: z.string().describe('The partner’s own billing account'),
+  createdAt: z.iso.datetime(),
+});
+
+const partnerParams = z.object({ partnerId: z.uuid({ message: 'must be a partner id (UUID)' }) });
+
+/**
+ * A partner's invoices and customers as staff read them on the partner's page. Mounted after
+ * the features whose /v1/partners/me/… routes share these paths ("me" is no partner id).
+ */
+export function partnerRecordRoutes(deps: {
+  partners: PartnerRepository;
+  settlements: Pick<SettlementRepository, 'invoicesOf'>;
+  programs: Pick<ProgramRepository, 'customersOf'>;
+}): AnyRoute[] {
+  async function partnerOrNotFound(partnerId: string) {
+    const partner = await deps.partners.findById(partnerId);
+    if (!partner) throw new DomainError('not_found', `No partner ${partnerId}`);
+    return partner;
+  }
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/partners/:partnerId/invoices',
+      operationId: 'partnerInvoices',
+      summary: 'A partner’s issued invoices, newest month first',
+      tags: ['Partners'],
+      roles: ['manager', 'finance'],
+      params: partnerParams,
+      responses: {
+        200: { description: 'Invoices', schema: z.object({ items: z.array(invoiceSummary) }) },
+        404: { description: 'No such partner' },
+      },
+      handler: async ({ params }) => {
+        const partner = await partnerOrNotFound(params.partnerId);
+        return { status: 200, body: { items: await deps.settlements.invoicesOf(partner.id) } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/partners/:partnerId/customers',
+      operationId: 'partnerCustomers',
+      summary: 'A partner’s customers: the subaccounts of its own billing account, oldest first',
+      tags: ['Partners'],
+      roles: ['manager', 'finance'],
+      params: partnerParams,
+      responses: {
+        200: { description: 'Customers', schema: z.object({ items: z.array(customerView) }) },
+        404: { description: 'No such partner' },
+      },
+      handler: async ({ params }) => {
+        const partner = await partnerOrNotFound(params.partnerId);
+        return {
+          status: 200,
+          body: { items: await deps.programs.customersOf(partner.billingAccountId) },
         };
       },
     }),

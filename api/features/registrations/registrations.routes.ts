@@ -152,17 +152,22 @@ export function registrationRoutes(service: RegistrationService): AnyRoute[] {
       method: 'get',
       path: '/v1/registrations',
       operationId: 'listRegistrations',
-      summary: 'Registrations in a status, nearest review deadline first',
+      summary: 'Registrations in a status, nearest review deadline first; or one partner’s',
+      description:
+        'Without partnerId: the registrations in `status` (pending when left out). With ' +
+        'partnerId: that partner’s registrations, newest first, of every status unless ' +
+        '`status` is given.',
       tags: ['Registrations'],
       roles: ['manager'],
       query: z.object({
-        status: z.enum(REGISTRATION_STATUSES).default('pending'),
+        status: z.enum(REGISTRATION_STATUSES).optional(),
+        partnerId: z.uuid({ message: 'must be a partner id (UUID)' }).optional(),
         limit: z.coerce.number().int().min(1).max(500).default(100),
       }),
       responses: { 200: { description: 'Registrations', schema: registrationList } },
       handler: async ({ query }) => ({
         status: 200,
-        body: await service.list(query.status, query.limit),
+        body: await service.list(query),
       }),
     }),
     defineRoute({

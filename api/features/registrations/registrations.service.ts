@@ -332,8 +332,19 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
       return { items: await deps.registrations.ofPartner(partner.id) };
     },
 
-    async list(status: RegistrationStatus, limit: number) {
-      return { items: await deps.registrations.withStatus(status, limit) };
+    /** Registrations in a status (pending by default), or one partner's in any or one status. */
+    async list(filter: { status?: RegistrationStatus; partnerId?: string; limit: number }) {
+      if (filter.partnerId) {
+        const rows = await deps.registrations.ofPartner(filter.partnerId);
+        return {
+          items: rows
+            .filter((row) => !filter.status || row.status === filter.status)
+            .slice(0, filter.limit),
+        };
+      }
+      return {
+        items: await deps.registrations.withStatus(filter.status ?? 'pending', filter.limit),
+      };
     },
 
     /** One registration with its audit: managers see any, a partner only its own (else 404). */
