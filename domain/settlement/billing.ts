@@ -332,6 +332,8 @@ export function invoiceNumber(
  * When an invoice is due. Advance payers' monthly and final invoices are drawn from the prepaid
  * balance and have none. A month-end invoice is due on the `paymentTermDays`-th day of the next
  * month; an interim or final invoice, issued mid-month, `paymentTermDays` after its issue date.
+ * An invoice is never due on or before the day it is issued: a month-end invoice of a month
+ * closed late (on demand, after that day) is due `paymentTermDays` after its issue date.
  */
 export function invoiceDueDate(input: {
   readonly kind: InvoiceKind;
@@ -343,7 +345,8 @@ export function invoiceDueDate(input: {
 }): IsoDate | null {
   if (input.paymentModel === 'advance' && input.kind !== 'interim') return null;
   if (input.kind === 'monthly') {
-    return addDays(firstDayOf(addMonths(input.month, 1)), input.paymentTermDays - 1);
+    const byTerm = addDays(firstDayOf(addMonths(input.month, 1)), input.paymentTermDays - 1);
+    if (byTerm > input.issuedOn) return byTerm;
   }
   return addDays(input.issuedOn, input.paymentTermDays);
 }

@@ -239,7 +239,9 @@ describe('invoice numbers and due dates', () => {
   it.each([
     // kind, payment model, issued on, term → due
     ['monthly', 'postpaid', '2026-09-01', 10, '2026-09-10'], // the 10th day of the next month
-    ['monthly', 'postpaid', '2026-09-05', 1, '2026-09-01'],
+    ['monthly', 'postpaid', '2026-09-01', 1, '2026-09-02'], // the 1st is the issue day: 1 + 1
+    ['monthly', 'postpaid', '2026-11-30', 10, '2026-12-10'], // closed late: 30 Nov + 10
+    ['monthly', 'postpaid', '2026-09-10', 10, '2026-09-20'], // issued on the 10th: 10 + 10
     ['monthly', 'advance', '2026-09-01', 10, null], // drawn from the prepaid balance
     ['interim', 'postpaid', '2026-08-20', 10, '2026-08-30'], // issue date + 10
     ['final', 'postpaid', '2026-08-25', 10, '2026-09-04'], // 25 + 10 = 35 → 4 September
