@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   api,
   ApiError,
@@ -16,18 +16,23 @@ import { useMoney, useT, type MessageKey } from '../../i18n';
 import { navigate } from '../../router';
 import {
   Card,
+  ConfirmDialog,
+  EmptyState,
   ErrorBox,
   Field,
   HistoryTable,
   Loading,
-  formatDateTime,
   useAction,
   useApi,
 } from '../../ui';
 import { ApplicationSteps } from './ApplicationSteps';
+import { BankDetailsCard } from './BankDetails';
 import { BonusChart } from './BonusChart';
-import { usePercent } from './forms';
+import { CustomersPage } from './Customers';
+import { decimalText, moscowDateTime, usePercent } from './forms';
+import { NotificationsPage } from './Notifications';
 import { PresaleDetail, PresalesPage } from './Presales';
+import { ReferralsPage, StatementDetail } from './Referrals';
 import { RegistrationDetail, RegistrationsPage } from './Registrations';
 import { SpecializationsPage } from './Specializations';
 
@@ -36,9 +41,12 @@ export const partnerNav: { path: string; label: MessageKey }[] = [
   { path: 'partner/application', label: 'application' },
   { path: 'partner/invoices', label: 'invoices' },
   { path: 'partner/rebates', label: 'rebates' },
+  { path: 'partner/customers', label: 'customersNav' },
+  { path: 'partner/referrals', label: 'referralsNav' },
   { path: 'partner/registrations', label: 'dealsAndProjects' },
   { path: 'partner/presales', label: 'presaleRequests' },
   { path: 'partner/specializations', label: 'specializationsNav' },
+  { path: 'partner/notifications', label: 'notificationsNav' },
   { path: 'partner/exit', label: 'exit' },
 ];
 
@@ -53,6 +61,12 @@ export function PartnerPortal({ route }: { principal: Principal; route: string[]
       return id ? <InvoiceDetail id={id} /> : <InvoiceList />;
     case 'rebates':
       return <RebatesPage />;
+    case 'customers':
+      return <CustomersPage />;
+    case 'referrals':
+      return id ? <StatementDetail id={id} /> : <ReferralsPage />;
+    case 'notifications':
+      return <NotificationsPage />;
     case 'registrations':
       return id ? <RegistrationDetail id={id} /> : <RegistrationsPage />;
     case 'presales':
@@ -125,11 +139,12 @@ export function RunningInvoice() {
   const preview = useApi(() => api.get<Preview>('/v1/partners/me/invoices/preview'));
   return (
     <Card title={t('runningInvoice')} testId="running-invoice">
+      {preview.loading && !preview.data && <Loading />}
       {preview.error && <ErrorBox error={preview.error} />}
       {preview.data && (
         <>
           <p className="muted">
-            {preview.data.month} · {t('asOf')} {formatDateTime(preview.data.asOf)}
+            {preview.data.month} · {t('asOf')} {moscowDateTime(preview.data.asOf)} {t('moscowTime')}
           </p>
           <dl className="totals">
             <dt>{t('consumption')}</dt>
@@ -171,7 +186,7 @@ function DealUplift({ line }: { line: InvoiceLine }) {
       <dt className="indent" data-testid="running-uplift-label">
         {t('dealUplift')} +{percent(line.rate)} · {line.accountId ?? ''}
       </dt>
-      <dd data-testid="running-uplift">{money(`-${line.amount}`)}</dd>
+      <dd data-testid="running-uplift">{money(line.amount)}</dd>
     </>
   );
 }
@@ -180,7 +195,8 @@ function BonusCard() {
   const t = useT();
   const bonus = useApi(() => api.get<{ items: BonusMonth[] }>('/v1/partners/me/bonus?months=12'));
   return (
-    <Card title={t('bonusChart')} testId="bonus-chart">
+    <Card title={t('bonusChart')} testId="bonus-chart" wide>
+      {bonus.loading && !bonus.data && <Loading />}
       {bonus.error && <ErrorBox error={bonus.error} />}
       {bonus.data && <BonusChart months={bonus.data.items} />}
     </Card>
@@ -205,6 +221,8 @@ function ApplicationProgress() {
     return newest ? api.get<Application>(`/v1/applications/${newest.applicationId}`) : null;
   });
   const start = useAction();
+  const cancel = useAction();
+  const [confirmCancel, setConfirmCancel] = useState(false);
   const [identityMethod, setIdentityMethod] = useState('existing_account');
   if (application.loading && !application.data) return <Loading />;
   if (application.error) return <ErrorBox error={application.error} />;
@@ -258,23 +276,45 @@ function ApplicationProgress() {
           <strong>{a.status}</strong> — {t('nextAction')}:{' '}
           <span data-testid="next-action">{a.nextAction}</span>
         </p>
+        {a.decision && a.status === 'rejected' && (
+          <div className="refusal-box" role="status" data-testid="rejection-reason">
+            <strong>{t('applicationRejected')}</strong>
+            <p className="prewrap">{a.decision.reason ?? t('noReasonGiven')}</p>
+            <p className="muted small">
+              {moscowDateTime(a.decision.at)} {t('moscowTime')}
+            </p>
+          </div>
+        )}
       </Card>
       <ApplicationSteps application={a} onChange={application.reload} />
       {['cancelled', 'rejected', 'expired'].includes(a.status) && startCard}
       {['draft', 'awaiting_billing_verification', 'in_review'].includes(a.status) && (
         <Card title={t('cancelApplication')}>
-          <button
-            disabled={start.busy}
-            onClick={() =>
-              void start.run(async () => {
-                await api.post(`/v1/applications/${a.applicationId}/cancel`, {});
-                application.reload();
+          <p className="muted small">{t('cancelApplicationHelp')}</p>
+          <button className="danger" disabled={cancel.busy} onClick={() => setConfirmCancel(true)}>
+            {t('cancelApplication')}
+          </button>
+          <ErrorBox error={cancel.error} />
+          <ConfirmDialog
+            open={confirmCancel}
+            title={t('cancelApplicationConfirm')}
+            confirmLabel={t('cancelApplication')}
+            danger
+            busy={cancel.busy}
+            onCancel={() => setConfirmCancel(false)}
+            onConfirm={() =>
+              void cancel.run(async () => {
+                try {
+                  await api.post(`/v1/applications/${a.applicationId}/cancel`, {});
+                } finally {
+                  setConfirmCancel(false);
+                  application.reload();
+                }
               })
             }
           >
-            {t('cancelApplication')}
-          </button>
-          <ErrorBox error={start.error} />
+            <p>{t('cancelApplicationHelp')}</p>
+          </ConfirmDialog>
         </Card>
       )}
       <HistoryTable history={a.history} />
@@ -288,33 +328,36 @@ function InvoiceList() {
   const invoices = useApi(() => api.get<{ items: InvoiceSummary[] }>('/v1/partners/me/invoices'));
   return (
     <Card title={t('invoices')} testId="invoices">
+      {invoices.loading && !invoices.data && <Loading />}
       {invoices.error && <ErrorBox error={invoices.error} />}
-      {invoices.data?.items.length === 0 && <p className="muted">{t('noData')}</p>}
+      {invoices.data?.items.length === 0 && <EmptyState>{t('noInvoices')}</EmptyState>}
       {invoices.data && invoices.data.items.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th>{t('number')}</th>
-              <th>{t('month')}</th>
-              <th>{t('kind')}</th>
-              <th className="num">{t('bonus')}</th>
-              <th className="num">{t('payable')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {invoices.data.items.map((i) => (
-              <tr key={i.id}>
-                <td>
-                  <a href={`#/partner/invoices/${i.id}`}>{i.number}</a>
-                </td>
-                <td>{i.month}</td>
-                <td>{i.kind}</td>
-                <td className="num">{money(i.discountTotal)}</td>
-                <td className="num">{money(i.payable)}</td>
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th>{t('number')}</th>
+                <th>{t('month')}</th>
+                <th>{t('kind')}</th>
+                <th className="num">{t('bonus')}</th>
+                <th className="num">{t('payable')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {invoices.data.items.map((i) => (
+                <tr key={i.id}>
+                  <td>
+                    <a href={`#/partner/invoices/${i.id}`}>{i.number}</a>
+                  </td>
+                  <td>{i.month}</td>
+                  <td>{i.kind}</td>
+                  <td className="num">{money(i.discountTotal)}</td>
+                  <td className="num">{money(i.payable)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </Card>
   );
@@ -331,31 +374,36 @@ export function InvoiceDetail({ id }: { id: string }) {
   return (
     <Card title={`${t('invoices')}: ${i.number}`} testId="invoice-detail">
       <p className="muted">
-        {i.month} · {i.kind} · {t('issued')} {formatDateTime(i.issuedAt)}
+        <a href="#/partner/invoices">← {t('invoices')}</a> · {i.month} · {i.kind} · {t('issued')}{' '}
+        {moscowDateTime(i.issuedAt)} {t('moscowTime')}
         {i.dueDate ? ` · ${t('due')} ${i.dueDate}` : ''}
       </p>
-      <table>
-        <thead>
-          <tr>
-            <th>{t('lines')}</th>
-            <th>{t('rule')}</th>
-            <th className="num">{t('amount')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {i.lines.map((line, n) => (
-            <tr key={n}>
-              <td>{line.description}</td>
-              <td className="muted">{line.rule}</td>
-              <td className="num">{money(line.amount)}</td>
+      <div className="table-scroll" data-testid="invoice-lines">
+        <table className="lines">
+          <thead>
+            <tr>
+              <th>{t('lines')}</th>
+              <th>{t('rule')}</th>
+              <th className="num">{t('amount')}</th>
             </tr>
-          ))}
-          <tr className="strong">
-            <td colSpan={2}>{t('payable')}</td>
-            <td className="num">{money(i.payable)}</td>
-          </tr>
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {i.lines.map((line, n) => (
+              <tr key={n}>
+                <td className="line-description">{line.description}</td>
+                <td className="muted small line-rule">{line.rule}</td>
+                <td className="num">{money(line.amount)}</td>
+              </tr>
+            ))}
+            <tr className="strong">
+              <td colSpan={2}>{t('payable')}</td>
+              <td className="num" data-testid="invoice-payable">
+                {money(i.payable)}
+              </td>
+            </tr>
+          </tbody>
+        </table>
+      </div>
       <h3>{t('documents')}</h3>
       <div className="row">
         {(['act', 'payment-invoice', 'vat-invoice'] as const).map((kind) => (
@@ -385,10 +433,13 @@ function RebatesPage() {
   const rebates = useApi(() => api.get<Rebates>('/v1/partners/me/rebates'));
   const [amount, setAmount] = useState('');
   const [target, setTarget] = useState<'bonus' | 'bank'>('bonus');
+  const [confirming, setConfirming] = useState(false);
   const withdraw = useAction();
+  const entries = rebates.data?.entries ?? [];
   return (
     <div className="grid">
       <Card title={t('balance')} testId="rebates">
+        {rebates.loading && !rebates.data && <Loading />}
         {rebates.error && <ErrorBox error={rebates.error} />}
         {rebates.data && (
           <p className="big" data-testid="rebate-balance">
@@ -398,15 +449,7 @@ function RebatesPage() {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            void withdraw.run(async () => {
-              await api.post(
-                '/v1/partners/me/rebates/withdrawals',
-                { amount: amount.trim().replace(',', '.'), target },
-                { 'Idempotency-Key': crypto.randomUUID() },
-              );
-              setAmount('');
-              rebates.reload();
-            });
+            setConfirming(true);
           }}
         >
           <Field label={t('amount')}>
@@ -431,26 +474,72 @@ function RebatesPage() {
           <button type="submit" disabled={withdraw.busy || !amount}>
             {t('withdraw')}
           </button>
-          {withdraw.done && <span className="ok">{t('withdrawn')}</span>}
+          {withdraw.done && (
+            <span className="ok" role="status">
+              {t('withdrawn')}
+            </span>
+          )}
         </form>
         <ErrorBox error={withdraw.error} />
+        <ConfirmDialog
+          open={confirming}
+          title={t('withdrawConfirmTitle')}
+          confirmLabel={t('withdrawConfirm')}
+          busy={withdraw.busy}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() =>
+            void withdraw.run(async () => {
+              try {
+                await api.post(
+                  '/v1/partners/me/rebates/withdrawals',
+                  { amount: decimalText(amount.trim()), target },
+                  { 'Idempotency-Key': crypto.randomUUID() },
+                );
+                setAmount('');
+              } finally {
+                setConfirming(false);
+                rebates.reload();
+              }
+            })
+          }
+        >
+          <p data-testid="withdraw-summary">
+            <strong>{money(decimalText(amount.trim()))}</strong> → {t(`target_${target}`)}
+          </p>
+          <p className="muted small">{t(`withdrawConfirm_${target}`)}</p>
+        </ConfirmDialog>
       </Card>
       <RunningInvoiceIfVar key={String(withdraw.done)} />
-      <Card title={t('ledger')}>
-        <table>
-          <tbody>
-            {rebates.data?.entries.map((e) => (
-              <tr key={e.id}>
-                <td>{formatDateTime(e.createdAt)}</td>
-                <td>{e.kind}</td>
-                <td>{e.month ?? ''}</td>
-                <td className="num">{money(e.amount)}</td>
-                <td className="num muted">{money(e.balanceAfter)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      <Card title={t('ledger')} wide>
+        {rebates.data && entries.length === 0 && <EmptyState>{t('noLedger')}</EmptyState>}
+        {entries.length > 0 && (
+          <div className="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('when')}</th>
+                  <th>{t('kind')}</th>
+                  <th>{t('month')}</th>
+                  <th className="num">{t('amount')}</th>
+                  <th className="num">{t('balanceAfter')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {entries.map((e) => (
+                  <tr key={e.id}>
+                    <td>{moscowDateTime(e.createdAt)}</td>
+                    <td>{e.kind}</td>
+                    <td className="nowrap">{e.month ?? ''}</td>
+                    <td className="num">{money(e.amount)}</td>
+                    <td className="num muted">{money(e.balanceAfter)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </Card>
+      <BankDetailsCard />
     </div>
   );
 }
@@ -462,59 +551,137 @@ function RunningInvoiceIfVar() {
   return isVar ? <RunningInvoice /> : null;
 }
 
+/**
+ * Reloads the partner until its status is the expected one: the exit workflow records a
+ * notice (or its withdrawal) a moment after the API accepts it.
+ */
+function useSettle(reload: () => void, status: Partner['status'] | undefined) {
+  const [waitingFor, setWaitingFor] = useState<Partner['status'] | null>(null);
+  const [tries, setTries] = useState(0);
+  useEffect(() => {
+    if (waitingFor === null) return;
+    if (status === waitingFor || tries >= 20) {
+      setWaitingFor(null);
+      return;
+    }
+    const timer = setTimeout(() => {
+      setTries((n) => n + 1);
+      reload();
+    }, 400);
+    return () => clearTimeout(timer);
+  }, [waitingFor, status, tries, reload]);
+  return (next: Partner['status']) => {
+    setTries(0);
+    setWaitingFor(next);
+    reload();
+  };
+}
+
 function ExitNotice() {
   const t = useT();
   const partner = usePartner();
   const [exitDate, setExitDate] = useState('');
+  const [confirm, setConfirm] = useState<'notice' | 'withdraw' | null>(null);
+  // The notice the API accepted (202): shown at once, before the workflow records it.
+  const [given, setGiven] = useState<{ exitDate: string } | null>(null);
   const action = useAction();
   const p = partner.data;
+  const settle = useSettle(partner.reload, p?.status);
+  const leaving = p?.status === 'leaving' || (p?.status === 'active' && given !== null);
   return (
-    <Card title={t('exit')} testId="exit-notice">
-      {partner.error && <ErrorBox error={partner.error} />}
-      {p?.status === 'leaving' && (
-        <>
-          <p>
-            {t('noticeGiven')} <strong>{p.exitDate}</strong>
-          </p>
-          <button
-            disabled={action.busy}
-            onClick={() =>
-              void action.run(async () => {
-                await api.post('/v1/partners/me/exit-notice/withdraw');
-                partner.reload();
-              })
-            }
+    <div className="grid">
+      <Card title={t('exit')} testId="exit-notice">
+        {partner.loading && !p && <Loading />}
+        {partner.error && <ErrorBox error={partner.error} />}
+        {!partner.loading && !partner.error && !p && <EmptyState>{t('notPartnerYet')}</EmptyState>}
+        {leaving && p && (
+          <>
+            <p data-testid="notice-given">
+              {t('noticeGiven')} <strong>{p.exitDate ?? given?.exitDate}</strong>
+            </p>
+            <p className="muted small">{t('withdrawNoticeHelp')}</p>
+            <button disabled={action.busy} onClick={() => setConfirm('withdraw')}>
+              {t('withdrawNotice')}
+            </button>
+          </>
+        )}
+        {p?.status === 'active' && !given && (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              setConfirm('notice');
+            }}
           >
-            {t('withdrawNotice')}
-          </button>
-        </>
-      )}
-      {p?.status === 'active' && (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
+            <Field label={t('exitDate')}>
+              <input
+                type="date"
+                name="exitDate"
+                value={exitDate}
+                onChange={(e) => setExitDate(e.target.value)}
+              />
+            </Field>
+            <p className="muted">{t('noticeHelp')}</p>
+            <button type="submit" className="danger" disabled={action.busy}>
+              {t('giveNotice')}
+            </button>
+          </form>
+        )}
+        {p && (p.status === 'left' || p.status === 'revoked') && (
+          <p>
+            {t(`status_${p.status}`)}
+            {p.exitDate ? ` · ${p.exitDate}` : ''}
+          </p>
+        )}
+        <ErrorBox error={action.error} />
+        <ConfirmDialog
+          open={confirm === 'notice'}
+          title={t('giveNoticeConfirmTitle')}
+          confirmLabel={t('giveNoticeConfirm')}
+          danger
+          busy={action.busy}
+          onCancel={() => setConfirm(null)}
+          onConfirm={() =>
             void action.run(async () => {
-              await api.post('/v1/partners/me/exit-notice', exitDate ? { exitDate } : {});
-              partner.reload();
-            });
-          }}
+              try {
+                const notice = await api.post<{ exitDate: string }>(
+                  '/v1/partners/me/exit-notice',
+                  exitDate ? { exitDate } : {},
+                );
+                setGiven({ exitDate: notice.exitDate });
+                settle('leaving');
+              } finally {
+                setConfirm(null);
+              }
+            })
+          }
         >
-          <Field label={t('exitDate')}>
-            <input
-              type="date"
-              name="exitDate"
-              value={exitDate}
-              onChange={(e) => setExitDate(e.target.value)}
-            />
-          </Field>
-          <p className="muted">{t('noticeHelp')}</p>
-          <button type="submit" disabled={action.busy}>
-            {t('giveNotice')}
-          </button>
-        </form>
+          <p>{exitDate ? `${t('exitDate')}: ${exitDate}` : t('noticeHelp')}</p>
+          <p className="muted small">{t('giveNoticeConsequence')}</p>
+        </ConfirmDialog>
+        <ConfirmDialog
+          open={confirm === 'withdraw'}
+          title={t('withdrawNoticeConfirmTitle')}
+          confirmLabel={t('withdrawNoticeConfirm')}
+          busy={action.busy}
+          onCancel={() => setConfirm(null)}
+          onConfirm={() =>
+            void action.run(async () => {
+              try {
+                await api.post('/v1/partners/me/exit-notice/withdraw');
+                setGiven(null);
+                settle('active');
+              } finally {
+                setConfirm(null);
+              }
+            })
+          }
+        >
+          <p>{t('withdrawNoticeHelp')}</p>
+        </ConfirmDialog>
+      </Card>
+      {p && (p.status === 'left' || p.status === 'revoked' || leaving) && (
+        <BankDetailsCard onSaved={partner.reload} />
       )}
-      {p && (p.status === 'left' || p.status === 'revoked') && <p>{t(`status_${p.status}`)}</p>}
-      <ErrorBox error={action.error} />
-    </Card>
+    </div>
   );
 }
