@@ -27,7 +27,10 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['<rootDir>/test/domain/', '<rootDir>/test/config/'],
-      setupFiles: ['<rootDir>/test/support/quiet-sdk.ts'],
+      setupFiles: [
+        '<rootDir>/test/support/quiet-sdk.ts',
+        '<rootDir>/test/support/prebuilt-workflows.ts',
+      ],
       setupFilesAfterEnv: [
         '<rootDir>/test/support/database-per-file.ts',
         '<rootDir>/test/support/namespace-per-file.ts',

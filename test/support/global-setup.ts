@@ -14,6 +14,7 @@ import { ensurePythonTools } from '../../scripts/infra/python-tools';
 import { migrate } from '../../prisma/migrator';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import type { TestServices } from './services';
+import { BUNDLES_ENV, buildWorkflowBundles } from './workflow-bundles';
 
 /**
  * Starts what the integration tests need, once per `npm test`: a PostgreSQL of the
@@ -23,6 +24,12 @@ import type { TestServices } from './services';
  */
 export default async function globalSetup(): Promise<void> {
   process.stdout.write('\n');
+  // Bundled while the steps below mostly wait on downloads, PostgreSQL and Temporal
+  // (TEST_WORKFLOW_BUNDLES=off: every worker bundles for itself, as outside the tests).
+  const bundles = path.join(localDir, 'test-bundles', `run-${process.pid}`);
+  const prebuild = process.env[BUNDLES_ENV] !== 'off';
+  const bundling = prebuild ? buildWorkflowBundles(bundles) : Promise.resolve();
+  bundling.catch(() => undefined);
   const testServerPath = await step('time-skipping test server', ensureTimeSkippingServer);
   const chromium = await step('Chromium for the browser tests', ensureChromium);
   await step('web portal build', buildWeb);
@@ -63,7 +70,10 @@ export default async function globalSetup(): Promise<void> {
     }),
   );
 
+  if (prebuild) await step('workflow bundles for the test workers', () => bundling);
+
   process.env.DATABASE_URL = url;
+  if (prebuild) process.env[BUNDLES_ENV] = bundles;
   process.env.TEMPORAL_ADDRESS = devServer.address;
   process.env.TEMPORAL_TEST_SERVER_PATH = testServerPath;
   process.env.CHROMIUM_PATH = chromium;
@@ -74,6 +84,7 @@ export default async function globalSetup(): Promise<void> {
     stop: async () => {
       await devServer.stop();
       if (stopPostgres) await stopPostgres();
+      fs.rmSync(bundles, { recursive: true, force: true });
     },
   };
   (globalThis as { __services?: TestServices }).__services = services;
