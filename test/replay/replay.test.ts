@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
+import { projectWorkflowCode } from '../support/workflow-bundles';
 
 /**
  * Replays recorded histories of real runs through the current workflow code. A change that
@@ -36,18 +37,28 @@ describe('recorded workflow histories', () => {
     ]);
   });
 
-  it.each(files)(
-    '%s replays without non-determinism',
-    async (file) => {
-      const history = temporal.api.history.v1.History.fromObject(
+  /** Each history's outcome, all replayed by one replay worker on one bundle of the code. */
+  const outcomes = new Map<string, Error | undefined>();
+
+  beforeAll(async () => {
+    const histories = files.map((file) => ({
+      workflowId: file.replace(/\.json$/, ''),
+      history: temporal.api.history.v1.History.fromObject(
         JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown>,
-      );
-      await Worker.runReplayHistory(
-        { workflowsPath: require.resolve('../../workflows'), replayName: file },
-        history,
-        file.replace(/\.json$/, ''),
-      );
-    },
-    60_000,
-  );
+      ),
+    }));
+    for await (const result of Worker.runReplayHistories(
+      { ...projectWorkflowCode(), replayName: 'recorded-histories' },
+      histories,
+    )) {
+      outcomes.set(result.workflowId, result.error);
+    }
+  }, 120_000);
+
+  it.each(files)('%s replays without non-determinism', (file) => {
+    const workflowId = file.replace(/\.json$/, '');
+    expect(outcomes.has(workflowId)).toBe(true);
+    const error = outcomes.get(workflowId);
+    if (error) throw error;
+  });
 });
