@@ -232,6 +232,11 @@ describe('the portal in the browser', () => {
     await page.locator('input[name=amount]').fill('1000.00');
     await page.locator('select[name=target]').selectOption('bonus');
     await page.getByRole('button', { name: 'Withdraw', exact: true }).click();
+    // A withdrawal cannot be undone: the portal asks first, naming the amount and where it goes.
+    const confirm = page.getByRole('dialog');
+    await confirm.waitFor();
+    expect(await confirm.textContent()).toContain(`1${NBSP}000.00 ₽`);
+    await confirm.getByRole('button', { name: 'Confirm the withdrawal' }).click();
     // The balance and the running invoice both drop by exactly 1 000.00.
     await expectText(page, 'rebate-balance', `1${NBSP}500.00 ₽`);
     await expectText(page, 'running-payable', `8${NBSP}000.00 ₽`);

@@ -61,6 +61,11 @@ export const api = {
     const text = await res.text();
     return (text ? JSON.parse(text) : undefined) as T;
   },
+  async put<T>(path: string, body: unknown = {}): Promise<T> {
+    const res = await request('PUT', path, body);
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  },
   /** Fetches a file with the token and hands it to the browser as a download or a new tab. */
   async download(path: string, filename: string): Promise<void> {
     const blob = await (await request('GET', path)).blob();
@@ -411,4 +416,77 @@ export interface HeldSpecialization {
   serviceIds: string[];
   validFrom: string;
   validTo: string | null;
+}
+
+/** The partner's referral link (SPEC §3): the code never changes once created. */
+export interface ReferralLink {
+  partnerId: string;
+  code: string;
+  url: string;
+  signupUrl: string;
+  createdAt: string;
+}
+
+/** A customer attributed to the partner through its referral link. */
+export interface ReferralAttribution {
+  customerAccountId: string;
+  customerName: string | null;
+  partnerId: string;
+  referralCode: string;
+  signedUpAt: string;
+  startDate: string;
+  endDate: string | null;
+}
+
+export interface CommissionStatementSummary {
+  id: string;
+  number: string;
+  partnerId: string;
+  month: string;
+  kind: 'monthly' | 'final';
+  issuedAt: string;
+  baseTotal: string;
+  total: string;
+  payout: { bik: string | null; account: string | null };
+}
+
+export interface CommissionStatement extends CommissionStatementSummary {
+  lines: {
+    position: number;
+    customerAccountId: string;
+    forMonth: string;
+    base: string;
+    rate: string;
+    amount: string;
+    description: string;
+  }[];
+}
+
+export interface PortalNotification {
+  id: string;
+  kind: string;
+  recipientType: 'applicant' | 'manager' | 'supervisor' | 'partner';
+  recipient: string;
+  organizationId: string | null;
+  subject: string;
+  body: string;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+/** The answer to giving bank details: a held final payout may be paid at once. */
+export interface BankDetailsResult {
+  partnerId: string;
+  bankDetails: { bik: string; account: string };
+  changed: boolean;
+  finalPayout:
+    | {
+        status: 'paid';
+        amount: string;
+        withdrawalId: string;
+        bankBik: string | null;
+        bankAccount: string | null;
+      }
+    | { status: 'awaiting_bank_details'; amount: string; problems: FieldProblem[] }
+    | null;
 }

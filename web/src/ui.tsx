@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { ApiError, type AuditEntry, type FieldProblem } from './api';
 import { useT } from './i18n';
 
@@ -77,13 +77,16 @@ export function Card({
   title,
   children,
   testId,
+  wide,
 }: {
   title: string;
   children: ReactNode;
   testId?: string;
+  /** Across the whole row of a grid (a chart, a wide table). */
+  wide?: boolean;
 }) {
   return (
-    <section className="card" data-testid={testId}>
+    <section className={wide ? 'card wide' : 'card'} data-testid={testId}>
       <h2>{title}</h2>
       {children}
     </section>
@@ -123,5 +126,79 @@ export function HistoryTable({ history }: { history: AuditEntry[] }) {
         </tbody>
       </table>
     </Card>
+  );
+}
+
+/**
+ * A question that must be answered before an action that cannot be taken back: a modal
+ * dialog (focus moves into it, Escape or "Back" closes it, the page behind is inert).
+ */
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  danger,
+  busy,
+  onConfirm,
+  onCancel,
+}: {
+  open: boolean;
+  title: string;
+  children?: ReactNode;
+  confirmLabel: string;
+  danger?: boolean;
+  busy?: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const t = useT();
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      className="confirm"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby={titleId}
+      data-testid="confirm-dialog"
+      onCancel={(e) => {
+        // Escape: close through the page's state, so it can open again.
+        e.preventDefault();
+        onCancel();
+      }}
+    >
+      <h2 id={titleId}>{title}</h2>
+      {children}
+      <div className="row end">
+        <button type="button" onClick={onCancel} autoFocus>
+          {t('back')}
+        </button>
+        <button
+          type="button"
+          className={danger ? 'danger' : 'primary'}
+          disabled={busy}
+          onClick={onConfirm}
+        >
+          {confirmLabel}
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+/** What a list says when it has nothing to show yet. */
+export function EmptyState({ children }: { children: ReactNode }) {
+  return (
+    <p className="muted empty" data-testid="empty">
+      {children}
+    </p>
   );
 }
