@@ -223,6 +223,22 @@ describe('The managers’ console through the HTTP API', () => {
   });
 
   describe('a partner’s page', () => {
+    it('gives staff the partner with links to its lifecycle workflows, the partner without', async () => {
+      const staff = await call<{ name: string; workflows?: { exitNotice: string } }>(
+        `/v1/partners/${partnerIds.A}`,
+        tokens.manager,
+      );
+      expect(staff.status).toBe(200);
+      expect(staff.body.name).toBe(`Console ${tag} A`);
+      expect(staff.body.workflows?.exitNotice).toContain(partnerIds.A);
+      const own = await call<{ workflows?: unknown }>(
+        `/v1/partners/${partnerIds.A}`,
+        tokens.partner,
+      );
+      expect(own.status).toBe(200);
+      expect(own.body.workflows).toBeUndefined();
+    });
+
     it('lists the partner’s own invoices, newest month first, for a manager', async () => {
       const res = await call<Items<{ month: string; payable: string; partnerId: string }>>(
         `/v1/partners/${partnerIds.A}/invoices`,

@@ -34,6 +34,10 @@ const partnerView = z
   })
   .meta({ id: 'Partner' });
 
+const lifecycleWorkflows = z
+  .object({ exitNotice: z.string(), revocation: z.string() })
+  .describe('The partner’s lifecycle workflows in the Temporal Web UI');
+
 const billingAccountList = z.object({
   items: z.array(
     z.object({
@@ -57,6 +61,10 @@ export function partnerRoutes(deps: {
   billingAccounts: BillingAccountRepository;
   workflowUrl: WorkflowUrl;
 }): AnyRoute[] {
+  const workflowsOf = (partnerId: string) => ({
+    exitNotice: deps.workflowUrl(partnerExitWorkflowId(partnerId)),
+    revocation: deps.workflowUrl(partnerRevocationWorkflowId(partnerId)),
+  });
   return [
     defineRoute({
       method: 'get',
@@ -78,7 +86,13 @@ export function partnerRoutes(deps: {
           .optional()
           .describe('A part of the name, INN or organization id'),
         limit: z.coerce.number().int().min(1).max(1000).default(200),
-        offset: z.coerce.number().int().min(0).default(0).describe('How many matches to skip'),
+        offset: z.coerce
+          .number()
+          .int()
+          .min(0)
+          .max(1_000_000)
+          .default(0)
+          .describe('How many matches to skip'),
       }),
       responses: {
         200: {
@@ -87,13 +101,7 @@ export function partnerRoutes(deps: {
             total: z.number().int().describe('Partners matching the filter, on every page'),
             offset: z.number().int(),
             limit: z.number().int(),
-            items: z.array(
-              partnerView.extend({
-                workflows: z
-                  .object({ exitNotice: z.string(), revocation: z.string() })
-                  .describe('The partner’s lifecycle workflows in the Temporal Web UI'),
-              }),
-            ),
+            items: z.array(partnerView.extend({ workflows: lifecycleWorkflows })),
           }),
         },
       },
@@ -105,13 +113,7 @@ export function partnerRoutes(deps: {
             total,
             offset: query.offset,
             limit: query.limit,
-            items: items.map((p) => ({
-              ...p,
-              workflows: {
-                exitNotice: deps.workflowUrl(partnerExitWorkflowId(p.id)),
-                revocation: deps.workflowUrl(partnerRevocationWorkflowId(p.id)),
-              },
-            })),
+            items: items.map((p) => ({ ...p, workflows: workflowsOf(p.id) })),
           },
         };
       },
@@ -142,14 +144,18 @@ export function partnerRoutes(deps: {
       roles: ['partner', 'manager', 'finance'],
       params: z.object({ partnerId: z.uuid({ message: 'must be a partner id (UUID)' }) }),
       responses: {
-        200: { description: 'The partner', schema: partnerView },
+        200: {
+          description: 'The partner; staff also get the links to its lifecycle workflows',
+          schema: partnerView.extend({ workflows: lifecycleWorkflows.optional() }),
+        },
         404: { description: 'No such partner (or not yours)' },
       },
       handler: async ({ principal, params }) => {
         const partner = await deps.partners.findById(params.partnerId);
         if (!partner) throw new DomainError('not_found', `No partner ${params.partnerId}`);
         assertOrganizationAccess(principal, partner.organizationId);
-        return { status: 200, body: partner };
+        if (principal.role === 'partner') return { status: 200, body: partner };
+        return { status: 200, body: { ...partner, workflows: workflowsOf(partner.id) } };
       },
     }),
     defineRoute({
