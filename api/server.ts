@@ -19,6 +19,7 @@ import { createSettlementRepository } from '../prisma/repositories/settlement.re
 import { createDocumentRepository } from '../prisma/repositories/document.repository';
 import { createRebateRepository } from '../prisma/repositories/rebate.repository';
 import { createPayoutRepository } from '../prisma/repositories/payout.repository';
+import { createFinanceRepository } from '../prisma/repositories/finance.repository';
 import { createProgramRepository } from '../prisma/repositories/program.repository';
 import { createSpecializationRepository } from '../prisma/repositories/specialization.repository';
 import { createMetricsRepository } from '../prisma/repositories/metrics.repository';
@@ -51,9 +52,12 @@ export async function startApi(
   // Lazy: the API starts, and serves what the database alone can answer, while Temporal is
   // down. A call to an unreachable Temporal is tried a few times (half a second), then the
   // request answers 503, instead of the SDK's default ten attempts (about 20 s).
+  // A Temporal that accepts connections but never answers is bounded too: every call without
+  // a deadline of its own gets TEMPORAL_CALL_TIMEOUT_MS, then the request answers 503.
   const connection = Connection.lazy({
     ...temporalConnectionOptions(config, config.temporal.address),
     interceptors: [
+      defaultDeadline(config.temporal.callTimeoutMs),
       makeGrpcRetryInterceptor(
         defaultGrpcRetryOptions({ maxAttempts: config.temporal.clientAttempts }),
       ),
@@ -75,6 +79,7 @@ export async function startApi(
     documents: createDocumentRepository(db),
     rebates: createRebateRepository(db),
     payouts: createPayoutRepository(db),
+    finance: createFinanceRepository(db),
     programs: createProgramRepository(db),
     specializations: createSpecializationRepository(db),
     registrations: createRegistrationRepository(db),
@@ -127,4 +132,21 @@ export async function startApi(
       await db.$disconnect();
     },
   };
+}
+
+type GrpcInterceptor = NonNullable<
+  NonNullable<Parameters<typeof Connection.lazy>[0]>['interceptors']
+>[number];
+
+/**
+ * Gives every gRPC call that has no deadline of its own one `ms` from its start. It only changes
+ * the call's options, so the next call is returned as it is (grpc-js chains the interfaces; its
+ * type asks for the class).
+ */
+function defaultDeadline(ms: number): GrpcInterceptor {
+  return (options, nextCall) =>
+    nextCall({
+      ...options,
+      deadline: options.deadline ?? Date.now() + ms,
+    }) as ReturnType<GrpcInterceptor>;
 }

@@ -47,6 +47,11 @@ const schema = z
      * apart) before the API answers 503. The SDK's default, 10, takes about 20 s.
      */
     TEMPORAL_CLIENT_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+    /**
+     * The API's bound on one call to a Temporal that accepts connections but does not answer
+     * (an update waits for its handler, so it is not very short); then 503.
+     */
+    TEMPORAL_CALL_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(8_000),
     /** The worker creates the month-close schedule at start unless this is false. */
     WORKER_SCHEDULES: z.enum(['true', 'false']).default('true'),
     /**
@@ -149,6 +154,8 @@ export interface Config {
     taskQueue: string;
     /** Attempts of one API call to an unreachable Temporal before answering 503. */
     clientAttempts: number;
+    /** The API: milliseconds any one call to Temporal may take (unless it sets its own). */
+    callTimeoutMs: number;
     /** Whether the worker registers the schedules at start. */
     schedules: boolean;
     /** Seconds between sweeps for workflows the API could not start (0 = never). */
@@ -217,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       clientAttempts: e.TEMPORAL_CLIENT_ATTEMPTS,
+      callTimeoutMs: e.TEMPORAL_CALL_TIMEOUT_MS,
       schedules: e.WORKER_SCHEDULES === 'true',
       sweepSeconds: e.WORKER_SWEEP_SECONDS,
       apiKey: e.TEMPORAL_API_KEY,
