@@ -32,7 +32,7 @@ export function CustomersPage() {
               <tbody>
                 {items.map((c) => (
                   <tr key={c.id} data-testid="customer-row">
-                    <td className="wrap">{c.name}</td>
+                    <td className="cell-wrap">{c.name}</td>
                     <td className="nowrap">{c.inn ?? '—'}</td>
                     <td className="muted small break">{c.id}</td>
                     <td className="nowrap">{moscowDateTime(c.createdAt)}</td>

@@ -383,20 +383,24 @@ export function InvoiceDetail({ id }: { id: string }) {
           <thead>
             <tr>
               <th>{t('lines')}</th>
-              <th>{t('rule')}</th>
+              <th className="line-rule">{t('rule')}</th>
               <th className="num">{t('amount')}</th>
             </tr>
           </thead>
           <tbody>
             {i.lines.map((line, n) => (
               <tr key={n}>
-                <td className="line-description">{line.description}</td>
+                <td className="line-description">
+                  {line.description}
+                  <div className="muted small rule-inline">{line.rule}</div>
+                </td>
                 <td className="muted small line-rule">{line.rule}</td>
                 <td className="num">{money(line.amount)}</td>
               </tr>
             ))}
             <tr className="strong">
-              <td colSpan={2}>{t('payable')}</td>
+              <td>{t('payable')}</td>
+              <td className="line-rule" />
               <td className="num" data-testid="invoice-payable">
                 {money(i.payable)}
               </td>

@@ -111,7 +111,7 @@ function ReferredCustomers() {
         <tbody>
           {items.map((a) => (
             <tr key={a.customerAccountId} data-testid="referral-row">
-              <td className="wrap">
+              <td className="cell-wrap">
                 {a.customerName ?? a.customerAccountId}
                 {a.customerName && <div className="muted small">{a.customerAccountId}</div>}
               </td>
@@ -184,6 +184,14 @@ export function StatementDetail({ id }: { id: string }) {
         <a href="#/partner/referrals">← {t('referralsNav')}</a> · {s.month} ·{' '}
         {t(`statement_${s.kind}`)} · {t('issued')} {moscowDateTime(s.issuedAt)} {t('moscowTime')}
       </p>
+      <dl className="totals narrow">
+        <dt>{t('commissionBase')}</dt>
+        <dd>{money(s.baseTotal)}</dd>
+        <dt className="strong">{t('commission')}</dt>
+        <dd className="strong" data-testid="statement-total">
+          {money(s.total)}
+        </dd>
+      </dl>
       {s.lines.length === 0 ? (
         <EmptyState>{t('noData')}</EmptyState>
       ) : (
@@ -192,32 +200,34 @@ export function StatementDetail({ id }: { id: string }) {
             <thead>
               <tr>
                 <th>{t('dealCustomer')}</th>
-                <th>{t('consumptionMonth')}</th>
-                <th className="num">{t('commissionBase')}</th>
-                <th className="num">{t('rate')}</th>
+                <th className="wide-only">{t('consumptionMonth')}</th>
+                <th className="num wide-only">{t('commissionBase')}</th>
+                <th className="num wide-only">{t('rate')}</th>
                 <th className="num">{t('commission')}</th>
               </tr>
             </thead>
             <tbody>
               {s.lines.map((line) => (
                 <tr key={line.position}>
-                  <td className="wrap">
+                  <td className="cell-wrap">
                     {line.customerAccountId}
                     <div className="muted small">{line.description}</div>
+                    <div className="muted small narrow-only">
+                      {line.forMonth}: {money(line.base)} × {percent(line.rate)}
+                    </div>
                   </td>
-                  <td className="nowrap">{line.forMonth}</td>
-                  <td className="num">{money(line.base)}</td>
-                  <td className="num">{percent(line.rate)}</td>
+                  <td className="nowrap wide-only">{line.forMonth}</td>
+                  <td className="num wide-only">{money(line.base)}</td>
+                  <td className="num wide-only">{percent(line.rate)}</td>
                   <td className="num">{money(line.amount)}</td>
                 </tr>
               ))}
               <tr className="strong">
-                <td colSpan={2}>{t('total')}</td>
-                <td className="num">{money(s.baseTotal)}</td>
-                <td />
-                <td className="num" data-testid="statement-total">
-                  {money(s.total)}
-                </td>
+                <td>{t('total')}</td>
+                <td className="wide-only" />
+                <td className="num wide-only">{money(s.baseTotal)}</td>
+                <td className="wide-only" />
+                <td className="num">{money(s.total)}</td>
               </tr>
             </tbody>
           </table>
