@@ -192,7 +192,7 @@ describe('the portal in the browser', () => {
     await manager.getByTestId('company-card').waitFor();
     await shot(manager, 'manager-application');
     await manager.getByRole('button', { name: 'Approve', exact: true }).click();
-    await expectText(manager, 'application-status', 'approved');
+    await expectText(manager, 'application-status', 'Approved');
     await manager.context().close();
 
     const partner = await signedIn(tokens.applicant);
