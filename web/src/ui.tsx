@@ -111,6 +111,7 @@ export function HistoryTable({ history }: { history: AuditEntry[] }) {
   const t = useT();
   return (
     <Card title={t('history')}>
+      {history.length === 0 && <EmptyState>{t('noData')}</EmptyState>}
       <table>
         <tbody>
           {history.map((h, i) => (

@@ -16,7 +16,11 @@ export function CustomersPage() {
     <div className="stack">
       <Card title={t('customersNav')} testId="customers">
         {customers.loading && !customers.data && <Loading />}
-        {customers.error && <ErrorBox error={customers.error} />}
+        {customers.error?.status === 404 ? (
+          <EmptyState>{t('notPartnerYet')}</EmptyState>
+        ) : (
+          <ErrorBox error={customers.error} />
+        )}
         {customers.data && items.length === 0 && <EmptyState>{t('noCustomers')}</EmptyState>}
         {items.length > 0 && (
           <div className="table-scroll">
