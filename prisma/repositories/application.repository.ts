@@ -277,10 +277,16 @@ export function createApplicationRepository(db: Database) {
       return row ? this.findById(row.id) : null;
     },
 
-    async list(filter: { status?: ApplicationStatus; organizationId?: string; limit: number }) {
+    async list(filter: {
+      status?: ApplicationStatus;
+      organizationId?: string;
+      order?: 'oldest' | 'newest';
+      limit: number;
+    }) {
+      const direction = filter.order === 'newest' ? 'desc' : 'asc';
       const rows = await db.application.findMany({
         where: { status: filter.status, organizationId: filter.organizationId },
-        orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
+        orderBy: [{ startedAt: direction }, { id: direction }],
         take: filter.limit,
       });
       return rows.map((row) => ({

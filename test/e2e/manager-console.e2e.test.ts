@@ -159,7 +159,7 @@ describe('The managers’ console through the HTTP API', () => {
           status,
           step: status === 'draft' ? 'application' : 'manager_review',
           startedBy: `user-${tag}`,
-          startedAt: new Date(),
+          startedAt: new Date(Date.now() - (status === 'draft' ? 60_000 : 0)),
           ...details,
         },
       });
@@ -347,6 +347,17 @@ describe('The managers’ console through the HTTP API', () => {
           programs: ['var', 'referral'],
         }),
       ]);
+    });
+
+    it('lists them newest first on request', async () => {
+      const res = await call<Items<ApplicationSummary>>(
+        '/v1/applications?order=newest&limit=200',
+        tokens.manager,
+      );
+      const mine = res.body.items
+        .map((a) => a.applicationId)
+        .filter((id) => Object.values(applications).includes(id));
+      expect(mine).toEqual([applications.review, applications.draft]);
     });
 
     it('filters them by status', async () => {

@@ -113,7 +113,12 @@ export function applicationRoutes(service: ApplicationService): AnyRoute[] {
       tags: ['Onboarding'],
       roles: ['partner', 'manager'],
       query: listApplicationsQuery,
-      responses: { 200: { description: 'Applications, oldest first', schema: applicationList } },
+      responses: {
+        200: {
+          description: 'Applications, oldest first unless order=newest',
+          schema: applicationList,
+        },
+      },
       handler: async ({ principal, query }) => ({
         status: 200,
         body: await service.list(principal, query),

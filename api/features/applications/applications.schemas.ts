@@ -139,6 +139,10 @@ export const listApplicationsQuery = z.object({
     .enum(APPLICATION_STATUSES)
     .optional()
     .describe('Only applications in this status; all when left out'),
+  order: z
+    .enum(['oldest', 'newest'])
+    .default('oldest')
+    .describe('By when they were started: oldest first (the default) or newest first'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 

@@ -239,7 +239,10 @@ export function createApplicationService(deps: ApplicationServiceDeps) {
       return { applicationId: record.id };
     },
 
-    async list(principal: Principal, query: { status?: ApplicationStatus; limit: number }) {
+    async list(
+      principal: Principal,
+      query: { status?: ApplicationStatus; order: 'oldest' | 'newest'; limit: number },
+    ) {
       const rows = await deps.applications.list({
         ...query,
         organizationId: principal.role === 'partner' ? principal.organizationId : undefined,

@@ -47,9 +47,9 @@ export function ApplicationList() {
   const t = useT();
   const narrow = useNarrow();
   const [status, setStatus] = useState<ApplicationStatus | ''>('');
-  const path = `/v1/applications?limit=200${status ? `&status=${status}` : ''}`;
+  const path = `/v1/applications?order=newest&limit=200${status ? `&status=${status}` : ''}`;
   const list = useApi(() => api.get<{ items: ApplicationSummary[] }>(path), [path]);
-  const items = [...(list.data?.items ?? [])].reverse();
+  const items = list.data?.items ?? [];
   const company = (a: ApplicationSummary) => a.companyName ?? a.organizationId;
   const programs = (a: ApplicationSummary) => a.programs.join(', ').toUpperCase() || '—';
   return (
