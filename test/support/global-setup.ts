@@ -13,6 +13,7 @@ import { buildWeb } from '../../scripts/infra/web';
 import { ensurePythonTools } from '../../scripts/infra/python-tools';
 import { migrate } from '../../prisma/migrator';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { Client } from 'pg';
 import type { TestServices } from './services';
 import { BUNDLES_ENV, buildWorkflowBundles } from './workflow-bundles';
 
@@ -47,6 +48,9 @@ export default async function globalSetup(): Promise<void> {
     const home = path.join(runs, `run-${process.pid}`);
     const port = await freePort();
     const pg = await step('PostgreSQL for tests', () => startPostgres({ home, port }));
+    await step('no disk flushes in the throwaway test cluster', () =>
+      withoutDurability(pg.url('postgres')),
+    );
     databaseUrl = pg.url('partner_test');
     stopPostgres = async () => {
       await pg.stop();
@@ -89,4 +93,24 @@ export default async function globalSetup(): Promise<void> {
   };
   (globalThis as { __services?: TestServices }).__services = services;
   fs.mkdirSync(localDir, { recursive: true });
+}
+
+/**
+ * The run's own cluster holds nothing worth keeping past the run, so it need not wait for the
+ * disk on each commit: the tests commit many thousands of small transactions. What the tests
+ * see is unchanged (a commit is visible at once either way); only a crash of the machine
+ * could lose data, and the cluster is deleted after the run anyway. The fault test that
+ * restarts PostgreSQL uses a cluster of its own.
+ */
+async function withoutDurability(url: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const setting of ['fsync', 'synchronous_commit', 'full_page_writes']) {
+      await client.query(`ALTER SYSTEM SET ${setting} = off`);
+    }
+    await client.query('SELECT pg_reload_conf()');
+  } finally {
+    await client.end();
+  }
 }
