@@ -15,6 +15,7 @@ import { testConfig, uniqueTaskQueue } from '../support/env';
  */
 const MAX_EXAMPLES = Number(process.env.FUZZ_MAX_EXAMPLES ?? 5);
 const ROLES = ['partner', 'manager', 'finance', 'billing-system', 'presale'] as const;
+const PARALLEL = Math.max(1, Number(process.env.FUZZ_PARALLEL ?? 2));
 
 /**
  * Left out, each for a reason outside the contract the document states:
@@ -63,24 +64,33 @@ describe('contract fuzzing with Schemathesis', () => {
   /**
    * Each role gets every phase (examples, boundary coverage, random fuzzing) on the operations
    * it may call, and a short random pass over the others, which answer 403 before any input
-   * is read: every operation for every role, in about a minute of fuzzing per role.
+   * is read: every operation for every role. The ten Schemathesis runs go FUZZ_PARALLEL at a
+   * time (2 by default): each spends much of its time starting Python and waiting on the API.
    */
-  async function fuzz(role: Role): Promise<RoleRun> {
+  async function fuzzAll(): Promise<RoleRun[]> {
     const document = (await (await fetch(`${api.url}/openapi.json`)).json()) as {
       paths: Record<string, Record<string, { operationId: string; 'x-roles': string[] }>>;
     };
     const all = Object.values(document.paths).flatMap((methods) => Object.values(methods));
-    const own = all.filter((o) => o['x-roles'].length === 0 || o['x-roles'].includes(role));
-    const others = all.filter((o) => !own.includes(o));
-    const first = await schemathesis(role, 'own', own, ['examples', 'coverage', 'fuzzing']);
-    const second = await schemathesis(role, 'others', others, ['fuzzing']);
-    return {
-      role,
-      operations: first.operations + second.operations,
-      requests: first.requests + second.requests,
-      failures: [...first.failures, ...second.failures],
-      output: `${first.output}\n${second.output}`,
-    };
+    const tasks = ROLES.flatMap((role) => {
+      const own = all.filter((o) => o['x-roles'].length === 0 || o['x-roles'].includes(role));
+      const others = all.filter((o) => !own.includes(o));
+      return [
+        () => schemathesis(role, 'own', own, ['examples', 'coverage', 'fuzzing']),
+        () => schemathesis(role, 'others', others, ['fuzzing']),
+      ];
+    });
+    const results = await atMost(PARALLEL, tasks);
+    return ROLES.map((role) => {
+      const [first, second] = results.filter((r) => r.role === role) as [RoleRun, RoleRun];
+      return {
+        role,
+        operations: first.operations + second.operations,
+        requests: first.requests + second.requests,
+        failures: [...first.failures, ...second.failures],
+        output: `${first.output}\n${second.output}`,
+      };
+    });
   }
 
   async function schemathesis(
@@ -93,6 +103,7 @@ describe('contract fuzzing with Schemathesis', () => {
       return { role, operations: 0, requests: 0, failures: [], output: '' };
     const tools = await ensurePythonTools();
     const report = path.join(reports, `${role}-${name}.ndjson`);
+    const cwd = fs.mkdtempSync(path.join(reports, `${role}-${name}-`));
     const args = [
       ...tools.schemathesis,
       'run',
@@ -125,8 +136,9 @@ describe('contract fuzzing with Schemathesis', () => {
       report,
     ];
     const result = await run(tools.python, args, {
-      // Its own folder: Schemathesis keeps a cache in the working directory.
-      cwd: reports,
+      // A folder of each run's own: Schemathesis keeps a cache in the working directory, and
+      // runs side by side must not share it.
+      cwd,
       env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_HOOKS: '' },
     }).then(
       (r) => ({ output: r.stdout + r.stderr }),
@@ -143,8 +155,7 @@ describe('contract fuzzing with Schemathesis', () => {
   }
 
   it('finds no server errors and no violations of the document, for every role', async () => {
-    const runs: RoleRun[] = [];
-    for (const role of ROLES) runs.push(await fuzz(role));
+    const runs = await fuzzAll();
     for (const r of runs) {
       process.stdout.write(
         `Schemathesis as ${r.role}: ${r.operations} operations, ${r.requests} requests, ` +
@@ -159,6 +170,20 @@ describe('contract fuzzing with Schemathesis', () => {
     expect(runs.flatMap((r) => r.failures.map((f) => `${r.role}: ${f}`))).toEqual([]);
   }, 600_000);
 });
+
+/** Runs the tasks, at most `limit` at a time; the results keep the tasks' order. */
+async function atMost<T>(limit: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
+  const results: T[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < tasks.length) {
+      const index = next++;
+      results[index] = await (tasks[index] as () => Promise<T>)();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, lane));
+  return results;
+}
 
 /** Counts from Schemathesis' NDJSON event stream: one ScenarioFinished per test case run. */
 function summarize(file: string): Pick<RoleRun, 'operations' | 'requests' | 'failures'> {
