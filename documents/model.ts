@@ -1,6 +1,7 @@
 import { DomainError } from '../domain/errors';
 import { Money, roundKopecks, sumMoney } from '../domain/money';
 import { lastDayOf } from '../domain/settlement/dates';
+import { apportion, roundToTotal } from './apportion';
 import { rublesInWords } from './words';
 
 /**
@@ -77,7 +78,7 @@ export interface DocumentLine {
   vatRate: string;
 }
 
-/** The partner, as its billing account names it for documents. */
+/** The partner, as its billing account (or its application's company card) names it. */
 export interface DocumentBuyer {
   name: string;
   inn: string | null;
@@ -87,19 +88,68 @@ export interface DocumentBuyer {
   ownAccountId: string;
 }
 
+/**
+ * What the invoice billed of one service of the catalogue, for one month and one kind of
+ * account: the exact sum of the consumption lines its billing-ledger ranges cover.
+ */
+export interface DocumentService {
+  month: string;
+  /** The partner's own account (true) or its customers' subaccounts (false). */
+  own: boolean;
+  /** The catalogue's name of the service («Compute Cloud»). */
+  name: string;
+  excludedFromBonus: boolean;
+  /** Exact, VAT included. */
+  amount: string;
+}
+
 export interface DocumentData {
   invoice: DocumentInvoice;
   buyer: DocumentBuyer;
   lines: DocumentLine[];
+  /**
+   * The services behind the consumption lines. Without them (or when they do not add up to a
+   * consumption line) that line is one row of the documents.
+   */
+  services?: DocumentService[];
 }
 
+/**
+ * One service row, as the act, the payment invoice and the VAT invoice list it: quantity 1 of
+ * «усл. ед.», the price already reduced by the discount allocated to the row. Amounts are
+ * formatted («1 050,00»).
+ */
 export interface DocumentRow {
   no: number;
   name: string;
-  /** «22%»: the VAT rate contained in the amount. */
+  /** OKEI code and symbol of the unit: 876, «усл. ед.». */
+  unitCode: string;
+  unit: string;
+  quantity: string;
+  /** The cost before the discount, VAT included. */
+  gross: string;
+  /** The discount allocated to the row (positive; «0,00» when none). */
+  discount: string;
+  /** Cost with tax after the discount (VAT invoice column 9; the act's amount). */
+  total: string;
+  /** Cost without tax (VAT invoice column 5; with quantity 1 also the price, column 4). */
+  withoutVat: string;
+  /** «20%»: VAT invoice column 7. */
   vatRate: string;
-  /** Formatted, signed: «-1 050,00». */
-  amount: string;
+  /** VAT invoice column 8. */
+  vat: string;
+}
+
+/** Why an invoice has no documents, or null when it has them. */
+export function noDocumentsReason(data: Pick<DocumentData, 'invoice' | 'lines'>): string | null {
+  const consumed = data.lines.some(
+    (line) => CONSUMPTION_KINDS.has(effectiveKind(line)) && !new Money(line.amount).isZero(),
+  );
+  if (consumed || !new Money(data.invoice.payable).isZero()) return null;
+  return (
+    `Invoice ${data.invoice.number} is a zero invoice (nothing consumed, nothing payable): ` +
+    'no act, payment invoice or VAT invoice is issued for it'
+  );
 }
 
 export interface DocumentView {
@@ -117,13 +167,16 @@ export interface DocumentView {
   buyer: DocumentBuyer;
   rows: DocumentRow[];
   totals: {
-    /** Consumption of all customer subaccounts, late consumption included. */
+    /** Consumption of all customer subaccounts before the discount, late consumption included. */
     customers: string;
     own: string;
-    consumption: string;
-    grants: string;
-    /** The partner discount: base bonus + deal uplifts, as a positive amount. */
+    /** Every row before the discount. */
+    gross: string;
+    /** Every reduction of the price, positive. */
     discount: string;
+    /** The parts of the discount: grants, the partner discount, rebate withdrawn to the bonus. */
+    grants: string | null;
+    partnerDiscount: string | null;
     rebate: string | null;
     payable: string;
     advance: string | null;
@@ -131,10 +184,12 @@ export interface DocumentView {
     toPay: string;
     /** One entry per VAT rate on the invoice: «в т.ч. НДС 22%». */
     vat: { label: string; amount: string }[];
+    /** All VAT (VAT invoice column 8, total row). */
+    vatTotal: string;
     withoutVat: string;
   };
   /** The totals block, top to bottom, as both renderers draw it. */
-  summary: { label: string; amount: string; strong: boolean }[];
+  summary: { label: string; amount: string; strong: boolean; indent?: boolean }[];
   /** «Всего оказано услуг 5, на сумму 2 105,00 руб.» */
   totalText: string;
   /** The amount the document totals to, in words. */
@@ -263,44 +318,189 @@ export function requisites(party: {
   return parts.join(', ');
 }
 
-/** The Russian name of a line, from its kind and the numbers that explain it. */
-function lineName(line: DocumentLine, kind: string, month: string, buyer: DocumentBuyer): string {
-  const period = monthText(month);
-  const base = line.base === null ? '' : ` ${formatRubles(line.base)} руб.`;
-  const rate = line.rate === null ? '' : percentText(line.rate);
-  const own = line.accountId === buyer.ownAccountId;
-  switch (kind) {
-    case 'consumption_customers':
-      return `Услуги облачной платформы, потреблённые клиентами партнёра (субсчета), за ${period}`;
-    case 'consumption_own':
-      return `Услуги облачной платформы, потреблённые партнёром (собственный аккаунт ${buyer.ownAccountId}), за ${period}`;
-    case 'grants':
-      return own
-        ? `Оплачено грантами: собственный аккаунт партнёра, ${period}`
-        : `Оплачено грантами: субсчета клиентов, ${period}`;
-    case 'base_bonus':
-      return `Скидка: базовый партнёрский бонус ${rate} от потребления клиентов, учитываемого для бонуса,${base}, ${period}`;
-    case 'deal_uplift':
-      return `Скидка: надбавка +${rate} по зарегистрированной сделке ${line.dealId ?? ''} на потребление клиента ${line.accountId ?? ''},${base}, ${period}`;
-    case 'rebate_withdrawal':
-      return `Зачёт ребейта (вывод на бонус) в счёт оплаты услуг клиентов за ${period}`;
-    default:
-      return line.description;
-  }
-}
+const CONSUMPTION_KINDS = new Set(['consumption_customers', 'consumption_own']);
 
-function rowName(line: DocumentLine, invoice: DocumentInvoice, buyer: DocumentBuyer): string {
-  if (line.kind === 'adjustment') {
-    const month = line.forMonth ?? invoice.month;
-    const what = line.adjusts ? lineName(line, line.adjusts, month, buyer) : line.description;
-    return `Корректировка за ${monthText(month)} (поступило после закрытия месяца): ${what}`;
-  }
-  return lineName(line, line.kind, invoice.month, buyer);
-}
+/** How a reduction of the price is labelled in the totals. */
+type ReductionClass = 'grants' | 'partnerDiscount' | 'rebate' | 'other';
+const REDUCTION_CLASS: Record<string, ReductionClass> = {
+  grants: 'grants',
+  base_bonus: 'partnerDiscount',
+  deal_uplift: 'partnerDiscount',
+  rebate_withdrawal: 'rebate',
+};
 
 /** A line's kind, looking through adjustments to what they correct. */
-const effectiveKind = (line: DocumentLine) =>
-  line.kind === 'adjustment' ? (line.adjusts ?? 'adjustment') : line.kind;
+function effectiveKind(line: DocumentLine): string {
+  return line.kind === 'adjustment' ? (line.adjusts ?? 'adjustment') : line.kind;
+}
+
+interface Row {
+  month: string;
+  own: boolean;
+  name: string;
+  excludedFromBonus: boolean;
+  vatRate: string;
+  gross: Money;
+  discount: Money;
+}
+
+const rowKey = (month: string, own: boolean) => `${month}:${own ? 'own' : 'customers'}`;
+
+function rowName(service: string | null, own: boolean, month: string, invoiceMonth: string) {
+  const who = own
+    ? 'потреблённые партнёром (собственный аккаунт)'
+    : 'потреблённые клиентами партнёра (субсчета)';
+  const late = month === invoiceMonth ? '' : ' (поступило после закрытия месяца)';
+  const what = service ? `${service} — услуги облачной платформы` : 'Услуги облачной платформы';
+  return `${what}, ${who}, за ${monthText(month)}${late}`;
+}
+
+/**
+ * The service rows of an invoice with the price reductions allocated to them.
+ *
+ * Each consumption line (customers' or own, of the invoice's month or an earlier one) becomes
+ * one row per service it billed — or one row when the services are unknown. Every reduction
+ * (grants, the partner discount, rebate withdrawn to the bonus, and their adjustments) lowers
+ * the price of the rows it belongs to: those of its month and kind of account; the partner
+ * discount only those of services that earn the bonus (when there are any). Within them it is
+ * shared in proportion to their cost, in whole kopecks (`apportion`), so the rows add up to
+ * the payable exactly and no reduction ever appears as a service.
+ */
+function serviceRows(data: DocumentData): {
+  rows: Row[];
+  reductions: Record<ReductionClass, Money>;
+} {
+  const { invoice, buyer, lines } = data;
+  const monthOfLine = (line: DocumentLine) =>
+    line.kind === 'adjustment' ? (line.forMonth ?? invoice.month) : invoice.month;
+
+  // Consumption by month and kind of account (several lines of one kind add up).
+  const groups = new Map<string, { month: string; own: boolean; vatRate: string; amount: Money }>();
+  const reductions: {
+    month: string;
+    own: boolean;
+    vatRate: string;
+    cls: ReductionClass;
+    amount: Money;
+  }[] = [];
+  const extra: Row[] = [];
+  for (const line of lines) {
+    const kind = effectiveKind(line);
+    const month = monthOfLine(line);
+    const amount = new Money(line.amount);
+    if (CONSUMPTION_KINDS.has(kind)) {
+      const own = kind === 'consumption_own';
+      const key = rowKey(month, own);
+      const group = groups.get(key) ?? { month, own, vatRate: line.vatRate, amount: new Money(0) };
+      group.amount = group.amount.plus(amount);
+      groups.set(key, group);
+    } else if (kind in REDUCTION_CLASS || amount.isNegative()) {
+      const own = kind === 'grants' && line.accountId === buyer.ownAccountId;
+      const cls = REDUCTION_CLASS[kind] ?? 'other';
+      reductions.push({ month, own, vatRate: line.vatRate, cls, amount: amount.negated() });
+    } else if (!amount.isZero()) {
+      // A charge of a kind the documents do not know: a row of its own, named by the settlement.
+      extra.push({
+        month,
+        own: false,
+        name: line.description,
+        excludedFromBonus: true,
+        vatRate: line.vatRate,
+        gross: amount,
+        discount: new Money(0),
+      });
+    }
+  }
+
+  const rows: Row[] = [];
+  const ordered = [...groups.values()].sort(
+    (a, b) =>
+      Number(a.month !== invoice.month) - Number(b.month !== invoice.month) ||
+      a.month.localeCompare(b.month) ||
+      Number(a.own) - Number(b.own),
+  );
+  for (const group of ordered) {
+    const services = (data.services ?? []).filter(
+      (s) => s.month === group.month && s.own === group.own,
+    );
+    const exactSum = sumMoney(services.map((s) => s.amount));
+    if (services.length > 0 && roundKopecks(exactSum).eq(group.amount)) {
+      const amounts = roundToTotal(
+        group.amount,
+        services.map((s) => s.amount),
+      );
+      services.forEach((service, i) => {
+        if (amounts[i]!.isZero()) return;
+        rows.push({
+          month: group.month,
+          own: group.own,
+          name: rowName(service.name, group.own, group.month, invoice.month),
+          excludedFromBonus: service.excludedFromBonus,
+          vatRate: group.vatRate,
+          gross: amounts[i]!,
+          discount: new Money(0),
+        });
+      });
+    } else if (!group.amount.isZero()) {
+      rows.push({
+        month: group.month,
+        own: group.own,
+        name: rowName(null, group.own, group.month, invoice.month),
+        excludedFromBonus: false,
+        vatRate: group.vatRate,
+        gross: group.amount,
+        discount: new Money(0),
+      });
+    }
+  }
+  rows.push(...extra);
+
+  const sameRate = (a: string, b: string) => new Money(a).eq(b);
+  const totals: Record<ReductionClass, Money> = {
+    grants: new Money(0),
+    partnerDiscount: new Money(0),
+    rebate: new Money(0),
+    other: new Money(0),
+  };
+  for (const reduction of reductions) {
+    totals[reduction.cls] = totals[reduction.cls].plus(reduction.amount);
+    if (reduction.amount.isZero()) continue;
+    // Its own rows; failing those, the month's; failing those, any of the same VAT rate.
+    const candidates = [
+      rows.filter((r) => r.month === reduction.month && r.own === reduction.own),
+      rows.filter((r) => r.month === reduction.month),
+      rows.filter((r) => sameRate(r.vatRate, reduction.vatRate)),
+    ].find((set) => set.length > 0);
+    if (!candidates) {
+      throw new DomainError(
+        'invalid_state',
+        `Invoice ${invoice.number}: a reduction of ${reduction.amount.toFixed(2)} has no service to reduce`,
+      );
+    }
+    const earning = candidates.filter((r) => !r.excludedFromBonus && r.gross.isPositive());
+    const targets =
+      reduction.cls === 'partnerDiscount' && earning.length > 0 ? earning : candidates;
+    apportion(
+      reduction.amount,
+      targets.map((r) => r.gross),
+    ).forEach((share, i) => {
+      targets[i]!.discount = targets[i]!.discount.plus(share);
+    });
+  }
+
+  // Should a row end below zero, its VAT rate's reductions are shared over all its rows instead.
+  for (const rate of new Set(rows.map((r) => new Money(r.vatRate).toFixed()))) {
+    const same = rows.filter((r) => sameRate(r.vatRate, rate));
+    if (!same.some((r) => r.gross.minus(r.discount).isNegative())) continue;
+    apportion(
+      sumMoney(same.map((r) => r.discount)),
+      same.map((r) => r.gross),
+    ).forEach((share, i) => {
+      same[i]!.discount = share;
+    });
+  }
+  return { rows, reductions: totals };
+}
 
 /**
  * VAT per rate, as the settlement computed it: lines grouped by the rate of their month, each
@@ -325,23 +525,24 @@ function vatParts(
 /**
  * Everything a document shows, derived from the invoice.
  *
+ * @throws DomainError `not_found` for a zero invoice (nothing consumed, nothing payable): it
+ *   has no documents.
  * @throws DomainError `invalid_state` when the lines do not add up to the issued totals: a
  *   document that disagrees with its invoice is refused rather than printed.
  */
 export function documentView(kind: DocumentKind, data: DocumentData): DocumentView {
   const { invoice, buyer, lines } = data;
-  const sum = (filter: (line: DocumentLine) => boolean) =>
-    sumMoney(lines.filter(filter).map((line) => line.amount));
+  const zero = noDocumentsReason(data);
+  if (zero) throw new DomainError('not_found', zero);
 
   const payable = new Money(invoice.payable);
-  const linesTotal = sum(() => true);
+  const linesTotal = sumMoney(lines.map((line) => line.amount));
   if (!linesTotal.eq(payable)) {
     throw new DomainError(
       'invalid_state',
       `Invoice ${invoice.number}: its lines add up to ${linesTotal.toFixed(2)}, not the payable ${payable.toFixed(2)}`,
     );
   }
-  // An invoice with no lines still states the VAT of its month.
   const parts = vatParts(lines.length > 0 ? lines : [{ vatRate: invoice.vatRate, amount: '0' }]);
   const vatTotal = sumMoney(parts.map((part) => part.vat));
   if (!vatTotal.eq(invoice.vatAmount)) {
@@ -351,68 +552,115 @@ export function documentView(kind: DocumentKind, data: DocumentData): DocumentVi
     );
   }
 
-  const advance = new Money(invoice.advanceCovered);
-  const toPay = payable.minus(advance);
-  const rebate = sum((line) => line.kind === 'rebate_withdrawal').negated();
-  const date = documentDate(kind, invoice);
-  const rows = lines.map((line, i) => ({
-    no: i + 1,
-    name: rowName(line, invoice, buyer),
-    vatRate: percentText(line.vatRate),
-    amount: formatRubles(line.amount),
-  }));
+  const { rows: serviceRowsRaw, reductions } = serviceRows(data);
+  // VAT per row: each rate's VAT (exactly the issued amount) shared over its rows.
+  const rowVat = new Map<Row, Money>();
+  for (const part of parts) {
+    const same = serviceRowsRaw.filter((r) => new Money(r.vatRate).eq(part.rate));
+    const rate = new Money(part.rate);
+    roundToTotal(
+      part.vat,
+      same.map((r) => r.gross.minus(r.discount).times(rate).dividedBy(rate.plus(1))),
+    ).forEach((vat, i) => rowVat.set(same[i]!, vat));
+  }
 
   const money = (amount: Money | string) => formatRubles(new Money(amount).toFixed(2));
-  /** A deduction shown with its sign; zero stays «0,00». */
-  const less = (amount: Money | string) =>
-    new Money(amount).isZero() ? money('0') : money(new Money(amount).negated());
+  const rows: DocumentRow[] = serviceRowsRaw.map((row, i) => {
+    const total = row.gross.minus(row.discount);
+    const vat = rowVat.get(row) ?? new Money(0);
+    return {
+      no: i + 1,
+      name: row.name,
+      unitCode: '876',
+      unit: 'усл. ед.',
+      quantity: '1',
+      gross: money(row.gross),
+      discount: money(row.discount),
+      total: money(total),
+      withoutVat: money(total.minus(vat)),
+      vatRate: percentText(row.vatRate),
+      vat: money(vat),
+    };
+  });
+  const rowsTotal = sumMoney(serviceRowsRaw.map((r) => r.gross.minus(r.discount)));
+  if (!rowsTotal.eq(payable)) {
+    throw new DomainError(
+      'invalid_state',
+      `Invoice ${invoice.number}: its services come to ${rowsTotal.toFixed(2)}, not the payable ${payable.toFixed(2)}`,
+    );
+  }
+
+  const advance = new Money(invoice.advanceCovered);
+  const toPay = payable.minus(advance);
+  const date = documentDate(kind, invoice);
+  const gross = sumMoney(serviceRowsRaw.map((r) => r.gross));
+  const discount = sumMoney(serviceRowsRaw.map((r) => r.discount));
+  const grossOf = (own: boolean) =>
+    sumMoney(serviceRowsRaw.filter((r) => r.own === own).map((r) => r.gross));
+  const part = (amount: Money) => (amount.isZero() ? null : money(amount));
   const totals: DocumentView['totals'] = {
-    customers: money(sum((line) => effectiveKind(line) === 'consumption_customers')),
-    own: money(sum((line) => effectiveKind(line) === 'consumption_own')),
-    consumption: money(invoice.consumptionTotal),
-    grants: money(invoice.grantsTotal),
-    discount: money(invoice.discountTotal),
-    rebate: rebate.isZero() ? null : money(rebate),
+    customers: money(grossOf(false)),
+    own: money(grossOf(true)),
+    gross: money(gross),
+    discount: money(discount),
+    grants: part(reductions.grants),
+    partnerDiscount: part(reductions.partnerDiscount),
+    rebate: part(reductions.rebate),
     payable: money(payable),
     advance: advance.isZero() ? null : money(advance),
     toPay: money(toPay),
-    vat: parts.map((part) => ({
-      label: `в т.ч. НДС ${percentText(part.rate)}`,
-      amount: money(part.vat),
-    })),
+    vat: parts.map((p) => ({ label: `в т.ч. НДС ${percentText(p.rate)}`, amount: money(p.vat) })),
+    vatTotal: money(vatTotal),
     withoutVat: money(payable.minus(vatTotal)),
   };
 
-  const row = (label: string, amount: string, strong = false) => ({ label, amount, strong });
-  const vatRows = totals.vat.map((part) => row(part.label, part.amount));
-  const summary = [
-    row('Потребление клиентов партнёра, всего', totals.customers),
-    row('Потребление партнёра (собственный аккаунт)', totals.own),
-    row('Итого стоимость услуг', totals.consumption),
-    ...(new Money(invoice.grantsTotal).isZero()
-      ? []
-      : [row('Оплачено грантами', less(invoice.grantsTotal))]),
-    row('Партнёрская скидка (базовый бонус и сделки)', less(invoice.discountTotal)),
-    ...(rebate.isZero() ? [] : [row('Зачтено ребейта (вывод на бонус)', less(rebate))]),
+  const row = (label: string, amount: string, strong = false, indent = false) => ({
+    label,
+    amount,
+    strong,
+    ...(indent ? { indent } : {}),
+  });
+  const less = (amount: Money) => money(amount.negated());
+  const summary: DocumentView['summary'] = [
+    row('Стоимость услуг без скидки', totals.gross),
+    row('в т.ч. потребление клиентов партнёра', totals.customers, false, true),
+    row('в т.ч. собственное потребление партнёра', totals.own, false, true),
   ];
-  if (kind === 'vat-invoice') {
-    summary.push(row('Стоимость без налога', totals.withoutVat), ...vatRows);
-    summary.push(row('Всего к оплате (стоимость с налогом)', totals.payable, true));
-  } else if (kind === 'payment-invoice') {
-    summary.push(row('Итого', totals.payable, true), ...vatRows);
+  if (!discount.isZero()) {
+    summary.push(row('Скидка (уменьшение цены услуг)', less(discount)));
+    if (!reductions.partnerDiscount.isZero()) {
+      summary.push(
+        row(
+          'в т.ч. партнёрская скидка (бонус и сделки)',
+          less(reductions.partnerDiscount),
+          false,
+          true,
+        ),
+      );
+    }
+    if (!reductions.grants.isZero()) {
+      summary.push(row('в т.ч. оплачено грантами', less(reductions.grants), false, true));
+    }
+    if (!reductions.rebate.isZero()) {
+      summary.push(
+        row('в т.ч. зачёт ребейта (вывод на бонус)', less(reductions.rebate), false, true),
+      );
+    }
+  }
+  summary.push(row('Итого', totals.payable, true));
+  summary.push(...totals.vat.map((v) => row(v.label, v.amount)));
+  if (kind === 'payment-invoice') {
     if (totals.advance) summary.push(row('Покрыто авансом', less(advance)));
     summary.push(row('Всего к оплате', totals.toPay, true));
-  } else {
-    summary.push(row('Итого', totals.payable, true), ...vatRows);
   }
 
   const count = rows.length;
   const totalText =
-    kind === 'act'
-      ? `Всего оказано услуг ${count}, на сумму ${totals.payable} руб.`
-      : kind === 'payment-invoice'
-        ? `Всего наименований ${count}, на сумму ${totals.toPay} руб.`
-        : `Всего к оплате ${totals.payable} руб., в том числе сумма налога ${money(vatTotal)} руб.`;
+    kind === 'payment-invoice'
+      ? `Всего наименований ${count}, на сумму ${totals.toPay} руб.`
+      : kind === 'act'
+        ? `Всего оказано услуг ${count}, на сумму ${totals.payable} руб., в т.ч. НДС ${totals.vatTotal} руб.`
+        : `Всего к оплате ${totals.payable} руб., в том числе сумма налога ${totals.vatTotal} руб.`;
 
   return {
     kind,
@@ -423,7 +671,8 @@ export function documentView(kind: DocumentKind, data: DocumentData): DocumentVi
     periodText: monthText(invoice.month),
     basis:
       `Партнёрская программа VAR: услуги облачной платформы, потреблённые клиентами партнёра и ` +
-      `партнёром, за ${monthText(invoice.month)}, за вычетом партнёрской скидки. Счёт ${invoice.number}.`,
+      `партнёром, за ${monthText(invoice.month)}; цены уменьшены на партнёрскую скидку. ` +
+      `Счёт ${invoice.number}.`,
     seller: PROVIDER,
     buyer,
     rows,
@@ -439,3 +688,78 @@ export function documentView(kind: DocumentKind, data: DocumentData): DocumentVi
     act: `№ ${documentNumber('act', invoice)} от ${dateText(documentDate('act', invoice))}`,
   };
 }
+
+/**
+ * The table of the VAT invoice in the statutory form (Постановление Правительства РФ № 1137,
+ * as amended): one column per column of the form, with its number. Services have no type
+ * code, excise, country of origin, customs declaration or traceability: those columns say «—»
+ * (excise: «без акциза»), as the form's rules require.
+ */
+export const VAT_INVOICE_COLUMNS: readonly {
+  code: string;
+  title: string;
+  cell: (row: DocumentRow) => string;
+  align: 'left' | 'center' | 'right';
+}[] = [
+  { code: '1', title: '№ п/п', cell: (r) => String(r.no), align: 'center' },
+  { code: 'А', title: 'Код товара/ работ, услуг', cell: () => '—', align: 'center' },
+  {
+    code: '1а',
+    title:
+      'Наименование товара (описание выполненных работ, оказанных услуг), имущественного права',
+    cell: (r) => r.name,
+    align: 'left',
+  },
+  { code: '1б', title: 'Код вида товара', cell: () => '—', align: 'center' },
+  { code: '2', title: 'Ед. изм.: код', cell: (r) => r.unitCode, align: 'center' },
+  { code: '2а', title: 'Ед. изм.: усл. обозн. (нац.)', cell: (r) => r.unit, align: 'center' },
+  { code: '3', title: 'Кол-во (объём)', cell: (r) => r.quantity, align: 'center' },
+  {
+    code: '4',
+    title: 'Цена (тариф) за единицу измерения',
+    cell: (r) => r.withoutVat,
+    align: 'right',
+  },
+  {
+    code: '5',
+    title: 'Стоимость товаров (работ, услуг) без налога — всего',
+    cell: (r) => r.withoutVat,
+    align: 'right',
+  },
+  { code: '6', title: 'В том числе сумма акциза', cell: () => 'без акциза', align: 'center' },
+  { code: '7', title: 'Налоговая ставка', cell: (r) => r.vatRate, align: 'center' },
+  {
+    code: '8',
+    title: 'Сумма налога, предъявляемая покупателю',
+    cell: (r) => r.vat,
+    align: 'right',
+  },
+  {
+    code: '9',
+    title: 'Стоимость товаров (работ, услуг) с налогом — всего',
+    cell: (r) => r.total,
+    align: 'right',
+  },
+  { code: '10', title: 'Страна происх.: код', cell: () => '—', align: 'center' },
+  { code: '10а', title: 'Страна происх.: наимен.', cell: () => '—', align: 'center' },
+  { code: '11', title: 'Рег. номер декларации (партии товара)', cell: () => '—', align: 'center' },
+  { code: '12', title: 'Ед. прослеж.: код', cell: () => '—', align: 'center' },
+  { code: '12а', title: 'Ед. прослеж.: обозн.', cell: () => '—', align: 'center' },
+  { code: '13', title: 'Кол-во для прослеж.', cell: () => '—', align: 'center' },
+];
+
+/** The act's and the payment invoice's table: the price before and after the discount. */
+export const SERVICE_COLUMNS: readonly {
+  title: string;
+  cell: (row: DocumentRow) => string;
+  align: 'left' | 'center' | 'right';
+}[] = [
+  { title: '№', cell: (r) => String(r.no), align: 'center' },
+  { title: 'Наименование работ, услуг', cell: (r) => r.name, align: 'left' },
+  { title: 'Кол-во', cell: (r) => r.quantity, align: 'center' },
+  { title: 'Ед.', cell: (r) => r.unit, align: 'center' },
+  { title: 'Цена без скидки, руб.', cell: (r) => r.gross, align: 'right' },
+  { title: 'Скидка, руб.', cell: (r) => r.discount, align: 'right' },
+  { title: 'Цена со скидкой, руб.', cell: (r) => r.total, align: 'right' },
+  { title: 'Сумма с НДС, руб.', cell: (r) => r.total, align: 'right' },
+];

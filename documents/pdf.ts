@@ -2,6 +2,8 @@ import PDFDocument from 'pdfkit';
 import {
   documentView,
   requisites,
+  SERVICE_COLUMNS,
+  VAT_INVOICE_COLUMNS,
   type DocumentData,
   type DocumentKind,
   type DocumentView,
@@ -36,6 +38,7 @@ interface Cell {
   width: number;
   align?: 'left' | 'right' | 'center';
   bold?: boolean;
+  size?: number;
 }
 
 /** A small cursor-based layout on top of pdfkit: blocks flow down and break pages whole. */
@@ -97,7 +100,7 @@ class Layout {
   /** The height of a row of cells: its tallest wrapped text plus padding. */
   measure(cells: Cell[], pad = PAD): number {
     const heights = cells.map((cell) => {
-      this.font(cell.bold ?? false);
+      this.font(cell.bold ?? false, cell.size);
       return this.height(cell.text, cell.width - 2 * pad);
     });
     return Math.max(...heights) + 2 * pad;
@@ -120,7 +123,7 @@ class Layout {
       if (options.border) {
         this.doc.rect(x, this.y, cell.width, height).lineWidth(0.5).stroke('#000000');
       }
-      this.font(cell.bold ?? false);
+      this.font(cell.bold ?? false, cell.size);
       this.doc.fillColor('#000000').text(cell.text, x + pad, this.y + pad, {
         width: cell.width - 2 * pad,
         align: cell.align ?? 'left',
@@ -149,46 +152,22 @@ function fields(layout: Layout, rows: [label: string, value: string, code?: stri
   layout.y += 4;
 }
 
-function linesTable(layout: Layout, view: DocumentView): void {
-  const widths = [24, layout.width - 24 - 62 - 100, 62, 100] as const;
+/**
+ * A table whose header repeats on every page it flows onto; a row that does not fit starts a
+ * new page whole.
+ */
+function table(
+  layout: Layout,
+  headers: Cell[][],
+  rows: Cell[][],
+  totals: Cell[][] = [],
+  headerPad = PAD,
+): void {
   const header = () =>
-    layout.row(
-      [
-        { text: '№', width: widths[0], align: 'center', bold: true },
-        {
-          text:
-            view.kind === 'vat-invoice'
-              ? 'Наименование товара (описание выполненных работ, оказанных услуг)'
-              : 'Наименование работ, услуг',
-          width: widths[1],
-          align: 'center',
-          bold: true,
-        },
-        {
-          text: view.kind === 'vat-invoice' ? 'Налоговая ставка' : 'НДС',
-          width: widths[2],
-          align: 'center',
-          bold: true,
-        },
-        {
-          text:
-            view.kind === 'vat-invoice' ? 'Стоимость с налогом — всего, руб.' : 'Сумма с НДС, руб.',
-          width: widths[3],
-          align: 'center',
-          bold: true,
-        },
-      ],
-      { border: true, fill: GREY },
-    );
+    headers.forEach((cells) => layout.row(cells, { border: true, fill: GREY, pad: headerPad }));
+  layout.ensure(headers.reduce((h, cells) => h + layout.measure(cells, headerPad), 0) + 20);
   header();
-  for (const row of view.rows) {
-    const cells = [
-      { text: String(row.no), width: widths[0], align: 'center' as const },
-      { text: row.name, width: widths[1] },
-      { text: row.vatRate, width: widths[2], align: 'center' as const },
-      { text: row.amount, width: widths[3], align: 'right' as const },
-    ];
-    // A row that does not fit starts a new page, under a repeated header.
+  for (const cells of [...rows, ...totals]) {
     if (!layout.fits(layout.measure(cells))) {
       layout.newPage();
       header();
@@ -198,13 +177,119 @@ function linesTable(layout: Layout, view: DocumentView): void {
   layout.y += 4;
 }
 
+/** The act's and the payment invoice's services: price before and after the discount. */
+function servicesTable(layout: Layout, view: DocumentView): void {
+  const fixed = [20, 30, 40, 62, 56, 62, 66];
+  const name = layout.width - fixed.reduce((a, b) => a + b, 0);
+  const widths = [fixed[0]!, name, ...fixed.slice(1)];
+  const size = SIZE.small;
+  table(
+    layout,
+    [
+      SERVICE_COLUMNS.map((column, i) => ({
+        text: column.title,
+        width: widths[i]!,
+        align: 'center' as const,
+        bold: true,
+        size,
+      })),
+    ],
+    view.rows.map((row) =>
+      SERVICE_COLUMNS.map((column, i) => ({
+        text: column.cell(row),
+        width: widths[i]!,
+        align: column.align,
+      })),
+    ),
+  );
+}
+
+/** The VAT invoice's table: every column of the statutory form, numbered, and its total row. */
+function vatTable(layout: Layout, view: DocumentView): void {
+  const fixed: Record<string, number> = {
+    '1': 19,
+    А: 26,
+    '1б': 24,
+    '2': 24,
+    '2а': 30,
+    '3': 28,
+    '4': 50,
+    '5': 54,
+    '6': 30,
+    '7': 30,
+    '8': 50,
+    '9': 54,
+    '10': 28,
+    '10а': 30,
+    '11': 38,
+    '12': 28,
+    '12а': 28,
+    '13': 32,
+  };
+  const used = Object.values(fixed).reduce((a, b) => a + b, 0);
+  const width = (code: string) => fixed[code] ?? layout.width - used;
+  const small = 5.5;
+  const cellSize = 7;
+  const headers: Cell[][] = [
+    VAT_INVOICE_COLUMNS.map((c) => ({
+      text: c.title,
+      width: width(c.code),
+      align: 'center' as const,
+      size: small,
+    })),
+    VAT_INVOICE_COLUMNS.map((c) => ({
+      text: c.code,
+      width: width(c.code),
+      align: 'center' as const,
+      size: small,
+    })),
+  ];
+  const rows = view.rows.map((row) =>
+    VAT_INVOICE_COLUMNS.map((c) => ({
+      text: c.cell(row),
+      width: width(c.code),
+      align: c.align,
+      size: cellSize,
+    })),
+  );
+  const upTo4 = ['1', 'А', '1а', '1б', '2', '2а', '3', '4'].reduce((w, c) => w + width(c), 0);
+  const rest = ['10', '10а', '11', '12', '12а', '13'].reduce((w, c) => w + width(c), 0);
+  const total: Cell[] = [
+    { text: 'Всего к оплате (9)', width: upTo4, bold: true, size: cellSize },
+    {
+      text: view.totals.withoutVat,
+      width: width('5'),
+      align: 'right',
+      bold: true,
+      size: cellSize,
+    },
+    { text: 'X', width: width('6') + width('7'), align: 'center', size: cellSize },
+    { text: view.totals.vatTotal, width: width('8'), align: 'right', bold: true, size: cellSize },
+    { text: view.totals.payable, width: width('9'), align: 'right', bold: true, size: cellSize },
+    { text: '', width: rest, size: cellSize },
+  ];
+  table(layout, headers, rows, [total], 1.5);
+}
+
 function summary(layout: Layout, view: DocumentView): void {
   const labelWidth = 300;
   const amountWidth = 100;
   const x = layout.left + layout.width - labelWidth - amountWidth;
   const rows = view.summary.map((row): Cell[] => [
-    { text: `${row.label}:`, width: labelWidth, align: 'right', bold: row.strong },
-    { text: row.amount, width: amountWidth, align: 'right', bold: row.strong },
+    {
+      text: `${row.label}:`,
+      width: labelWidth,
+      align: 'right',
+      bold: row.strong,
+      ...(row.indent ? { size: SIZE.small } : {}),
+    },
+    {
+      text: row.amount,
+      width: amountWidth,
+      align: 'right',
+      bold: row.strong,
+      ...(row.indent ? { size: SIZE.small } : {}),
+    },
   ]);
   // The totals stay together on one page.
   layout.ensure(rows.reduce((height, cells) => height + layout.measure(cells, 1.5), 0));
@@ -262,7 +347,7 @@ function act(layout: Layout, view: DocumentView): void {
     ['Заказчик:', requisites(view.buyer)],
     ['Основание:', view.basis],
   ]);
-  linesTable(layout, view);
+  servicesTable(layout, view);
   totalsAndWords(layout, view);
   layout.paragraph(
     'Вышеперечисленные услуги оказаны полностью и в срок. Заказчик претензий по объёму, качеству и срокам оказания услуг не имеет.',
@@ -306,7 +391,7 @@ function paymentInvoice(layout: Layout, view: DocumentView): void {
     ['Покупатель (Заказчик):', requisites(view.buyer)],
     ['Основание:', view.basis],
   ]);
-  linesTable(layout, view);
+  servicesTable(layout, view);
   totalsAndWords(layout, view);
   if (view.payBy) layout.paragraph(view.payBy, { bold: true });
   layout.paragraph(`В назначении платежа укажите номер счёта ${view.invoiceNumber}.`, {
@@ -318,6 +403,10 @@ function paymentInvoice(layout: Layout, view: DocumentView): void {
 function vatInvoice(layout: Layout, view: DocumentView): void {
   const { seller, buyer } = view;
   const innKpp = (inn: string | null, kpp: string | null) => `${inn ?? '—'}/${kpp ?? '—'}`;
+  layout.paragraph(
+    'Приложение № 1 к постановлению Правительства Российской Федерации от 26 декабря 2011 г. № 1137',
+    { size: SIZE.small, gap: 2 },
+  );
   title(layout, view, ' (1)');
   layout.paragraph('Исправление № — от — (1а)');
   fields(layout, [
@@ -334,12 +423,15 @@ function vatInvoice(layout: Layout, view: DocumentView): void {
     ['Валюта: наименование, код:', 'Российский рубль, 643', '(7)'],
     ['Идентификатор государственного контракта, договора (соглашения):', '—', '(8)'],
   ]);
-  linesTable(layout, view);
-  totalsAndWords(layout, view);
+  vatTable(layout, view);
+  layout.paragraph(
+    'Цены услуг указаны с учётом скидки: партнёрской скидки, оплаты грантами и зачёта ребейта.',
+    { size: SIZE.small },
+  );
   signatures(
     layout,
-    ['Руководитель организации', seller.director],
-    ['Главный бухгалтер', seller.accountant],
+    ['Руководитель организации или иное уполномоченное лицо', seller.director],
+    ['Главный бухгалтер или иное уполномоченное лицо', seller.accountant],
   );
 }
 
@@ -359,6 +451,8 @@ export function renderDocumentPdf(kind: DocumentKind, data: DocumentData): Promi
   const issued = new Date(data.invoice.issuedAt);
   const doc = new PDFDocument({
     size: 'A4',
+    // The statutory VAT invoice is a wide table: landscape, as accounting systems print it.
+    layout: kind === 'vat-invoice' ? 'landscape' : 'portrait',
     margin: MARGIN,
     font: FONTS.regular,
     lang: 'ru-RU',

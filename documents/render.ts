@@ -2,6 +2,8 @@ import {
   documentView,
   PROVIDER,
   requisites,
+  SERVICE_COLUMNS,
+  VAT_INVOICE_COLUMNS,
   type DocumentData,
   type DocumentKind,
   type DocumentView,
@@ -55,10 +57,14 @@ table { border-collapse: collapse; width: 100%; }
 .grid th { background: #f0f0f0; text-align: center; font-weight: bold; }
 .grid tr { page-break-inside: avoid; break-inside: avoid; }
 .num { text-align: right; white-space: nowrap; }
-.lines th.no { width: 8mm; }
-.lines th.rate { width: 18mm; }
-.lines th.amount { width: 32mm; }
+.lines th { font-size: 8.5pt; }
+.lines td.right, .vat td.right { text-align: right; white-space: nowrap; }
+.vat th { font-size: 6.5pt; font-weight: normal; }
+.vat th.code { font-weight: bold; }
+.vat td { font-size: 8pt; }
+.vat tr.strong td { font-weight: bold; }
 .center { text-align: center; }
+.summary tr.part td { font-size: 8.5pt; color: #333; }
 .fields { margin-bottom: 3mm; }
 .fields td { padding: 0.8mm 0; vertical-align: top; }
 .fields td.label { width: 42mm; padding-right: 2mm; }
@@ -80,6 +86,9 @@ table { border-collapse: collapse; width: 100%; }
 @media print { body { max-width: none; padding: 0; } }
 `.trim();
 
+/** The statutory VAT invoice is a wide table: printed across a landscape page. */
+const LANDSCAPE = '@page { size: A4 landscape; } body { max-width: 273mm; }';
+
 const party = (who: Parameters<typeof requisites>[0]) => e(requisites(who));
 
 function fields(rows: [label: string, valueHtml: string, code?: string][]): string {
@@ -92,25 +101,40 @@ function fields(rows: [label: string, valueHtml: string, code?: string][]): stri
   return `<table class="fields">\n${body}\n</table>`;
 }
 
-function linesTable(view: DocumentView): string {
-  const head =
-    view.kind === 'vat-invoice'
-      ? '<th class="no">№</th><th>Наименование товара (описание выполненных работ, оказанных услуг)</th><th class="rate">Налоговая ставка</th><th class="amount">Стоимость с налогом — всего, руб.</th>'
-      : '<th class="no">№</th><th>Наименование работ, услуг</th><th class="rate">НДС</th><th class="amount">Сумма с НДС, руб.</th>';
+function servicesTable(view: DocumentView): string {
+  const head = SERVICE_COLUMNS.map((c) => `<th>${e(c.title)}</th>`).join('');
   const body = view.rows
     .map(
       (row) =>
-        `<tr><td class="center">${row.no}</td><td>${e(row.name)}</td><td class="center">${e(row.vatRate)}</td><td class="num">${e(row.amount)}</td></tr>`,
+        `<tr>${SERVICE_COLUMNS.map((c) => `<td class="${c.align}">${e(c.cell(row))}</td>`).join('')}</tr>`,
     )
     .join('\n');
   return `<table class="grid lines">\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+}
+
+/** Every column of the statutory form, numbered, one row per service and the total row. */
+function vatTable(view: DocumentView): string {
+  const titles = VAT_INVOICE_COLUMNS.map((c) => `<th>${e(c.title)}</th>`).join('');
+  const codes = VAT_INVOICE_COLUMNS.map((c) => `<th class="code">${e(c.code)}</th>`).join('');
+  const body = view.rows
+    .map(
+      (row) =>
+        `<tr>${VAT_INVOICE_COLUMNS.map((c) => `<td class="${c.align}">${e(c.cell(row))}</td>`).join('')}</tr>`,
+    )
+    .join('\n');
+  const total =
+    `<tr class="strong"><td colspan="8">Всего к оплате (9)</td>` +
+    `<td class="right">${e(view.totals.withoutVat)}</td><td colspan="2" class="center">X</td>` +
+    `<td class="right">${e(view.totals.vatTotal)}</td><td class="right">${e(view.totals.payable)}</td>` +
+    `<td colspan="6"></td></tr>`;
+  return `<table class="grid vat">\n<thead><tr>${titles}</tr>\n<tr>${codes}</tr></thead>\n<tbody>\n${body}\n${total}\n</tbody>\n</table>`;
 }
 
 function summary(view: DocumentView): string {
   const body = view.summary
     .map(
       (row) =>
-        `<tr${row.strong ? ' class="strong"' : ''}><td class="label">${e(row.label)}:</td><td class="num">${e(row.amount)}</td></tr>`,
+        `<tr${row.strong ? ' class="strong"' : row.indent ? ' class="part"' : ''}><td class="label">${e(row.label)}:</td><td class="num">${e(row.amount)}</td></tr>`,
     )
     .join('\n');
   return `<table class="summary">\n${body}\n</table>`;
@@ -141,7 +165,7 @@ function act(view: DocumentView): string {
       ['Заказчик:', party(view.buyer)],
       ['Основание:', e(view.basis)],
     ]),
-    linesTable(view),
+    servicesTable(view),
     summary(view),
     amountInWords(view),
     `<p class="note">Вышеперечисленные услуги оказаны полностью и в срок. Заказчик претензий по объёму, качеству и срокам оказания услуг не имеет.</p>`,
@@ -165,7 +189,7 @@ function paymentInvoice(view: DocumentView): string {
       ['Покупатель (Заказчик):', party(view.buyer)],
       ['Основание:', e(view.basis)],
     ]),
-    linesTable(view),
+    servicesTable(view),
     summary(view),
     amountInWords(view),
     view.payBy ? `<p class="note"><b>${e(view.payBy)}</b></p>` : '',
@@ -181,6 +205,7 @@ function vatInvoice(view: DocumentView): string {
   const buyer = view.buyer;
   const innKpp = (inn: string | null, kpp: string | null) => e(`${inn ?? '—'}/${kpp ?? '—'}`);
   return [
+    `<p class="muted">Приложение № 1 к постановлению Правительства Российской Федерации от 26 декабря 2011 г. № 1137</p>`,
     `<h1>${e(title(view))} <span class="muted">(1)</span></h1>`,
     `<p>Исправление № — от — <span class="muted">(1а)</span></p>`,
     fields([
@@ -197,12 +222,11 @@ function vatInvoice(view: DocumentView): string {
       ['Валюта: наименование, код:', 'Российский рубль, 643', '(7)'],
       ['Идентификатор государственного контракта, договора (соглашения):', '—', '(8)'],
     ]),
-    linesTable(view),
-    summary(view),
-    amountInWords(view),
+    vatTable(view),
+    `<p class="muted">Цены услуг указаны с учётом скидки: партнёрской скидки, оплаты грантами и зачёта ребейта.</p>`,
     signatures(
-      ['Руководитель организации', PROVIDER.director],
-      ['Главный бухгалтер', PROVIDER.accountant],
+      ['Руководитель организации или иное уполномоченное лицо', PROVIDER.director],
+      ['Главный бухгалтер или иное уполномоченное лицо', PROVIDER.accountant],
     ),
   ].join('\n');
 }
@@ -227,7 +251,7 @@ export function renderDocument(kind: DocumentKind, data: DocumentData): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(title(view))}</title>
 <style>
-${STYLE}
+${STYLE}${kind === 'vat-invoice' ? `\n${LANDSCAPE}` : ''}
 </style>
 </head>
 <body>

@@ -1,6 +1,5 @@
-import { inflateSync } from 'node:zlib';
 import { renderDocumentPdf } from '../../documents/pdf';
-import { formatRubles, percentText } from '../../documents/model';
+import { documentView, formatRubles, percentText } from '../../documents/model';
 import {
   DOCUMENT_KINDS,
   PROVIDER,
@@ -11,6 +10,7 @@ import {
   type DocumentLine,
 } from '../../documents/render';
 import { pluralForm } from '../../documents/words';
+import { Money } from '../../domain/money';
 import { DomainError } from '../../domain/errors';
 import {
   validateBik,
@@ -20,6 +20,7 @@ import {
   validateOgrn,
   validateSettlementAccount,
 } from '../../domain/validators';
+import { flat, pdfText } from './pdf-text';
 
 const NBSP = '\u00a0';
 
@@ -38,6 +39,8 @@ function line(kind: string, amount: string, extra: Partial<DocumentLine> = {}): 
     ...extra,
   };
 }
+
+const DEAL_ID = '3f2b8c1e-1111-4222-8333-444455556666';
 
 /**
  * June 2025, VAT 20%: customers 1 000.00 + own 50.00 − grants 100.00 − base bonus 10% of
@@ -75,10 +78,43 @@ function june2025(): DocumentData {
       line('deal_uplift', '-20.00', {
         rate: '0.05',
         base: '400.00',
-        dealId: 'deal-42',
+        dealId: DEAL_ID,
         accountId: 'cust-7',
       }),
       line('rebate_withdrawal', '-10.00'),
+    ],
+  };
+}
+
+/**
+ * June 2025 with the services behind its consumption lines: customers 700.004 Compute Cloud +
+ * 299.998 Marketplace (excluded from the bonus) = 1 000.002 → 1 000.00; own 50 Compute Cloud.
+ */
+function june2025ByService(): DocumentData {
+  return {
+    ...june2025(),
+    services: [
+      {
+        month: '2025-06',
+        own: false,
+        name: 'Compute Cloud',
+        excludedFromBonus: false,
+        amount: '700.004',
+      },
+      {
+        month: '2025-06',
+        own: false,
+        name: 'Marketplace',
+        excludedFromBonus: true,
+        amount: '299.998',
+      },
+      {
+        month: '2025-06',
+        own: true,
+        name: 'Compute Cloud',
+        excludedFromBonus: false,
+        amount: '50',
+      },
     ],
   };
 }
@@ -130,71 +166,6 @@ function january2026(): DocumentData {
     ],
   };
 }
-
-/** Page text of a pdfkit PDF: content streams decoded through each font's ToUnicode CMap. */
-function pdfText(pdf: Buffer): string {
-  const src = pdf.toString('latin1');
-  const objects = new Map<string, { dict: string; stream: Buffer | null }>();
-  const header = /(\d+) 0 obj\s*/g;
-  for (let m = header.exec(src); m; m = header.exec(src)) {
-    const rest = src.slice(header.lastIndex);
-    const end = rest.indexOf('endobj');
-    const streamAt = rest.search(/stream\r?\n/);
-    if (streamAt >= 0 && streamAt < end) {
-      const dict = rest.slice(0, streamAt);
-      const length = Number(/\/Length (\d+)/.exec(dict)?.[1]);
-      const start = header.lastIndex + streamAt + rest.slice(streamAt).indexOf('\n') + 1;
-      let stream = Buffer.from(src.slice(start, start + length), 'latin1');
-      if (dict.includes('/FlateDecode')) stream = inflateSync(stream);
-      objects.set(m[1]!, { dict, stream });
-      header.lastIndex = start + length;
-    } else {
-      objects.set(m[1]!, { dict: rest.slice(0, end), stream: null });
-    }
-  }
-  const cmaps = new Map<string, Map<number, string>>();
-  for (const [id, obj] of objects) {
-    const ref = /\/ToUnicode (\d+) 0 R/.exec(obj.dict)?.[1];
-    if (!ref) continue;
-    const cmap = new Map<number, string>();
-    const text = objects.get(ref)?.stream?.toString('latin1') ?? '';
-    for (const range of text.matchAll(/<([0-9a-f]+)> <[0-9a-f]+> \[([^\]]*)\]/gi)) {
-      const first = parseInt(range[1]!, 16);
-      [...range[2]!.matchAll(/<([0-9a-f ]+)>/gi)].forEach((entry, i) => {
-        const units = entry[1]!.split(' ').map((hex) => parseInt(hex, 16));
-        cmap.set(first + i, String.fromCharCode(...units));
-      });
-    }
-    cmaps.set(id, cmap);
-  }
-  const fontByName = new Map<string, Map<number, string>>();
-  for (const obj of objects.values()) {
-    for (const ref of obj.dict.matchAll(/\/(F\d+) (\d+) 0 R/g)) {
-      const cmap = cmaps.get(ref[2]!);
-      if (cmap) fontByName.set(ref[1]!, cmap);
-    }
-  }
-  let out = '';
-  for (const obj of objects.values()) {
-    const content = obj.stream?.toString('latin1') ?? '';
-    if (!content.includes(' Tf')) continue;
-    let cmap = new Map<number, string>();
-    for (const op of content.matchAll(/\/(F\d+) [\d.]+ Tf|\[([^\]]*)\] TJ|\bET\b/g)) {
-      if (op[1]) cmap = fontByName.get(op[1]) ?? new Map<number, string>();
-      else if (op[2] !== undefined) {
-        for (const hex of op[2].matchAll(/<([0-9a-f]*)>/gi)) {
-          for (let i = 0; i < hex[1]!.length; i += 4) {
-            out += cmap.get(parseInt(hex[1]!.slice(i, i + 4), 16)) ?? '?';
-          }
-        }
-      } else out += '\n';
-    }
-  }
-  return out;
-}
-
-/** Whitespace-insensitive: wrapped lines and no-break spaces compare as single spaces. */
-const flat = (text: string) => text.replace(/[\s\u00a0]+/g, ' ');
 
 describe('amounts in Russian words', () => {
   it.each([
@@ -299,15 +270,173 @@ describe('formatting', () => {
   });
 });
 
+/** A number as the documents print it («1 050,00», «-10,00»), back to a decimal. */
+const amount = (text: string) => new Money(text.replace(/[\s\u00a0]/g, '').replace(',', '.'));
+const AMOUNT = String.raw`-?\d{1,3}(?:[ \u00a0]\d{3})*,\d{2}`;
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+/**
+ * The service rows of an act or payment invoice as the PDF's text has them: after the unit
+ * «усл. ед.» come the price before the discount, the discount, the price and the amount.
+ */
+function actRows(text: string) {
+  const re = new RegExp(
+    `усл\\. ед\\.\\n(${AMOUNT})\\n(${AMOUNT})\\n(${AMOUNT})\\n(${AMOUNT})\\n`,
+    'g',
+  );
+  return [...text.matchAll(re)].map((m) => ({
+    gross: amount(m[1]!),
+    discount: amount(m[2]!),
+    price: amount(m[3]!),
+    total: amount(m[4]!),
+  }));
+}
+
+/** The VAT invoice's rows: columns 4, 5, 6 («без акциза»), 7, 8 and 9 of each service. */
+function vatRows(text: string) {
+  const re = new RegExp(
+    `(${AMOUNT})\\n(${AMOUNT})\\nбез \\n?акциза\\n(\\d+%)\\n(${AMOUNT})\\n(${AMOUNT})\\n`,
+    'g',
+  );
+  return [...text.matchAll(re)].map((m) => ({
+    price: amount(m[1]!),
+    withoutVat: amount(m[2]!),
+    rate: m[3]!,
+    vat: amount(m[4]!),
+    total: amount(m[5]!),
+  }));
+}
+
+const sum = (values: Money[]) => values.reduce((a, b) => a.plus(b), new Money(0));
+
+describe('the service rows: the discount is a reduction of the price, never a service', () => {
+  it('lists each consumption line as a row and lowers its price by the reductions it earned', () => {
+    const view = documentView('act', june2025());
+    // Customers 1 000.00 − grants 100.00 − base bonus 90.00 − uplift 20.00 − rebate 10.00 = 780.00;
+    // own 50.00 with no reduction (its grants are none). 780.00 + 50.00 = 830.00, the payable.
+    expect(view.rows.map((r) => [r.name, r.gross, r.discount, r.total])).toEqual([
+      [
+        'Услуги облачной платформы, потреблённые клиентами партнёра (субсчета), за июнь 2025 г.',
+        `1${NBSP}000,00`,
+        '220,00',
+        '780,00',
+      ],
+      [
+        'Услуги облачной платформы, потреблённые партнёром (собственный аккаунт), за июнь 2025 г.',
+        '50,00',
+        '0,00',
+        '50,00',
+      ],
+    ]);
+    // VAT per row: 780 × 20/120 = 130.00; 50 × 20/120 = 8.333… → 8.33; together the issued 138.33.
+    expect(view.rows.map((r) => [r.vat, r.withoutVat])).toEqual([
+      ['130,00', '650,00'],
+      ['8,33', '41,67'],
+    ]);
+  });
+
+  it('splits a line into the catalogue’s services and gives the partner discount to the services that earn it', () => {
+    const view = documentView('vat-invoice', june2025ByService());
+    // Compute Cloud 700.00 (700.004 rounded, the line 1 000.00 kept whole), Marketplace 300.00.
+    // Partner discount 110.00 → Compute Cloud only (Marketplace earns no bonus).
+    // Grants 100.00 → 700:300 = 70.00 + 30.00; rebate 10.00 → 7.00 + 3.00.
+    // Compute Cloud 700 − 110 − 70 − 7 = 513.00; Marketplace 300 − 30 − 3 = 267.00; own 50.00.
+    expect(view.rows.map((r) => [r.name.split(' — ')[0], r.gross, r.discount, r.total])).toEqual([
+      ['Compute Cloud', '700,00', '187,00', '513,00'],
+      ['Marketplace', '300,00', '33,00', '267,00'],
+      ['Compute Cloud', '50,00', '0,00', '50,00'],
+    ]);
+    // VAT: 513/6 = 85.50, 267/6 = 44.50, 50/6 = 8.333… → 8.33; 138.33 in all, as issued.
+    expect(view.rows.map((r) => r.vat)).toEqual(['85,50', '44,50', '8,33']);
+    expect(view.rows.map((r) => r.withoutVat)).toEqual(['427,50', '222,50', '41,67']);
+    expect(view.totals.withoutVat).toBe('691,67');
+    expect(view.rows[2]!.name).toBe(
+      'Compute Cloud — услуги облачной платформы, потреблённые партнёром (собственный аккаунт), за июнь 2025 г.',
+    );
+  });
+
+  it('keeps a line whole when its services do not add up to it', () => {
+    const data = june2025ByService();
+    data.services = data.services!.map((s) => ({ ...s, amount: '1.00' }));
+    expect(documentView('act', data).rows).toHaveLength(2);
+  });
+
+  it('reduces late consumption of an earlier month by the reductions of that month, at its VAT rate', () => {
+    const view = documentView('vat-invoice', january2026());
+    // January: 2 000.00 − 200.00 = 1 800.00 at 22% (VAT 324.59);
+    // December 2025, late: 120.00 − 12.00 = 108.00 at 20% (VAT 18.00).
+    expect(view.rows.map((r) => [r.name, r.total, r.vatRate, r.vat])).toEqual([
+      [
+        'Услуги облачной платформы, потреблённые клиентами партнёра (субсчета), за январь 2026 г.',
+        `1${NBSP}800,00`,
+        '22%',
+        '324,59',
+      ],
+      [
+        'Услуги облачной платформы, потреблённые клиентами партнёра (субсчета), за декабрь 2025 г. (поступило после закрытия месяца)',
+        '108,00',
+        '20%',
+        '18,00',
+      ],
+    ]);
+  });
+
+  it('issues no documents for a zero invoice, and says why', () => {
+    const zero = june2025();
+    zero.invoice = {
+      ...zero.invoice,
+      consumptionTotal: '0.00',
+      grantsTotal: '0.00',
+      discountTotal: '0.00',
+      payable: '0.00',
+      vatAmount: '0.00',
+    };
+    zero.lines = [
+      line('consumption_customers', '0.00'),
+      line('consumption_own', '0.00'),
+      line('base_bonus', '0.00'),
+    ];
+    for (const kind of DOCUMENT_KINDS) {
+      let refusal: unknown;
+      try {
+        documentView(kind, zero);
+      } catch (error) {
+        refusal = error;
+      }
+      expect(refusal).toBeInstanceOf(DomainError);
+      expect((refusal as DomainError).code).toBe('not_found');
+      expect((refusal as DomainError).message).toContain('is a zero invoice');
+    }
+    // Consumption paid by grants in full is still services rendered: it has its documents.
+    const granted = june2025();
+    granted.invoice = {
+      ...granted.invoice,
+      grantsTotal: '1050.00',
+      discountTotal: '0.00',
+      payable: '0.00',
+      vatAmount: '0.00',
+    };
+    granted.lines = [
+      line('consumption_customers', '1000.00'),
+      line('consumption_own', '50.00', { accountId: 'own-romashka' }),
+      line('grants', '-1000.00'),
+      line('grants', '-50.00', { accountId: 'own-romashka' }),
+    ];
+    const view = documentView('act', granted);
+    expect(view.rows.map((r) => r.total)).toEqual(['0,00', '0,00']);
+    expect(view.totals.payable).toBe('0,00');
+  });
+});
+
 describe('HTML documents', () => {
-  const data = june2025();
+  const data = june2025ByService();
 
   it.each([
     ['act', 'Акт оказанных услуг № VAR-202506-6F1C2A9E/АКТ от 30 июня 2025 г.'],
     ['payment-invoice', 'Счёт на оплату № VAR-202506-6F1C2A9E/СЧ от 1 июля 2025 г.'],
     ['vat-invoice', 'Счёт-фактура № VAR-202506-6F1C2A9E/СФ от 30 июня 2025 г.'],
   ] as const)(
-    '%s: a complete page with title, parties, every line and the totals',
+    '%s: a complete page with title, parties, every service and the totals',
     (kind, title) => {
       const html = renderDocument(kind, data);
       expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
@@ -316,41 +445,75 @@ describe('HTML documents', () => {
       expect(html).toContain('@page { size: A4;');
       expect(html).not.toMatch(/<script|<link|src=|url\(/i);
       expect(html).toContain(`<title>${title}</title>`);
-      expect(html).toContain(title);
-      // Seller and buyer.
       expect(html).toContain(PROVIDER.name);
       expect(html).toContain('ООО «Ромашка»');
       expect(html).toContain('7810567898');
       expect(html).toContain('781001001');
       expect(html).toContain('Невский пр., д. 1');
-      // Every line, with its signed amount.
-      expect(html).toContain('потреблённые клиентами партнёра (субсчета), за июнь 2025 г.');
-      expect(html).toContain('собственный аккаунт own-romashka');
-      expect(html).toContain('Оплачено грантами: субсчета клиентов, июнь 2025 г.');
       expect(html).toContain(
-        `базовый партнёрский бонус 10% от потребления клиентов, учитываемого для бонуса, 900,00 руб.`,
+        'Compute Cloud — услуги облачной платформы, потреблённые клиентами партнёра',
       );
-      expect(html).toContain(
-        'надбавка +5% по зарегистрированной сделке deal-42 на потребление клиента cust-7',
-      );
-      expect(html).toContain('Зачёт ребейта');
-      for (const amount of [`1${NBSP}000,00`, '50,00', '-100,00', '-90,00', '-20,00', '-10,00']) {
-        expect(html).toContain(`<td class="num">${amount}</td>`);
-      }
-      // Totals: all customers, the discount, the payable and the VAT in it.
-      expect(html).toContain(
-        `Потребление клиентов партнёра, всего:</td><td class="num">1${NBSP}000,00`,
-      );
-      expect(html).toContain(
-        'Партнёрская скидка (базовый бонус и сделки):</td><td class="num">-110,00',
-      );
-      expect(html).toContain('в т.ч. НДС 20%:</td><td class="num">138,33');
-      expect(html).not.toContain('НДС 22%');
-      expect(html).toContain('Восемьсот тридцать рублей 00 копеек');
+      expect(html).toContain('Marketplace — услуги облачной платформы');
+      expect(html).not.toMatch(UUID);
+      expect(html).not.toContain('own-romashka');
+      expect(html).toContain('513,00');
+      expect(html).toContain('267,00');
+      expect(html).toContain('830,00');
     },
   );
 
-  it('dates the payment invoice by its issue day in Moscow and shows the due date', () => {
+  it('shows the discount in the act as a reduction, with its parts', () => {
+    const html = renderDocument('act', data);
+    expect(html).toContain('<th>Цена без скидки, руб.</th><th>Скидка, руб.</th>');
+    expect(html).toContain(`Стоимость услуг без скидки:</td><td class="num">1${NBSP}050,00`);
+    expect(html).toContain('Скидка (уменьшение цены услуг):</td><td class="num">-220,00');
+    expect(html).toContain(
+      'в т.ч. партнёрская скидка (бонус и сделки):</td><td class="num">-110,00',
+    );
+    expect(html).toContain('в т.ч. оплачено грантами:</td><td class="num">-100,00');
+    expect(html).toContain('в т.ч. зачёт ребейта (вывод на бонус):</td><td class="num">-10,00');
+    expect(html).toContain('в т.ч. НДС 20%:</td><td class="num">138,33');
+    expect(html).toContain('Всего оказано услуг 3, на сумму 830,00 руб., в т.ч. НДС 138,33 руб.');
+    expect(html).toContain('Восемьсот тридцать рублей 00 копеек');
+  });
+
+  it('draws the VAT invoice in the statutory form, landscape, with its total row', () => {
+    const html = renderDocument('vat-invoice', data);
+    expect(html).toContain('@page { size: A4 landscape; }');
+    for (const code of [
+      '1',
+      'А',
+      '1а',
+      '1б',
+      '2',
+      '2а',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
+      '10',
+      '10а',
+      '11',
+      '12',
+      '12а',
+      '13',
+    ]) {
+      expect(html).toContain(`<th class="code">${code}</th>`);
+    }
+    expect(html).toContain(
+      '<td class="right">427,50</td><td class="right">427,50</td><td class="center">без акциза</td><td class="center">20%</td><td class="right">85,50</td><td class="right">513,00</td>',
+    );
+    expect(html).toContain(
+      '<td colspan="8">Всего к оплате (9)</td><td class="right">691,67</td><td colspan="2" class="center">X</td><td class="right">138,33</td><td class="right">830,00</td>',
+    );
+    expect(html).toContain('ИНН/КПП покупателя:</td><td>7810567898/781001001');
+    expect(html).toContain('№ п/п 1–3 № VAR-202506-6F1C2A9E/АКТ от 30 июня 2025 г.');
+  });
+
+  it('dates the payment invoice by its issue day in Moscow, due after it', () => {
     const html = renderDocument('payment-invoice', data);
     expect(html).toContain('от 1 июля 2025 г.');
     expect(html).toContain('Оплатить до 10.07.2025');
@@ -359,14 +522,12 @@ describe('HTML documents', () => {
   });
 
   it('states VAT 22% for a 2026 month, and 20% on late 2025 consumption beside it', () => {
-    const html = renderDocument('vat-invoice', january2026());
+    const html = renderDocument('act', january2026());
     expect(html).toContain('в т.ч. НДС 22%:</td><td class="num">324,59');
     expect(html).toContain('в т.ч. НДС 20%:</td><td class="num">18,00');
-    expect(html).toContain(
-      'Корректировка за декабрь 2025 г. (поступило после закрытия месяца): Услуги облачной платформы',
-    );
-    expect(html).toContain(`Стоимость без налога:</td><td class="num">1${NBSP}565,41`);
-    expect(html).toContain('ИНН/КПП покупателя:</td><td>500100732259/—');
+    const vat = renderDocument('vat-invoice', january2026());
+    expect(vat).toContain('<td class="right">1\u00a0565,41</td>');
+    expect(vat).toContain('ИНН/КПП покупателя:</td><td>500100732259/—');
   });
 
   it('deducts what the advance covered on the payment invoice only', () => {
@@ -381,10 +542,10 @@ describe('HTML documents', () => {
   });
 
   it('escapes every text a partner controls', () => {
-    const hostile = june2025();
+    const hostile = june2025ByService();
     hostile.buyer.name = `<script>alert("x")</script> & 'Ко' <u>`;
     hostile.buyer.address = '<img src=x onerror=alert(1)>';
-    hostile.lines[4] = { ...hostile.lines[4]!, dealId: '"><i>deal', accountId: "cust'<" };
+    hostile.services![0] = { ...hostile.services![0]!, name: '"><i>svc' };
     for (const kind of DOCUMENT_KINDS) {
       const html = renderDocument(kind, hostile);
       expect(html).not.toContain('<script');
@@ -394,15 +555,16 @@ describe('HTML documents', () => {
       expect(html).toContain(
         '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;Ко&#39; &lt;u&gt;',
       );
-      expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
-      expect(html).toContain('&quot;&gt;&lt;i&gt;deal');
+      expect(html).toContain('&quot;&gt;&lt;i&gt;svc');
     }
     expect(escapeHtml(`<>&"'`)).toBe('&lt;&gt;&amp;&quot;&#39;');
   });
 
   it('renders the same invoice to the same bytes', () => {
     for (const kind of DOCUMENT_KINDS) {
-      expect(renderDocument(kind, june2025())).toBe(renderDocument(kind, june2025()));
+      expect(renderDocument(kind, june2025ByService())).toBe(
+        renderDocument(kind, june2025ByService()),
+      );
     }
   });
 
@@ -416,30 +578,72 @@ describe('HTML documents', () => {
   });
 });
 
-describe('PDF documents', () => {
-  it.each(DOCUMENT_KINDS)(
-    '%s: a PDF with the text of the document, byte-identical twice',
-    async (kind) => {
-      const first = await renderDocumentPdf(kind, june2025());
-      const second = await renderDocumentPdf(kind, june2025());
-      expect(first.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-      expect(first.length).toBeGreaterThan(1024);
-      expect(first.equals(second)).toBe(true);
-      expect(first.toString('latin1')).toContain('+PTSans-Regular');
+describe('PDF documents, read back as text', () => {
+  it.each(DOCUMENT_KINDS)('%s: byte-identical twice, PT Sans embedded', async (kind) => {
+    const first = await renderDocumentPdf(kind, june2025ByService());
+    const second = await renderDocumentPdf(kind, june2025ByService());
+    expect(first.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(first.equals(second)).toBe(true);
+    expect(first.toString('latin1')).toContain('+PTSans-Regular');
+  });
 
-      const text = flat(pdfText(first));
-      expect(text).toContain('ООО «Ромашка»');
-      expect(text).toContain('7810567898');
-      expect(text).toContain('Оплачено грантами: субсчета клиентов, июнь 2025 г.');
-      expect(text).toContain('deal-42');
-      expect(text).toContain('1 000,00');
-      expect(text).toContain('-110,00');
-      expect(text).toContain('в т.ч. НДС 20%: 138,33');
-      expect(text).toContain('Восемьсот тридцать рублей 00 копеек');
+  it.each([
+    ['act', june2025ByService(), 3],
+    ['payment-invoice', june2025ByService(), 3],
+    ['act', january2026(), 2],
+    ['payment-invoice', january2026(), 2],
+  ] as const)(
+    '%s: its rows add up to the invoice’s payable, none negative',
+    async (kind, data, count) => {
+      const text = pdfText(await renderDocumentPdf(kind, data));
+      const rows = actRows(text);
+      expect(rows).toHaveLength(count);
+      for (const row of rows) {
+        expect(row.total.isNegative()).toBe(false);
+        expect(row.discount.isNegative()).toBe(false);
+        expect(row.gross.minus(row.discount).eq(row.total)).toBe(true);
+        expect(row.price.eq(row.total)).toBe(true);
+      }
+      expect(sum(rows.map((r) => r.total)).eq(data.invoice.payable)).toBe(true);
+      const flatText = flat(text);
+      expect(flatText).toContain(`Итого: ${flat(formatRubles(data.invoice.payable))}`);
+      expect(flatText).not.toMatch(UUID);
+      expect(flatText).toContain(`ИНН ${data.buyer.inn}`);
+      if (data.buyer.kpp) expect(flatText).toContain(`КПП ${data.buyer.kpp}`);
     },
   );
 
-  it('titles each kind as the HTML does and states VAT 22% for 2026', async () => {
+  it.each([
+    [june2025ByService(), 3],
+    [june2025(), 2],
+    [january2026(), 2],
+  ] as const)(
+    'the VAT invoice: per row cost without tax + tax = cost with tax; totals are the invoice’s (%#)',
+    async (data, count) => {
+      const text = pdfText(await renderDocumentPdf('vat-invoice', data));
+      const rows = vatRows(text);
+      expect(rows).toHaveLength(count);
+      for (const row of rows) {
+        expect(row.total.isNegative()).toBe(false);
+        expect(row.withoutVat.plus(row.vat).eq(row.total)).toBe(true);
+        expect(row.price.eq(row.withoutVat)).toBe(true);
+      }
+      expect(sum(rows.map((r) => r.total)).eq(data.invoice.payable)).toBe(true);
+      expect(sum(rows.map((r) => r.vat)).eq(data.invoice.vatAmount)).toBe(true);
+      const payable = flat(formatRubles(data.invoice.payable));
+      const vat = flat(formatRubles(data.invoice.vatAmount));
+      const withoutVat = flat(
+        formatRubles(new Money(data.invoice.payable).minus(data.invoice.vatAmount).toFixed(2)),
+      );
+      expect(flat(text)).toContain(`Всего к оплате (9) ${withoutVat} X ${vat} ${payable}`);
+      expect(flat(text)).not.toMatch(UUID);
+      expect(flat(text)).toContain(
+        `ИНН/КПП покупателя: ${data.buyer.inn}/${data.buyer.kpp ?? '—'}`,
+      );
+    },
+  );
+
+  it('dates the act and VAT invoice the last day of the month, the payment invoice its issue day, due after it', async () => {
     const titles = {
       act: 'Акт оказанных услуг № VAR-202601-6F1C2A9E/АКТ от 31 января 2026 г.',
       'payment-invoice': 'Счёт на оплату № VAR-202601-6F1C2A9E/СЧ от 1 февраля 2026 г.',
@@ -448,25 +652,36 @@ describe('PDF documents', () => {
     for (const kind of DOCUMENT_KINDS) {
       const text = flat(pdfText(await renderDocumentPdf(kind, january2026())));
       expect(text).toContain(titles[kind]);
-      expect(text).toContain('в т.ч. НДС 22%: 324,59');
       expect(text).toContain('ИП Иванов Иван Иванович');
     }
+    const june = flat(pdfText(await renderDocumentPdf('payment-invoice', june2025())));
+    expect(june).toContain('от 1 июля 2025 г.');
+    expect(june).toContain('Оплатить до 10.07.2025');
   });
 
-  it('flows a long invoice onto further pages', async () => {
-    const long = june2025();
-    const extra = Array.from({ length: 60 }, (_, i) =>
-      line('deal_uplift', '0.00', {
-        rate: '0.01',
-        base: '0.00',
-        dealId: `deal-${i}`,
-        accountId: `c-${i}`,
-      }),
-    );
-    long.lines.push(...extra);
-    const pdf = await renderDocumentPdf('act', long);
-    const pages = pdf.toString('latin1').match(/\/Type \/Page\b/g) ?? [];
-    expect(pages.length).toBeGreaterThan(1);
-    expect(flat(pdfText(pdf))).toContain('deal-59');
+  it('flows a long invoice onto further pages, the header repeated', async () => {
+    const long = june2025ByService();
+    long.services = [
+      ...long.services!.filter((s) => s.own),
+      ...Array.from({ length: 60 }, (_, i) => ({
+        month: '2025-06',
+        own: false,
+        name: `Service ${i}`,
+        excludedFromBonus: false,
+        amount: i === 0 ? '410.00' : '10.00',
+      })),
+    ];
+    for (const kind of ['act', 'vat-invoice'] as const) {
+      const pdf = await renderDocumentPdf(kind, long);
+      const pages = pdf.toString('latin1').match(/\/Type \/Page\b/g) ?? [];
+      expect(pages.length).toBeGreaterThan(1);
+      const text = flat(pdfText(pdf));
+      expect(text).toContain('Service 59');
+      // Every page the table runs onto starts with its header (the last may hold only totals).
+      const headers =
+        text.split(kind === 'act' ? 'Цена без скидки' : 'Налоговая ставка').length - 1;
+      expect(headers).toBeGreaterThan(1);
+      expect(headers).toBeGreaterThanOrEqual(pages.length - 1);
+    }
   });
 });

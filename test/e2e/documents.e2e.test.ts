@@ -1,16 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { createTokenService } from '../../api/http/auth';
 import { startApi, type RunningApi } from '../../api/server';
-import { dateText } from '../../documents/model';
+import { dateText, formatRubles, shortDate } from '../../documents/model';
+import { Money } from '../../domain/money';
 import type { Database } from '../../prisma/client';
 import { startWorker, type RunningWorker } from '../../worker/worker';
+import { flat, pdfText } from '../documents/pdf-text';
 import { testConfig, testDatabase, uniqueTaskQueue } from '../support/env';
 
 /**
  * The documents of an issued invoice through the HTTP API: a partner-month (2025-06, used by
  * no other test file) closed by the real month-close workflow on the dev server, then its
- * act, payment invoice and VAT invoice downloaded as HTML and PDF.
+ * act, payment invoice and VAT invoice downloaded as HTML and PDF and read back as text; and a
+ * zero invoice of the same close, which has no documents.
  */
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+const AMOUNT = String.raw`-?\d{1,3}(?:[ \u00a0]\d{3})*,\d{2}`;
+/** «1 150,00» back to a decimal. */
+const amount = (text: string) => new Money(text.replace(/[\s\u00a0]/g, '').replace(',', '.'));
+
 describe('invoice documents through the HTTP API', () => {
   const MONTH = '2025-06';
   const KINDS = ['act', 'payment-invoice', 'vat-invoice'] as const;
@@ -21,15 +29,21 @@ describe('invoice documents through the HTTP API', () => {
   const tag = randomUUID().slice(0, 6);
   const organizationId = `org-docs-e2e-${tag}`;
   const otherOrganizationId = `org-docs-other-${tag}`;
+  const idleOrganizationId = `org-docs-idle-${tag}`;
   const partnerId = randomUUID();
+  const applicationId = randomUUID();
+  const kpp = '781001001';
+  const address = '190000, г. Санкт-Петербург, Невский пр., д. 1';
   const own = `own-docs-${tag}`;
   const customer = `cust-docs-${tag}`;
   const legalName = `ООО «Документы & <Партнёры>» ${tag}`;
-  const tokens = { partner: '', other: '', finance: '', manager: '', billing: '' };
+  const tokens = { partner: '', other: '', idle: '', finance: '', manager: '', billing: '' };
   let invoiceId = '';
   let invoiceNumber = '';
+  let zeroInvoiceId = '';
   /** The payment invoice is dated its issue day in Moscow: the day this test closed the month. */
   let issuedOn = '';
+  let dueDate = '';
   let seq = 0;
 
   async function consume(account: string, date: string, amount: string, service = 'compute') {
@@ -81,24 +95,37 @@ describe('invoice documents through the HTTP API', () => {
     });
     await db.billingAccount.createMany({
       data: [
-        {
-          ...account(own, organizationId, null),
-          legalName,
-          inn: '7810567898',
-          kpp: '781001001',
-          legalAddress: '190000, г. Санкт-Петербург, Невский пр., д. 1',
-        },
+        // The billing account names the company but holds no KPP or address: those come
+        // from the company card of the partner's application.
+        { ...account(own, organizationId, null), legalName, inn: '7810567898' },
         account(customer, organizationId, own),
         account(`own-docs-other-${tag}`, otherOrganizationId, null),
+        account(`own-docs-idle-${tag}`, idleOrganizationId, null),
       ],
     });
     const june = (day: string) => new Date(`${MONTH}-${day}T00:00:00Z`);
+    await db.application.create({
+      data: {
+        id: applicationId,
+        organizationId,
+        workflowId: `application-${applicationId}`,
+        workflowRunId: randomUUID(),
+        identityMethod: 'existing_account',
+        status: 'approved',
+        step: 'done',
+        startedBy: `user-${tag}`,
+        startedAt: june('01'),
+        companyInn: '7810567898',
+        companyName: legalName,
+        details: { company: { inn: '7810567898', name: legalName, kpp, address } },
+      },
+    });
     // A VAR member for June 2025 only, so closes of other months leave it alone.
     await db.partner.create({
       data: {
         id: partnerId,
         organizationId,
-        applicationId: randomUUID(),
+        applicationId,
         name: 'Документы',
         inn: '7810567898',
         billingAccountId: own,
@@ -122,6 +149,20 @@ describe('invoice documents through the HTTP API', () => {
         memberships: { create: [{ program: 'referral', startDate: june('01') }] },
       },
     });
+    // A VAR member of June with nothing consumed: its invoice is a zero invoice.
+    await db.partner.create({
+      data: {
+        id: randomUUID(),
+        organizationId: idleOrganizationId,
+        applicationId: randomUUID(),
+        name: 'Без потребления',
+        billingAccountId: `own-docs-idle-${tag}`,
+        taxationType: 'simplified',
+        startDate: june('01'),
+        approvedBy: 'user-maria',
+        memberships: { create: [{ program: 'var', startDate: june('01'), endDate: june('30') }] },
+      },
+    });
     await consume(customer, `${MONTH}-10`, '1000.00');
     await consume(customer, `${MONTH}-12`, '200.00', 'marketplace');
     await consume(own, `${MONTH}-11`, '50.00');
@@ -138,6 +179,11 @@ describe('invoice documents through the HTTP API', () => {
       subject: `other-${tag}`,
       role: 'partner',
       organizationId: otherOrganizationId,
+    });
+    tokens.idle = await issuer.issue({
+      subject: `idle-${tag}`,
+      role: 'partner',
+      organizationId: idleOrganizationId,
     });
     tokens.finance = await issuer.issue({ subject: 'user-fedor', role: 'finance' });
     tokens.manager = await issuer.issue({ subject: 'user-maria', role: 'manager' });
@@ -160,17 +206,34 @@ describe('invoice documents through the HTTP API', () => {
     }
     expect(status.status).toBe('completed');
 
-    const mine = await json<{
-      items: { id: string; number: string; month: string; payable: string; issuedAt: string }[];
-    }>('GET', '/v1/partners/me/invoices', tokens.partner);
+    type Invoices = {
+      items: {
+        id: string;
+        number: string;
+        month: string;
+        payable: string;
+        issuedAt: string;
+        dueDate: string | null;
+      }[];
+    };
+    const mine = await json<Invoices>('GET', '/v1/partners/me/invoices', tokens.partner);
     const invoice = mine.body.items.find((i) => i.month === MONTH);
     // 1 000.00 + 200.00 (Marketplace) + 50.00 own − 10% × 1 000.00 = 1 150.00.
     expect(invoice).toMatchObject({ payable: '1150.00' });
     invoiceId = invoice!.id;
     invoiceNumber = invoice!.number;
-    issuedOn = dateText(
-      new Date(Date.parse(invoice!.issuedAt) + 3 * 3600_000).toISOString().slice(0, 10),
-    );
+    const issuedDay = new Date(Date.parse(invoice!.issuedAt) + 3 * 3600_000)
+      .toISOString()
+      .slice(0, 10);
+    issuedOn = dateText(issuedDay);
+    // Closed long after June: due the payment term after the issue day, never before it.
+    dueDate = invoice!.dueDate!;
+    expect(dueDate > issuedDay).toBe(true);
+
+    const idle = await json<Invoices>('GET', '/v1/partners/me/invoices', tokens.idle);
+    const zero = idle.body.items.find((i) => i.month === MONTH);
+    expect(zero).toMatchObject({ payable: '0.00' });
+    zeroInvoiceId = zero!.id;
   }, 60_000);
 
   it.each(KINDS)(
@@ -188,13 +251,31 @@ describe('invoice documents through the HTTP API', () => {
       }[kind];
       expect(html).toContain(title);
       expect(html).toContain(`ООО «Документы &amp; &lt;Партнёры&gt;» ${tag}`);
-      expect(html).toContain('781001001');
-      expect(html).toContain(`собственный аккаунт ${own}`);
-      expect(html).toContain('базовый партнёрский бонус 10%');
+      // KPP and address from the application's company card.
+      expect(html).toContain(kpp);
+      expect(html).toContain('Невский пр., д. 1');
+      // One row per service of the catalogue, by its name; no account or deal ids.
+      expect(html).toContain(
+        'Compute Cloud — услуги облачной платформы, потреблённые клиентами партнёра (субсчета), за июнь 2025 г.',
+      );
+      expect(html).toContain('Marketplace — услуги облачной платформы');
+      expect(html).toContain('потреблённые партнёром (собственный аккаунт)');
+      expect(html).not.toContain(own);
+      expect(html).not.toContain(customer);
+      expect(html).not.toMatch(UUID);
       expect(html).toContain('1\u00a0150,00');
-      // VAT 20% in 2025: 1 150 × 20/120 = 191.67.
-      expect(html).toContain('в т.ч. НДС 20%:</td><td class="num">191,67');
-      expect(html).toContain('Одна тысяча сто пятьдесят рублей 00 копеек');
+      if (kind === 'vat-invoice') {
+        // VAT 20% in 2025: 1 150 × 20/120 = 191.67; without it 958.33.
+        expect(html).toContain(
+          '<td colspan="8">Всего к оплате (9)</td><td class="right">958,33</td><td colspan="2" class="center">X</td><td class="right">191,67</td><td class="right">1\u00a0150,00</td>',
+        );
+      } else {
+        expect(html).toContain(
+          'в т.ч. партнёрская скидка (бонус и сделки):</td><td class="num">-100,00',
+        );
+        expect(html).toContain('в т.ч. НДС 20%:</td><td class="num">191,67');
+        expect(html).toContain('Одна тысяча сто пятьдесят рублей 00 копеек');
+      }
 
       const again = await get(documentPath(kind, 'html'), tokens.partner);
       expect(again.bytes.equals(first.bytes)).toBe(true);
@@ -212,6 +293,65 @@ describe('invoice documents through the HTTP API', () => {
     expect(first.bytes.length).toBeGreaterThan(1024);
     const again = await get(documentPath(kind, 'pdf'), tokens.finance);
     expect(again.bytes.equals(first.bytes)).toBe(true);
+  });
+
+  it.each(KINDS)(
+    '%s as PDF, read back: totals equal the invoice, the rows add up to them',
+    async (kind) => {
+      const text = pdfText((await get(documentPath(kind, 'pdf'), tokens.partner)).bytes);
+      const page = flat(text);
+      // Rows: Compute Cloud (customers) 1 000.00 − the bonus 100.00 = 900.00; Marketplace 200.00
+      // (earns no bonus); Compute Cloud (own) 50.00. 900 + 200 + 50 = 1 150.00, the payable.
+      const totals = [...text.matchAll(new RegExp(`(${AMOUNT})\\n(?:—\\n){6}`, 'g'))].map((m) =>
+        amount(m[1]!),
+      );
+      const amounts =
+        kind === 'vat-invoice'
+          ? totals
+          : [
+              ...text.matchAll(new RegExp(`усл\\. ед\\.\\n(?:${AMOUNT}\\n){3}(${AMOUNT})\\n`, 'g')),
+            ].map((m) => amount(m[1]!));
+      expect(amounts.map((a) => a.toFixed(2))).toEqual(['900.00', '200.00', '50.00']);
+      expect(amounts.reduce((a, b) => a.plus(b), new Money(0)).toFixed(2)).toBe('1150.00');
+      expect(page).not.toMatch(UUID);
+      expect(page).not.toMatch(/-\d[\d ]*,\d\d (?:\d|—)/); // no negative row amount
+      expect(page).toContain('7810567898');
+      expect(page).toContain(kpp);
+      if (kind === 'vat-invoice') {
+        expect(page).toContain('Всего к оплате (9) 958,33 X 191,67 1 150,00');
+        expect(page).toContain(`ИНН/КПП покупателя: 7810567898/${kpp}`);
+        expect(page).toContain(`Счёт-фактура № ${invoiceNumber}/СФ от 30 июня 2025 г.`);
+      } else {
+        expect(page).toContain('Итого: 1 150,00');
+        expect(page).toContain('в т.ч. НДС 20%: 191,67');
+      }
+      if (kind === 'payment-invoice') {
+        expect(page).toContain(`Счёт на оплату № ${invoiceNumber}/СЧ от ${flat(issuedOn)}`);
+        expect(page).toContain(`Оплатить до ${shortDate(dueDate)}`);
+        expect(page).toContain(`Всего к оплате: ${flat(formatRubles('1150.00'))}`);
+      }
+      if (kind === 'act') {
+        expect(page).toContain(`Акт оказанных услуг № ${invoiceNumber}/АКТ от 30 июня 2025 г.`);
+        expect(page).toContain(
+          'Всего оказано услуг 3, на сумму 1 150,00 руб., в т.ч. НДС 191,67 руб.',
+        );
+      }
+    },
+  );
+
+  it('issues no documents for a zero invoice: 404 naming why', async () => {
+    for (const kind of KINDS) {
+      for (const format of ['html', 'pdf']) {
+        const { res, bytes } = await get(
+          `/v1/invoices/${zeroInvoiceId}/documents/${kind}?format=${format}`,
+          tokens.idle,
+        );
+        expect(res.status).toBe(404);
+        expect(res.headers.get('content-type')).toContain('application/problem+json');
+        const problem = JSON.parse(bytes.toString('utf8')) as { detail: string };
+        expect(problem.detail).toContain('is a zero invoice (nothing consumed, nothing payable)');
+      }
+    }
   });
 
   it('lets finance and managers download any partner’s documents, and no other role', async () => {

@@ -24,7 +24,14 @@ export function documentRoutes(service: DocumentService): AnyRoute[] {
         'The certificate of services (`act`), the payment invoice (`payment-invoice`) or the VAT ' +
         'invoice (`vat-invoice`) of an issued invoice, as a printable HTML page (default) or a PDF ' +
         'download. Documents are rendered from the issued invoice only, so the same invoice always ' +
-        'gives the same document. Partners see their own invoices only.',
+        'gives the same document. Partners see their own invoices only.\n\n' +
+        'Each service the invoice billed is one row (quantity 1, «усл. ед.»), its price already ' +
+        'reduced by the discount allocated to it (partner discount, grants, rebate withdrawn to ' +
+        'the bonus); the VAT invoice has the columns of the statutory form. The act and the VAT ' +
+        'invoice are dated the last day of the billed month (of the issue day for an interim or ' +
+        'final invoice), the payment invoice the day it was issued, with the invoice’s due date.\n\n' +
+        'A zero invoice (nothing consumed, nothing payable) has no documents: the answer is 404 ' +
+        'problem+json whose detail says so.',
       tags: ['Settlement'],
       roles: ['partner', 'finance', 'manager'],
       params: z.object({
@@ -39,7 +46,10 @@ export function documentRoutes(service: DocumentService): AnyRoute[] {
       }),
       responses: {
         200: { description: 'The document: text/html; charset=utf-8 or application/pdf' },
-        404: { description: 'No such invoice (or not yours)' },
+        404: {
+          description:
+            'No such invoice (or not yours), or a zero invoice, which has no documents (the detail says which)',
+        },
         409: { description: 'The invoice’s lines do not add up to its totals; no document' },
       },
       handler: async ({ principal, params, query }) => {

@@ -25,8 +25,10 @@ const safeFileName = (text: string) => text.replace(/[^A-Za-z0-9._-]/g, '_');
 /** The act, payment invoice and VAT invoice of an issued invoice, for its partner and staff. */
 export function createDocumentService(deps: DocumentServiceDeps) {
   /**
-   * Everything a document shows, read from the issued invoice — never recomputed, so the
-   * documents always match it. A partner reaches only its own invoices (404 otherwise).
+   * Everything a document shows, read from the issued invoice and the consumption its
+   * billing-ledger ranges cover — never recomputed, so the documents always match it. A
+   * partner reaches only its own invoices (404 otherwise); a zero invoice has no documents
+   * (404 naming why, from the document model).
    */
   async function load(principal: Principal, invoiceId: string): Promise<DocumentData> {
     const invoice = await deps.settlements.invoiceWithLines(invoiceId);
@@ -35,10 +37,11 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     if (!partner) throw new DomainError('not_found', `No invoice ${invoiceId}`);
     assertOrganizationAccess(principal, partner.organizationId);
 
-    const [legal, vatRates, advanceCovered] = await Promise.all([
-      deps.documents.legalDetails(partner.billingAccountId),
+    const [legal, vatRates, advanceCovered, services] = await Promise.all([
+      deps.documents.legalDetails(partner.id),
       deps.documents.vatRates(),
       deps.documents.advanceCovered(invoice.id),
+      deps.documents.billedServices(invoice.id),
     ]);
     // Late consumption keeps the VAT rate of its own month (SPEC §2), as the close taxed it.
     const vatRateOf = (month: string) =>
@@ -67,6 +70,13 @@ export function createDocumentService(deps: DocumentServiceDeps) {
         address: legal?.address ?? null,
         ownAccountId: partner.billingAccountId,
       },
+      services: services.map((service) => ({
+        month: service.month,
+        own: service.own,
+        name: service.name,
+        excludedFromBonus: service.excludedFromBonus,
+        amount: service.amount,
+      })),
       lines: invoice.lines.map((line) => {
         const forMonth = typeof line.details.forMonth === 'string' ? line.details.forMonth : null;
         const adjusts = typeof line.details.adjusts === 'string' ? line.details.adjusts : null;
