@@ -72,6 +72,21 @@ export function createPartnerRepository(db: Database) {
     return row ? viewOf(row) : null;
   }
 
+  /**
+   * Ids of the partners whose name, INN or organization id contains the text, in any case.
+   * The comparison uses the ICU root collation: the database's own may be "C", which folds
+   * the case of Latin letters only, and partners' names are mostly Cyrillic.
+   */
+  async function matching(text: string): Promise<string[]> {
+    const pattern = `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+    const rows = await db.$queryRaw<{ id: string }[]>`
+      SELECT id::text AS id FROM partners
+      WHERE name ILIKE ${pattern} COLLATE "und-x-icu"
+         OR inn LIKE ${pattern}
+         OR organization_id ILIKE ${pattern} COLLATE "und-x-icu"`;
+    return rows.map((row) => row.id);
+  }
+
   function viewOf(row: Row): PartnerView {
     return {
       id: row.id,
@@ -163,15 +178,7 @@ export function createPartnerRepository(db: Database) {
       const q = filter.q?.trim();
       const where: Prisma.PartnerWhereInput = {
         ...(filter.status ? { status: filter.status } : {}),
-        ...(q
-          ? {
-              OR: [
-                { name: { contains: q, mode: 'insensitive' } },
-                { inn: { contains: q } },
-                { organizationId: { contains: q, mode: 'insensitive' } },
-              ],
-            }
-          : {}),
+        ...(q ? { id: { in: await matching(q) } } : {}),
       };
       const [rows, total] = await Promise.all([
         db.partner.findMany({

@@ -74,7 +74,7 @@ describe('The managers’ console through the HTTP API', () => {
           id: partnerIds[letter],
           organizationId: org(letter),
           applicationId: randomUUID(),
-          name: `Console ${tag} ${letter}`,
+          name: `Console ${tag} ${letter}${letter === 'E' ? ' «Облако»' : ''}`,
           inn: letter === 'C' ? innOfC : null,
           billingAccountId: account(letter),
           taxationType: 'simplified',
@@ -197,7 +197,18 @@ describe('The managers’ console through the HTTP API', () => {
       expect(first.body.items.map((p) => p.name)).toEqual([`Console ${tag} A`, `Console ${tag} B`]);
       const third = await call<PartnerPage>(`/v1/partners?q=${q}&limit=2&offset=4`, tokens.manager);
       expect(third.body.total).toBe(5);
-      expect(third.body.items.map((p) => p.name)).toEqual([`Console ${tag} E`]);
+      expect(third.body.items.map((p) => p.name)).toEqual([`Console ${tag} E «Облако»`]);
+    });
+
+    it('matches Cyrillic names in any case, and takes % and _ literally', async () => {
+      const q = encodeURIComponent(`${tag} e «облако»`);
+      const res = await call<PartnerPage>(`/v1/partners?q=${q}`, tokens.manager);
+      expect(res.body.items.map((p) => p.id)).toEqual([partnerIds.E]);
+      const wildcard = await call<PartnerPage>(
+        `/v1/partners?q=${encodeURIComponent(`${tag} %`)}`,
+        tokens.manager,
+      );
+      expect(wildcard.body.total).toBe(0);
     });
 
     it('finds a partner by its INN and by its organization id', async () => {
