@@ -142,6 +142,18 @@ function declaredResponse(
       content: { 'application/json': { schema: components.convert(response.schema, 'output') } },
     };
   }
+  if (response.contentType && status < 400) {
+    // A download: text (CSV) is a string, anything else binary content of that media type.
+    const text = response.contentType.startsWith('text/');
+    return {
+      description: response.description,
+      content: {
+        [response.contentType]: {
+          schema: text ? { type: 'string' } : { type: 'string', format: 'binary' },
+        },
+      },
+    };
+  }
   return status >= 400 ? problem(response.description) : { description: response.description };
 }
 

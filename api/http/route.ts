@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { type Principal, type Role, type TokenService } from './auth';
@@ -17,6 +18,11 @@ export interface RouteResponse {
    * a success status without one has no body, or a non-JSON body with a contentType.
    */
   schema?: z.ZodType;
+  /**
+   * The media type of a non-JSON success body (text/csv, application/zip…), declared in the
+   * OpenAPI document so clients and the contract checks know what comes back.
+   */
+  contentType?: string;
 }
 
 export type RouteResponses = Record<number, RouteResponse>;
@@ -52,7 +58,8 @@ export type ResultOf<R extends RouteResponses> = {
         ? | { status: S; body?: undefined; headers?: Record<string, string> }
           | {
               status: S;
-              body: string | Buffer;
+              /** A Readable is streamed to the client (large downloads: a month's documents). */
+              body: string | Buffer | Readable;
               contentType: string;
               headers?: Record<string, string>;
             }
@@ -198,6 +205,14 @@ export function ownBodyLimits(routes: AnyRoute[]): Router {
   return router;
 }
 
+/** A readable stream, Node's own or a library's (archiver streams with readable-stream). */
+function isStream(body: unknown): body is Readable {
+  return (
+    body instanceof Readable ||
+    (typeof body === 'object' && body !== null && typeof (body as Readable).pipe === 'function')
+  );
+}
+
 export function mountRoutes(router: Router, routes: AnyRoute[], tokens: TokenService): void {
   for (const route of routes) {
     router[route.method](route.path, async (req, res) => {
@@ -218,7 +233,12 @@ export function mountRoutes(router: Router, routes: AnyRoute[], tokens: TokenSer
       });
       res.status(result.status).set(result.headers ?? {});
       if (result.body === undefined) res.end();
-      else if (result.contentType) res.type(result.contentType).send(result.body);
+      else if (isStream(result.body)) {
+        // Headers are gone once the first byte is: a failure half-way can only cut the download.
+        res.type(result.contentType ?? 'application/octet-stream');
+        result.body.on('error', (error) => res.destroy(error));
+        result.body.pipe(res);
+      } else if (result.contentType) res.type(result.contentType).send(result.body);
       else res.json(result.body);
     });
   }
