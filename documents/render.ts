@@ -59,7 +59,7 @@ table { border-collapse: collapse; width: 100%; }
 .num { text-align: right; white-space: nowrap; }
 .lines th { font-size: 8.5pt; }
 .lines td.right, .vat td.right { text-align: right; white-space: nowrap; }
-.vat th { font-size: 6.5pt; font-weight: normal; }
+.vat th { font-size: 6pt; font-weight: normal; padding: 0.5mm; }
 .vat th.code { font-weight: bold; }
 .vat td { font-size: 8pt; }
 .vat tr.strong td { font-weight: bold; }
@@ -87,7 +87,10 @@ table { border-collapse: collapse; width: 100%; }
 `.trim();
 
 /** The statutory VAT invoice is a wide table: printed across a landscape page. */
-const LANDSCAPE = '@page { size: A4 landscape; } body { max-width: 273mm; }';
+const LANDSCAPE = [
+  '@page { size: A4 landscape; } body { max-width: 273mm; }',
+  '.fields td.label { width: 75mm; } .vat td.left { min-width: 42mm; }',
+].join('\n');
 
 const party = (who: Parameters<typeof requisites>[0]) => e(requisites(who));
 
