@@ -29,9 +29,7 @@ export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment
   const path = process.env.TEMPORAL_TEST_SERVER_PATH;
   if (!path)
     throw new Error('TEMPORAL_TEST_SERVER_PATH is not set: run the tests through `npm test`');
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path } },
-  });
+  const env = await startTimeSkippingServer(path);
   // The workflows set custom search attributes; the test server knows only those registered.
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
@@ -43,6 +41,24 @@ export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment
     ),
   });
   return env;
+}
+
+/**
+ * The SDK gives the server five seconds to listen, and the JVM behind the launcher can need
+ * more when the machine is busy (two test files at a time, plus the checks). A start that
+ * timed out is tried again; the SDK has stopped the process it started by then.
+ */
+async function startTimeSkippingServer(path: string): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: { type: 'existing-path', path } },
+      });
+    } catch (error) {
+      const slow = error instanceof Error && error.message.includes('did not start within');
+      if (!slow || attempt >= 4) throw error;
+    }
+  }
 }
 
 /**
