@@ -490,3 +490,64 @@ export interface BankDetailsResult {
     | { status: 'awaiting_bank_details'; amount: string; problems: FieldProblem[] }
     | null;
 }
+
+// ---- finance console ----
+
+export interface MoneyCount {
+  count: number;
+  total: string;
+}
+
+export type PayoutStatus = 'awaiting_bank_details' | 'payable' | 'paid';
+export type PayoutKind = 'rebate_withdrawal' | 'commission' | 'final_payout';
+
+export interface FinanceMonth {
+  month: string;
+  close: { status: string; startedAt: string; completedAt: string | null } | null;
+  totals: {
+    invoices: { count: number; monthly: number; interim: number; final: number };
+    consumptionTotal: string;
+    grantsTotal: string;
+    discountTotal: string;
+    rebateWithdrawn: string;
+    payable: string;
+    vatAmount: string;
+    commission: MoneyCount;
+    payouts: MoneyCount & { byStatus: Record<PayoutStatus, MoneyCount> };
+  };
+}
+
+export interface FinanceInvoice extends InvoiceSummary {
+  partnerName: string | null;
+  partnerInn: string | null;
+  grantsTotal: string;
+  rebateWithdrawn: string;
+}
+
+export interface Reconciliation {
+  month: string;
+  consumption: { lines: number; amount: string; grants: string };
+  pending: { lines: number; amount: string; grants: string };
+  billed: { invoiceId: string; number: string; lines: number; amount: string; as: string }[];
+  missingLines: number;
+  difference: string;
+  differenceRounded: string;
+  lineDifference: number;
+  flagged: boolean;
+}
+
+export interface Payout {
+  kind: PayoutKind;
+  status: PayoutStatus;
+  month: string;
+  partnerId: string;
+  partnerName: string | null;
+  partnerInn: string | null;
+  amount: string;
+  at: string;
+  paidAt: string | null;
+  reference: string;
+  requestedBy: string | null;
+  bankBik: string | null;
+  bankAccount: string | null;
+}

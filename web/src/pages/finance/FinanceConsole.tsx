@@ -1,16 +1,35 @@
 import { useState } from 'react';
-import { api, ApiError, type Close, type InvoiceSummary } from '../../api';
+import {
+  api,
+  ApiError,
+  type Close,
+  type FinanceInvoice,
+  type FinanceMonth,
+  type Invoice,
+  type Payout,
+  type PayoutStatus,
+  type Reconciliation,
+} from '../../api';
 import { useMoney, useT, type MessageKey } from '../../i18n';
-import { Card, ErrorBox, Field, formatDateTime, useAction, useApi } from '../../ui';
+import { Card, EmptyState, ErrorBox, Field, Loading, useAction, useApi } from '../../ui';
+import { moscowDateTime, usePercent } from '../partner/forms';
 
 export const financeNav: { path: string; label: MessageKey }[] = [
   { path: 'finance', label: 'closes' },
+  { path: 'finance/payouts', label: 'fin_payoutRegister' },
 ];
 
+const PAYOUT_STATUSES: PayoutStatus[] = ['awaiting_bank_details', 'payable', 'paid'];
+const DOCUMENT_KINDS = ['act', 'payment-invoice', 'vat-invoice'] as const;
+
 export function FinanceConsole({ route }: { route: string[] }) {
-  const [page, month] = route;
+  // The register's month filter rides in the address: #/finance/payouts?month=2025-06.
+  const [first, id] = route;
+  const page = first?.split('?')[0];
   if (page === undefined) return <Closes />;
-  if (page === 'months' && month) return <MonthInvoices month={month} />;
+  if (page === 'months' && id && /^\d{4}-\d{2}$/.test(id)) return <MonthPage month={id} />;
+  if (page === 'invoices' && id) return <InvoicePage id={id} />;
+  if (page === 'payouts') return <PayoutRegister />;
   return <ErrorBox error={new ApiError(404, page)} />;
 }
 
@@ -47,103 +66,415 @@ function Closes() {
         </form>
         <ErrorBox error={close.error} />
       </Card>
-      <Card title={t('closes')} testId="closes">
+      <Card title={t('closes')} testId="closes" wide>
         {closes.error && <ErrorBox error={closes.error} />}
-        <button onClick={closes.reload}>↻</button>
-        <table>
-          <thead>
-            <tr>
-              <th>{t('month')}</th>
-              <th>Status</th>
-              <th className="num">{t('progress')}</th>
-              <th className="num">{t('invoices')}</th>
-              <th className="num">{t('bonus')}</th>
-              <th className="num">{t('payable')}</th>
-              <th>{t('completed')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {closes.data?.items.map((c) => (
-              <tr key={c.month}>
-                <td>
-                  <a href={`#/finance/months/${c.month}`}>{c.month}</a>
-                </td>
-                <td>{c.status}</td>
-                <td className="num">
-                  {c.partnersSettled}/{c.partnersTotal}
-                </td>
-                <td className="num">{c.invoices}</td>
-                <td className="num">{money(c.discountTotal)}</td>
-                <td className="num">{money(c.payableTotal)}</td>
-                <td>{formatDateTime(c.completedAt)}</td>
-                <td>
-                  {c.workflowUrl && (
-                    <a href={c.workflowUrl} target="_blank" rel="noreferrer">
-                      {t('workflow')}
-                    </a>
-                  )}
-                </td>
+        <button onClick={closes.reload} aria-label={t('closes')}>
+          ↻
+        </button>
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th>{t('month')}</th>
+                <th>{t('fin_status')}</th>
+                <th className="num">{t('progress')}</th>
+                <th className="num">{t('invoices')}</th>
+                <th className="num">{t('bonus')}</th>
+                <th className="num">{t('payable')}</th>
+                <th>{t('completed')}</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {closes.data?.items.map((c) => (
+                <tr key={c.month}>
+                  <td>
+                    <a href={`#/finance/months/${c.month}`}>{c.month}</a>
+                  </td>
+                  <td>{t(`closeStatus_${c.status}`)}</td>
+                  <td className="num">
+                    {c.partnersSettled}/{c.partnersTotal}
+                  </td>
+                  <td className="num">{c.invoices}</td>
+                  <td className="num">{money(c.discountTotal)}</td>
+                  <td className="num">{money(c.payableTotal)}</td>
+                  <td>{moscowDateTime(c.completedAt)}</td>
+                  <td>
+                    {c.workflowUrl && (
+                      <a href={c.workflowUrl} target="_blank" rel="noreferrer">
+                        {t('workflow')}
+                      </a>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </Card>
     </div>
   );
 }
 
-function MonthInvoices({ month }: { month: string }) {
+/** A month for finance: totals, reconciliation, downloads and its invoices. */
+function MonthPage({ month }: { month: string }) {
   const t = useT();
   const money = useMoney();
+  const view = useApi(() => api.get<FinanceMonth>(`/v1/finance/months/${month}`), [month]);
+  const reconciliation = useApi(
+    () => api.get<Reconciliation>(`/v1/closes/${month}/reconciliation`),
+    [month],
+  );
   const invoices = useApi(
-    () => api.get<{ items: InvoiceSummary[] }>(`/v1/invoices?month=${encodeURIComponent(month)}`),
+    () => api.get<{ items: FinanceInvoice[] }>(`/v1/finance/months/${month}/invoices`),
     [month],
   );
   const download = useAction();
+  const files = [
+    { label: 'fin_csvInvoices', path: 'invoices.csv', name: `invoices-${month}.csv` },
+    { label: 'fin_csvLines', path: 'invoice-lines.csv', name: `invoice-lines-${month}.csv` },
+    { label: 'fin_xlsx', path: 'invoices.xlsx', name: `invoices-${month}.xlsx` },
+    { label: 'fin_zip', path: 'documents.zip', name: `documents-${month}.zip` },
+  ];
+  const totals = view.data?.totals;
+  const rec = reconciliation.data;
   return (
-    <Card title={`${t('invoices')}: ${month}`} testId="month-invoices">
-      {invoices.error && <ErrorBox error={invoices.error} />}
-      <ErrorBox error={download.error} />
-      <table>
-        <thead>
-          <tr>
-            <th>{t('number')}</th>
-            <th>{t('partnerName')}</th>
-            <th>{t('kind')}</th>
-            <th className="num">{t('payable')}</th>
-            <th>{t('documents')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {invoices.data?.items.map((i) => (
-            <tr key={i.id}>
-              <td>{i.number}</td>
-              <td>{i.partnerName}</td>
-              <td>{i.kind}</td>
-              <td className="num">{money(i.payable)}</td>
-              <td>
-                {(['act', 'payment-invoice', 'vat-invoice'] as const).map((kind) => (
-                  <button
-                    key={kind}
-                    className="link"
-                    onClick={() =>
-                      void download.run(() =>
-                        api.download(
-                          `/v1/invoices/${i.id}/documents/${kind}?format=pdf`,
-                          `${i.number}-${kind}.pdf`,
-                        ),
-                      )
-                    }
-                  >
-                    {t(`doc_${kind}`)}
-                  </button>
-                ))}
-              </td>
-            </tr>
+    <div className="grid">
+      <Card title={`${t('fin_totals')}: ${month}`} testId="finance-totals">
+        <p className="muted">
+          <a href="#/finance">← {t('closes')}</a>
+          {view.data &&
+            ` · ${view.data.close ? t(`closeStatus_${view.data.close.status}`) : t('fin_notClosed')}`}
+        </p>
+        {view.error && <ErrorBox error={view.error} />}
+        {view.loading && !totals && <Loading />}
+        {totals && (
+          <dl className="totals">
+            <dt>{t('fin_invoiceCount')}</dt>
+            <dd>
+              {totals.invoices.count}{' '}
+              <span className="muted small">
+                ({totals.invoices.monthly} / {totals.invoices.interim} / {totals.invoices.final} —{' '}
+                {t('fin_kinds')})
+              </span>
+            </dd>
+            <dt>{t('consumption')}</dt>
+            <dd className="num">{money(totals.consumptionTotal)}</dd>
+            <dt>{t('grants')}</dt>
+            <dd className="num">{money(totals.grantsTotal)}</dd>
+            <dt>{t('bonus')}</dt>
+            <dd className="num">{money(totals.discountTotal)}</dd>
+            <dt>{t('rebateWithdrawn')}</dt>
+            <dd className="num">{money(totals.rebateWithdrawn)}</dd>
+            <dt>{t('payable')}</dt>
+            <dd className="num strong" data-testid="finance-payable">
+              {money(totals.payable)}
+            </dd>
+            <dt>{t('fin_vat')}</dt>
+            <dd className="num">{money(totals.vatAmount)}</dd>
+            <dt>{t('fin_commission')}</dt>
+            <dd className="num">
+              {totals.commission.count} · {money(totals.commission.total)}
+            </dd>
+            <dt>
+              <a href={`#/finance/payouts?month=${month}`}>{t('fin_payouts')}</a>
+            </dt>
+            <dd>
+              {totals.payouts.count} · {money(totals.payouts.total)}
+              {PAYOUT_STATUSES.filter((s) => totals.payouts.byStatus[s].count > 0).map((s) => (
+                <div key={s} className="muted small">
+                  {t(`payoutStatus_${s}`)}: {totals.payouts.byStatus[s].count} ·{' '}
+                  {money(totals.payouts.byStatus[s].total)}
+                </div>
+              ))}
+            </dd>
+          </dl>
+        )}
+      </Card>
+      <Card title={t('fin_reconciliation')} testId="finance-reconciliation">
+        {reconciliation.error && <ErrorBox error={reconciliation.error} />}
+        {reconciliation.loading && !rec && <Loading />}
+        {rec && (
+          <>
+            <p className={rec.flagged ? 'error' : 'muted'} role={rec.flagged ? 'alert' : undefined}>
+              {rec.flagged ? t('fin_recFlagged') : t('fin_recOk')}
+            </p>
+            <dl className="totals">
+              <dt>{t('fin_recConsumption')}</dt>
+              <dd className="num">
+                {money(rec.consumption.amount.replace(/(\.\d\d)\d*$/, '$1'))} ·{' '}
+                {rec.consumption.lines} {t('lines').toLowerCase()}
+              </dd>
+              <dt>{t('fin_recBilled')}</dt>
+              <dd className="num">
+                {rec.billed.length} {t('invoices').toLowerCase()} ·{' '}
+                {rec.billed.reduce((n, b) => n + b.lines, 0)} {t('lines').toLowerCase()}
+              </dd>
+              <dt>{t('fin_recPending')}</dt>
+              <dd className="num">
+                {money(rec.pending.amount.replace(/(\.\d\d)\d*$/, '$1'))} · {rec.pending.lines}{' '}
+                {t('lines').toLowerCase()}
+              </dd>
+              <dt>{t('fin_recMissing')}</dt>
+              <dd className="num">{rec.missingLines}</dd>
+              <dt>{t('fin_recDifference')}</dt>
+              <dd
+                className={rec.flagged ? 'num error strong' : 'num strong'}
+                data-testid="finance-difference"
+              >
+                {money(rec.differenceRounded)}{' '}
+                <span className="muted small">({rec.difference})</span>
+              </dd>
+            </dl>
+          </>
+        )}
+      </Card>
+      <Card title={t('fin_downloads')}>
+        <div className="row">
+          {files.map((f) => (
+            <button
+              key={f.path}
+              disabled={download.busy}
+              onClick={() =>
+                void download.run(() =>
+                  api.download(`/v1/finance/months/${month}/${f.path}`, f.name),
+                )
+              }
+            >
+              {t(f.label)}
+            </button>
           ))}
-        </tbody>
-      </table>
+        </div>
+        <p className="muted small">{t('fin_csvNote')}</p>
+        <ErrorBox error={download.error} />
+      </Card>
+      <Card title={`${t('invoices')}: ${month}`} testId="month-invoices" wide>
+        {invoices.error && <ErrorBox error={invoices.error} />}
+        {invoices.loading && !invoices.data && <Loading />}
+        {invoices.data?.items.length === 0 && <EmptyState>{t('noData')}</EmptyState>}
+        {invoices.data && invoices.data.items.length > 0 && (
+          <div className="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('number')}</th>
+                  <th>{t('partnerName')}</th>
+                  <th>{t('fin_inn')}</th>
+                  <th>{t('kind')}</th>
+                  <th className="num">{t('consumption')}</th>
+                  <th className="num">{t('bonus')}</th>
+                  <th className="num">{t('payable')}</th>
+                  <th className="num">{t('fin_vat')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {invoices.data.items.map((i) => (
+                  <tr key={i.id}>
+                    <td>
+                      <a href={`#/finance/invoices/${i.id}`}>{i.number}</a>
+                    </td>
+                    <td className="cell-wrap">{i.partnerName}</td>
+                    <td>{i.partnerInn ?? '—'}</td>
+                    <td>{t(`invoiceKind_${i.kind}`)}</td>
+                    <td className="num">{money(i.consumptionTotal)}</td>
+                    <td className="num">{money(i.discountTotal)}</td>
+                    <td className="num">{money(i.payable)}</td>
+                    <td className="num">{money(i.vatAmount)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+    </div>
+  );
+}
+
+/** An invoice for finance: every line with its rule, the totals and the documents. */
+function InvoicePage({ id }: { id: string }) {
+  const t = useT();
+  const money = useMoney();
+  const percent = usePercent();
+  const invoice = useApi(
+    () => api.get<Invoice & { grantsTotal: string }>(`/v1/invoices/${id}`),
+    [id],
+  );
+  const download = useAction();
+  if (invoice.loading && !invoice.data) return <Loading />;
+  if (invoice.error) return <ErrorBox error={invoice.error} />;
+  const i = invoice.data!;
+  return (
+    <Card title={`${t('fin_invoice')} ${i.number}`} testId="finance-invoice" wide>
+      <p className="muted">
+        <a href={`#/finance/months/${i.month}`}>
+          ← {t('fin_backToMonth')} {i.month}
+        </a>{' '}
+        · {t(`invoiceKind_${i.kind}`)} · {t('issued')} {moscowDateTime(i.issuedAt)}{' '}
+        {t('moscowTime')}
+        {i.dueDate ? ` · ${t('due')} ${i.dueDate}` : ''}
+      </p>
+      <div className="table-scroll" data-testid="invoice-lines">
+        <table className="lines">
+          <thead>
+            <tr>
+              <th>{t('lines')}</th>
+              <th className="line-rule">{t('rule')}</th>
+              <th className="num">%</th>
+              <th className="num">{t('amount')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {i.lines.map((line, n) => (
+              <tr key={n}>
+                <td className="line-description">{line.description}</td>
+                <td className="muted small line-rule">{line.rule}</td>
+                <td className="num">{line.rate ? percent(line.rate) : ''}</td>
+                <td className="num">{money(line.amount)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <dl className="totals">
+        <dt>{t('consumption')}</dt>
+        <dd className="num">{money(i.consumptionTotal)}</dd>
+        <dt>{t('grants')}</dt>
+        <dd className="num">{money(i.grantsTotal)}</dd>
+        <dt>{t('bonus')}</dt>
+        <dd className="num">{money(i.discountTotal)}</dd>
+        <dt>{t('payable')}</dt>
+        <dd className="num strong">{money(i.payable)}</dd>
+        <dt>{t('fin_vat')}</dt>
+        <dd className="num">{money(i.vatAmount)}</dd>
+      </dl>
+      <h3>{t('documents')}</h3>
+      <div className="row">
+        {DOCUMENT_KINDS.map((kind) => (
+          <button
+            key={kind}
+            onClick={() =>
+              void download.run(() =>
+                api.download(
+                  `/v1/invoices/${i.id}/documents/${kind}?format=pdf`,
+                  `${i.number}-${kind}.pdf`,
+                ),
+              )
+            }
+          >
+            {t(`doc_${kind}`)} (PDF)
+          </button>
+        ))}
+      </div>
+      <ErrorBox error={download.error} />
+    </Card>
+  );
+}
+
+/** The month filter of the register comes from the page's address (#/finance/payouts?month=). */
+function monthFromHash(): string {
+  const query = window.location.hash.split('?')[1] ?? '';
+  return new URLSearchParams(query).get('month') ?? '';
+}
+
+/** Payouts to the bank: withdrawals, commissions and final payouts, with their status. */
+function PayoutRegister() {
+  const t = useT();
+  const money = useMoney();
+  const [status, setStatus] = useState<PayoutStatus | ''>('');
+  const [month, setMonth] = useState(monthFromHash);
+  const query = new URLSearchParams({
+    ...(status ? { status } : {}),
+    ...(month ? { month } : {}),
+  }).toString();
+  const register = useApi(
+    () => api.get<{ items: Payout[] }>(`/v1/finance/payouts${query ? `?${query}` : ''}`),
+    [query],
+  );
+  const download = useAction();
+  return (
+    <Card title={t('fin_payoutRegister')} testId="payout-register" wide>
+      <form className="row" onSubmit={(e) => e.preventDefault()}>
+        <Field label={t('fin_status')}>
+          <select
+            name="status"
+            value={status}
+            onChange={(e) => setStatus(e.target.value as PayoutStatus | '')}
+          >
+            <option value="">{t('fin_allStatuses')}</option>
+            {PAYOUT_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`payoutStatus_${s}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('month')}>
+          <input
+            type="month"
+            name="month"
+            value={month}
+            onChange={(e) => setMonth(e.target.value)}
+          />
+        </Field>
+        <button
+          type="button"
+          disabled={download.busy}
+          onClick={() =>
+            void download.run(() =>
+              api.download(
+                `/v1/finance/payouts.csv${query ? `?${query}` : ''}`,
+                `payouts${month ? `-${month}` : ''}${status ? `-${status}` : ''}.csv`,
+              ),
+            )
+          }
+        >
+          {t('fin_exportCsv')}
+        </button>
+      </form>
+      <ErrorBox error={download.error} />
+      {register.error && <ErrorBox error={register.error} />}
+      {register.loading && !register.data && <Loading />}
+      {register.data?.items.length === 0 && <EmptyState>{t('noData')}</EmptyState>}
+      {register.data && register.data.items.length > 0 && (
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th>{t('fin_date')}</th>
+                <th>{t('kind')}</th>
+                <th>{t('fin_status')}</th>
+                <th>{t('partnerName')}</th>
+                <th className="num">{t('amount')}</th>
+                <th>{t('fin_bank')}</th>
+                <th>{t('fin_reference')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {register.data.items.map((p) => (
+                <tr key={`${p.kind}:${p.reference}`}>
+                  <td>{moscowDateTime(p.at)}</td>
+                  <td className="cell-wrap">{t(`payoutKind_${p.kind}`)}</td>
+                  <td>
+                    <span className={p.status === 'awaiting_bank_details' ? 'error' : undefined}>
+                      {t(`payoutStatus_${p.status}`)}
+                    </span>
+                  </td>
+                  <td className="cell-wrap">
+                    {p.partnerName}
+                    {p.partnerInn && <div className="muted small">{p.partnerInn}</div>}
+                  </td>
+                  <td className="num">{money(p.amount)}</td>
+                  <td className="small">
+                    {p.bankAccount ? `${p.bankBik ?? ''} / ${p.bankAccount}` : '—'}
+                  </td>
+                  <td className="small cell-wrap">{p.reference}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </Card>
   );
 }
