@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api, type Application } from '../../api';
 import { useT } from '../../i18n';
-import { Card, ErrorBox, Field, HistoryTable, Loading, useAction, useApi } from '../../ui';
+import { Card, ErrorBox, Field, Loading, useAction, useApi } from '../../ui';
 import { moscowDateTime } from '../partner/forms';
 import { useNarrow } from './ReviewQueue';
 
@@ -339,7 +339,41 @@ export function ApplicationDetail({ id }: { id: string }) {
           <ErrorBox error={decide.error} />
         </Card>
       )}
-      <HistoryTable history={a.history} />
+      <ApplicationHistory history={a.history} />
     </div>
+  );
+}
+
+/** The application's audit trail: when (Moscow time), who, what, from which status to which. */
+function ApplicationHistory({ history }: { history: Application['history'] }) {
+  const t = useT();
+  const status = (s: string | null) => (s ? t(`st_${s}`) : '—');
+  return (
+    <Card title={t('history')} testId="application-history">
+      <table>
+        <thead>
+          <tr>
+            <th>
+              {t('when')} ({t('msk')})
+            </th>
+            <th>{t('who')}</th>
+            <th>{t('mc_action')}</th>
+            <th>{t('fromTo')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {history.map((h, i) => (
+            <tr key={i}>
+              <td className="nowrap">{moscowDateTime(h.at)}</td>
+              <td>{h.actor}</td>
+              <td>{h.action}</td>
+              <td>
+                {status(h.from)} → {status(h.to)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Card>
   );
 }
