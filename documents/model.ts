@@ -624,7 +624,9 @@ export function documentView(kind: DocumentKind, data: DocumentData): DocumentVi
   const summary: DocumentView['summary'] = [
     row('Стоимость услуг без скидки', totals.gross),
     row('в т.ч. потребление клиентов партнёра', totals.customers, false, true),
-    row('в т.ч. собственное потребление партнёра', totals.own, false, true),
+    ...(grossOf(true).isZero()
+      ? []
+      : [row('в т.ч. собственное потребление партнёра', totals.own, false, true)]),
   ];
   if (!discount.isZero()) {
     summary.push(row('Скидка (уменьшение цены услуг)', less(discount)));
