@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import {
   api,
   ApiError,
@@ -138,6 +138,8 @@ function MonthPage({ month }: { month: string }) {
   ];
   const totals = view.data?.totals;
   const rec = reconciliation.data;
+  /** The reconciliation is exact (up to 6 decimals): keep every non-zero digit, drop the rest. */
+  const exact = (amount: string) => money(amount.replace(/(\.\d\d\d*?)0+$/, '$1'));
   return (
     <div className="grid">
       <Card title={`${t('fin_totals')}: ${month}`} testId="finance-totals">
@@ -151,12 +153,10 @@ function MonthPage({ month }: { month: string }) {
         {totals && (
           <dl className="totals">
             <dt>{t('fin_invoiceCount')}</dt>
+            <dd>{totals.invoices.count}</dd>
+            <dt className="indent">{t('fin_kinds')}</dt>
             <dd>
-              {totals.invoices.count}{' '}
-              <span className="muted small">
-                ({totals.invoices.monthly} / {totals.invoices.interim} / {totals.invoices.final} —{' '}
-                {t('fin_kinds')})
-              </span>
+              {totals.invoices.monthly} / {totals.invoices.interim} / {totals.invoices.final}
             </dd>
             <dt>{t('consumption')}</dt>
             <dd className="num">{money(totals.consumptionTotal)}</dd>
@@ -172,22 +172,22 @@ function MonthPage({ month }: { month: string }) {
             </dd>
             <dt>{t('fin_vat')}</dt>
             <dd className="num">{money(totals.vatAmount)}</dd>
-            <dt>{t('fin_commission')}</dt>
-            <dd className="num">
-              {totals.commission.count} · {money(totals.commission.total)}
-            </dd>
+            <dt>
+              {t('fin_commission')} ({totals.commission.count})
+            </dt>
+            <dd>{money(totals.commission.total)}</dd>
             <dt>
               <a href={`#/finance/payouts?month=${month}`}>{t('fin_payouts')}</a>
             </dt>
-            <dd>
-              {totals.payouts.count} · {money(totals.payouts.total)}
-              {PAYOUT_STATUSES.filter((s) => totals.payouts.byStatus[s].count > 0).map((s) => (
-                <div key={s} className="muted small">
-                  {t(`payoutStatus_${s}`)}: {totals.payouts.byStatus[s].count} ·{' '}
-                  {money(totals.payouts.byStatus[s].total)}
-                </div>
-              ))}
-            </dd>
+            <dd>{money(totals.payouts.total)}</dd>
+            {PAYOUT_STATUSES.filter((s) => totals.payouts.byStatus[s].count > 0).map((s) => (
+              <Fragment key={s}>
+                <dt className="indent">
+                  {t(`payoutStatus_${s}`)} ({totals.payouts.byStatus[s].count})
+                </dt>
+                <dd>{money(totals.payouts.byStatus[s].total)}</dd>
+              </Fragment>
+            ))}
           </dl>
         )}
       </Card>
@@ -202,18 +202,26 @@ function MonthPage({ month }: { month: string }) {
             <dl className="totals">
               <dt>{t('fin_recConsumption')}</dt>
               <dd className="num">
-                {money(rec.consumption.amount.replace(/(\.\d\d)\d*$/, '$1'))} ·{' '}
-                {rec.consumption.lines} {t('lines').toLowerCase()}
+                {exact(rec.consumption.amount)}
+                <div className="muted small">
+                  {t('lines')}: {rec.consumption.lines}
+                </div>
               </dd>
-              <dt>{t('fin_recBilled')}</dt>
+              <dt>
+                {t('fin_recBilled')} ({t('invoices')})
+              </dt>
               <dd className="num">
-                {rec.billed.length} {t('invoices').toLowerCase()} ·{' '}
-                {rec.billed.reduce((n, b) => n + b.lines, 0)} {t('lines').toLowerCase()}
+                {rec.billed.length}
+                <div className="muted small">
+                  {t('lines')}: {rec.billed.reduce((n, b) => n + b.lines, 0)}
+                </div>
               </dd>
               <dt>{t('fin_recPending')}</dt>
               <dd className="num">
-                {money(rec.pending.amount.replace(/(\.\d\d)\d*$/, '$1'))} · {rec.pending.lines}{' '}
-                {t('lines').toLowerCase()}
+                {exact(rec.pending.amount)}
+                <div className="muted small">
+                  {t('lines')}: {rec.pending.lines}
+                </div>
               </dd>
               <dt>{t('fin_recMissing')}</dt>
               <dd className="num">{rec.missingLines}</dd>
@@ -419,6 +427,7 @@ function PayoutRegister() {
         </Field>
         <button
           type="button"
+          style={{ alignSelf: 'flex-end' }}
           disabled={download.busy}
           onClick={() =>
             void download.run(() =>
