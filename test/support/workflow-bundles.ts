@@ -26,8 +26,12 @@ function bundleFile(dir: string, variant: Variant): string {
   return path.join(dir, `workflows-${variant}.js`);
 }
 
-/** Bundles every variant into `dir` (made if missing). */
+/**
+ * Bundles every variant into `dir` (made if missing), after removing the folders that runs
+ * which are gone left beside it (`run-<pid>`, e.g. of a run that was killed).
+ */
 export async function buildWorkflowBundles(dir: string): Promise<void> {
+  removeBundlesOfGoneRuns(path.dirname(dir));
   fs.mkdirSync(dir, { recursive: true });
   for (const [variant, modules] of Object.entries(VARIANTS) as [Variant, string[]][]) {
     const { code } = await bundleWorkflowCode({
@@ -36,6 +40,24 @@ export async function buildWorkflowBundles(dir: string): Promise<void> {
       logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
     });
     fs.writeFileSync(bundleFile(dir, variant), code);
+  }
+}
+
+function removeBundlesOfGoneRuns(parent: string): void {
+  if (!fs.existsSync(parent)) return;
+  for (const name of fs.readdirSync(parent)) {
+    const pid = Number(/^run-(\d+)$/.exec(name)?.[1]);
+    if (!pid || isAlive(pid)) continue;
+    fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
