@@ -157,6 +157,21 @@ describe('consumption through the HTTP API', () => {
     expect(await storedForAccount()).toBe(before);
   });
 
+  it('refuses ids PostgreSQL cannot hold (a NUL character) with 422 on the field, not 500', async () => {
+    // Found by the API fuzzer: the catalogue look-up ran before the rules and failed in SQL.
+    const before = await storedForAccount();
+    const res = await ingest([
+      line(310, { billingAccountId: 'ba\u0000x', serviceId: 'comp\u0000ute' }),
+      line(311),
+    ]);
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([
+      { field: 'lines.0.billingAccountId', message: 'must not contain NUL characters' },
+      { field: 'lines.0.serviceId', message: 'must not contain NUL characters' },
+    ]);
+    expect(await storedForAccount()).toBe(before);
+  });
+
   it('answers 400 for the wrong shape, e.g. amounts as JSON numbers', async () => {
     const before = await storedForAccount();
     const res = await ingest([line(400), line(401, { amount: 12.5 })]);

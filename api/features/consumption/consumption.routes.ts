@@ -59,21 +59,25 @@ const summary = z.object({
 
 /**
  * Every reason to refuse the batch, line by line: the domain rules, then billing accounts and
- * services that do not exist (one query each for the batch's distinct ids).
+ * services that do not exist (one query each for the batch's distinct ids). Only ids that
+ * passed the rules are looked up: an id PostgreSQL cannot hold (a NUL character) is the rule's
+ * 422, never a failed query.
  */
 async function batchProblems(
   lines: ConsumptionLineInput[],
   consumption: ConsumptionRepository,
 ): Promise<FieldProblem[]> {
+  const own = lines.map((line, index) => consumptionLineProblems(line, index));
+  const flagged = new Set(own.flat().map((p) => p.field));
+  const valid = (field: 'billingAccountId' | 'serviceId') =>
+    lines.filter((_, index) => !flagged.has(`lines.${index}.${field}`)).map((l) => l[field]);
   const [missingAccounts, missingServices] = await Promise.all([
-    consumption.missingBillingAccounts(lines.map((l) => l.billingAccountId)),
-    consumption.missingServices(lines.map((l) => l.serviceId)),
+    consumption.missingBillingAccounts(valid('billingAccountId')),
+    consumption.missingServices(valid('serviceId')),
   ]);
   const problems: FieldProblem[] = [];
   lines.forEach((line, index) => {
-    const own = consumptionLineProblems(line, index);
-    problems.push(...own);
-    const flagged = new Set(own.map((p) => p.field));
+    problems.push(...(own[index] ?? []));
     const account = `lines.${index}.billingAccountId`;
     if (!flagged.has(account) && missingAccounts.has(line.billingAccountId)) {
       problems.push({ field: account, message: `no billing account ${line.billingAccountId}` });
