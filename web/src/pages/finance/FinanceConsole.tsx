@@ -5,14 +5,14 @@ import {
   type Close,
   type FinanceInvoice,
   type FinanceMonth,
-  type Invoice,
   type Payout,
   type PayoutStatus,
   type Reconciliation,
 } from '../../api';
 import { useMoney, useT, type MessageKey } from '../../i18n';
 import { Card, EmptyState, ErrorBox, Field, Loading, useAction, useApi } from '../../ui';
-import { moscowDateTime, usePercent } from '../partner/forms';
+import { InvoiceView } from '../InvoiceView';
+import { moscowDateTime } from '../partner/forms';
 
 export const financeNav: { path: string; label: MessageKey }[] = [
   { path: 'finance', label: 'closes' },
@@ -20,7 +20,6 @@ export const financeNav: { path: string; label: MessageKey }[] = [
 ];
 
 const PAYOUT_STATUSES: PayoutStatus[] = ['awaiting_bank_details', 'payable', 'paid'];
-const DOCUMENT_KINDS = ['act', 'payment-invoice', 'vat-invoice'] as const;
 
 export function FinanceConsole({ route }: { route: string[] }) {
   // The register's month filter rides in the address: #/finance/payouts?month=2025-06.
@@ -302,80 +301,14 @@ function MonthPage({ month }: { month: string }) {
 /** An invoice for finance: every line with its rule, the totals and the documents. */
 function InvoicePage({ id }: { id: string }) {
   const t = useT();
-  const money = useMoney();
-  const percent = usePercent();
-  const invoice = useApi(
-    () => api.get<Invoice & { grantsTotal: string }>(`/v1/invoices/${id}`),
-    [id],
-  );
-  const download = useAction();
-  if (invoice.loading && !invoice.data) return <Loading />;
-  if (invoice.error) return <ErrorBox error={invoice.error} />;
-  const i = invoice.data!;
   return (
-    <Card title={`${t('fin_invoice')} ${i.number}`} testId="finance-invoice" wide>
-      <p className="muted">
-        <a href={`#/finance/months/${i.month}`}>
-          ← {t('fin_backToMonth')} {i.month}
-        </a>{' '}
-        · {t(`invoiceKind_${i.kind}`)} · {t('issued')} {moscowDateTime(i.issuedAt)}{' '}
-        {t('moscowTime')}
-        {i.dueDate ? ` · ${t('due')} ${i.dueDate}` : ''}
-      </p>
-      <div className="table-scroll" data-testid="invoice-lines">
-        <table className="lines">
-          <thead>
-            <tr>
-              <th>{t('lines')}</th>
-              <th className="line-rule">{t('rule')}</th>
-              <th className="num">%</th>
-              <th className="num">{t('amount')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {i.lines.map((line, n) => (
-              <tr key={n}>
-                <td className="line-description">{line.description}</td>
-                <td className="muted small line-rule">{line.rule}</td>
-                <td className="num">{line.rate ? percent(line.rate) : ''}</td>
-                <td className="num">{money(line.amount)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <dl className="totals">
-        <dt>{t('consumption')}</dt>
-        <dd className="num">{money(i.consumptionTotal)}</dd>
-        <dt>{t('grants')}</dt>
-        <dd className="num">{money(i.grantsTotal)}</dd>
-        <dt>{t('bonus')}</dt>
-        <dd className="num">{money(i.discountTotal)}</dd>
-        <dt>{t('payable')}</dt>
-        <dd className="num strong">{money(i.payable)}</dd>
-        <dt>{t('fin_vat')}</dt>
-        <dd className="num">{money(i.vatAmount)}</dd>
-      </dl>
-      <h3>{t('documents')}</h3>
-      <div className="row">
-        {DOCUMENT_KINDS.map((kind) => (
-          <button
-            key={kind}
-            onClick={() =>
-              void download.run(() =>
-                api.download(
-                  `/v1/invoices/${i.id}/documents/${kind}?format=pdf`,
-                  `${i.number}-${kind}.pdf`,
-                ),
-              )
-            }
-          >
-            {t(`doc_${kind}`)} (PDF)
-          </button>
-        ))}
-      </div>
-      <ErrorBox error={download.error} />
-    </Card>
+    <InvoiceView
+      id={id}
+      back={(i) => ({
+        href: `#/finance/months/${i.month}`,
+        label: `${t('fin_backToMonth')} ${i.month}`,
+      })}
+    />
   );
 }
 

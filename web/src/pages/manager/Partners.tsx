@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import {
   api,
-  ApiError,
   type Customer,
   type InvoiceSummary,
   type Partner,
@@ -13,6 +12,7 @@ import { useMoney, useT } from '../../i18n';
 import { navigate } from '../../router';
 import { Card, ErrorBox, Loading, useAction, useApi } from '../../ui';
 import { moscowDateTime, usePercent } from '../partner/forms';
+import { InvoiceView } from '../InvoiceView';
 import { DealForm, ProjectForm } from './PartnerForms';
 import { useNarrow } from './ReviewQueue';
 import { HeldSpecializations } from './SpecializationReview';
@@ -558,69 +558,10 @@ function PartnerCustomers({ partner: p }: { partner: Partner }) {
 /** An invoice as a manager reads it, from a partner's page: its lines and documents. */
 export function ManagerInvoice({ id }: { id: string }) {
   const t = useT();
-  const money = useMoney();
-  const invoice = useApi(
-    () =>
-      api.get<
-        InvoiceSummary & {
-          lines: { description: string; rule: string; amount: string }[];
-        }
-      >(`/v1/invoices/${id}`),
-    [id],
-  );
-  const download = useAction();
-  if (invoice.loading && !invoice.data) return <Loading />;
-  if (invoice.error) return <ErrorBox error={invoice.error} />;
-  const i = invoice.data;
-  if (!i) return <ErrorBox error={new ApiError(404, id)} />;
   return (
-    <Card title={`${t('mc_invoice')} ${i.number}`} testId="invoice-detail">
-      <p className="muted">
-        <a href={`#/manager/partners/${i.partnerId}/invoices`}>← {t('invoices')}</a> · {i.month} ·{' '}
-        {t(`mc_invoice_${i.kind}`)} · {t('issued')} {moscowDateTime(i.issuedAt)} {t('msk')}
-        {i.dueDate ? ` · ${t('due')} ${i.dueDate}` : ''}
-      </p>
-      <table data-testid="invoice-lines">
-        <thead>
-          <tr>
-            <th>{t('lines')}</th>
-            <th>{t('rule')}</th>
-            <th className="num">{t('amount')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {i.lines.map((line, n) => (
-            <tr key={n}>
-              <td>{line.description}</td>
-              <td className="muted small">{line.rule}</td>
-              <td className="num">{money(line.amount)}</td>
-            </tr>
-          ))}
-          <tr className="strong">
-            <td colSpan={2}>{t('payable')}</td>
-            <td className="num">{money(i.payable)}</td>
-          </tr>
-        </tbody>
-      </table>
-      <h3>{t('documents')}</h3>
-      <div className="row">
-        {(['act', 'payment-invoice', 'vat-invoice'] as const).map((kind) => (
-          <button
-            key={kind}
-            onClick={() =>
-              void download.run(() =>
-                api.download(
-                  `/v1/invoices/${i.id}/documents/${kind}?format=pdf`,
-                  `${i.number}-${kind}.pdf`,
-                ),
-              )
-            }
-          >
-            {t(`doc_${kind}`)} (PDF)
-          </button>
-        ))}
-      </div>
-      <ErrorBox error={download.error} />
-    </Card>
+    <InvoiceView
+      id={id}
+      back={(i) => ({ href: `#/manager/partners/${i.partnerId}/invoices`, label: t('invoices') })}
+    />
   );
 }

@@ -4,7 +4,6 @@ import {
   ApiError,
   type Application,
   type BonusMonth,
-  type Invoice,
   type InvoiceLine,
   type InvoiceSummary,
   type Partner,
@@ -27,6 +26,7 @@ import {
 } from '../../ui';
 import { ApplicationSteps } from './ApplicationSteps';
 import { BankDetailsCard } from './BankDetails';
+import { InvoiceView } from '../InvoiceView';
 import { BonusChart } from './BonusChart';
 import { CustomersPage } from './Customers';
 import { decimalText, moscowDateTime, usePercent } from './forms';
@@ -363,71 +363,10 @@ function InvoiceList() {
   );
 }
 
-export function InvoiceDetail({ id }: { id: string }) {
+function InvoiceDetail({ id }: { id: string }) {
   const t = useT();
-  const money = useMoney();
-  const invoice = useApi(() => api.get<Invoice>(`/v1/invoices/${id}`), [id]);
-  const download = useAction();
-  if (invoice.loading && !invoice.data) return <Loading />;
-  if (invoice.error) return <ErrorBox error={invoice.error} />;
-  const i = invoice.data!;
   return (
-    <Card title={`${t('invoices')}: ${i.number}`} testId="invoice-detail">
-      <p className="muted">
-        <a href="#/partner/invoices">← {t('invoices')}</a> · {i.month} · {i.kind} · {t('issued')}{' '}
-        {moscowDateTime(i.issuedAt)} {t('moscowTime')}
-        {i.dueDate ? ` · ${t('due')} ${i.dueDate}` : ''}
-      </p>
-      <div className="table-scroll" data-testid="invoice-lines">
-        <table className="lines">
-          <thead>
-            <tr>
-              <th>{t('lines')}</th>
-              <th className="line-rule">{t('rule')}</th>
-              <th className="num">{t('amount')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {i.lines.map((line, n) => (
-              <tr key={n}>
-                <td className="line-description">
-                  {line.description}
-                  <div className="muted small rule-inline">{line.rule}</div>
-                </td>
-                <td className="muted small line-rule">{line.rule}</td>
-                <td className="num">{money(line.amount)}</td>
-              </tr>
-            ))}
-            <tr className="strong">
-              <td>{t('payable')}</td>
-              <td className="line-rule" />
-              <td className="num" data-testid="invoice-payable">
-                {money(i.payable)}
-              </td>
-            </tr>
-          </tbody>
-        </table>
-      </div>
-      <h3>{t('documents')}</h3>
-      <div className="row">
-        {(['act', 'payment-invoice', 'vat-invoice'] as const).map((kind) => (
-          <button
-            key={kind}
-            onClick={() =>
-              void download.run(() =>
-                api.download(
-                  `/v1/invoices/${i.id}/documents/${kind}?format=pdf`,
-                  `${i.number}-${kind}.pdf`,
-                ),
-              )
-            }
-          >
-            {t(`doc_${kind}`)} (PDF)
-          </button>
-        ))}
-      </div>
-      <ErrorBox error={download.error} />
-    </Card>
+    <InvoiceView id={id} back={() => ({ href: '#/partner/invoices', label: t('invoices') })} />
   );
 }
 
