@@ -46,6 +46,11 @@ COPY --from=builder /app/node_modules ./node_modules
 COPY . .
 COPY --from=builder /app/prisma/generated ./prisma/generated
 COPY --from=builder /app/web/dist ./web/dist
+# The workflows bundled once, here: the worker loads the file instead of running webpack at
+# every start (less CPU and memory at start; the same code the worker would bundle).
+RUN npm run workflows:build -- dist/workflow-bundle.js \
+ && test -f dist/workflow-bundle.js
+ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 USER node
 EXPOSE 3000
 CMD ["npm", "run", "api"]

@@ -54,6 +54,8 @@ const schema = z
     TEMPORAL_CALL_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(8_000),
     /** The worker creates the month-close schedule at start unless this is false. */
     WORKER_SCHEDULES: z.enum(['true', 'false']).default('true'),
+    /** A workflow bundle built by `npm run workflows:build`; unset = bundle at worker start. */
+    WORKFLOW_BUNDLE_PATH: optionalString,
     /**
      * Seconds between the worker's sweeps that start the review of a registration (or the
      * workflow of a presale request) stored while Temporal was unreachable.
@@ -182,6 +184,8 @@ export interface Config {
   referralProgramOpen: boolean;
   /** The program's first month, YYYY-MM: no month before it is closed or reported on. */
   programFirstMonth: string;
+  /** The worker's pre-built workflow bundle, if any. */
+  workflowBundlePath?: string;
   referral: { signupUrl: string; publicBaseUrl: string };
 }
 
@@ -259,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     referralProgramOpen: e.REFERRAL_PROGRAM_OPEN === 'true',
     programFirstMonth: e.PROGRAM_FIRST_MONTH,
+    workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
     referral: {
       signupUrl: e.REFERRAL_SIGNUP_URL,
       publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),

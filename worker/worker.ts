@@ -17,6 +17,7 @@ import { createRegistrationRepository } from '../prisma/repositories/registratio
 import { Client, Connection } from '@temporalio/client';
 import { ensureMonthCloseSchedule } from './schedules';
 import { startMissingWorkflows } from './sweep';
+import { workflowCode } from './bundle';
 
 export interface RunningWorker {
   worker: Worker;
@@ -75,14 +76,18 @@ export async function startWorker(
   const connection = await NativeConnection.connect(
     temporalConnectionOptions(config, config.temporal.address),
   );
+  const code = workflowCode(config.workflowBundlePath);
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    ...('workflowBundle' in code
+      ? { workflowBundle: code.workflowBundle }
+      : { workflowsPath: code.workflowsPath }),
     activities: createActivities({ db, config }),
     interceptors: {
-      workflowModules: [require.resolve('../workflows/interceptors')],
+      // A pre-built bundle has the workflow interceptors in it already.
+      workflowModules: 'workflowBundle' in code ? [] : code.interceptorModules,
       activity: [activityLogInterceptors(logger)],
     },
   });
