@@ -1,4 +1,12 @@
-import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type ReactNode,
+  type RefObject,
+} from 'react';
 import { ApiError, type AuditEntry, type FieldProblem } from './api';
 import { useT } from './i18n';
 
@@ -85,12 +93,73 @@ export function Card({
   /** Across the whole row of a grid (a chart, a wide table). */
   wide?: boolean;
 }) {
+  const ref = useRef<HTMLElement>(null);
+  const headingId = useId();
+  const scrolls = useScrollsSideways(ref);
+  // A card whose content is wider than the screen scrolls sideways; it then takes the
+  // keyboard focus (named by its title) so the hidden part can be reached without a mouse.
   return (
-    <section className={wide ? 'card wide' : 'card'} data-testid={testId}>
-      <h2>{title}</h2>
+    <section
+      ref={ref}
+      className={wide ? 'card wide' : 'card'}
+      data-testid={testId}
+      tabIndex={scrolls ? 0 : undefined}
+      aria-labelledby={scrolls ? headingId : undefined}
+    >
+      <h2 id={headingId}>{title}</h2>
       {children}
     </section>
   );
+}
+
+/**
+ * A table or chart that may be wider than a phone's screen: it scrolls sideways inside its
+ * card, and while it does it takes the keyboard focus, named by the label, so the hidden
+ * columns can be reached without a mouse.
+ */
+export function ScrollArea({
+  label,
+  className = 'table-scroll',
+  testId,
+  children,
+}: {
+  label: string;
+  className?: string;
+  testId?: string;
+  children: ReactNode;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const scrolls = useScrollsSideways(ref);
+  return (
+    <div
+      ref={ref}
+      className={className}
+      data-testid={testId}
+      tabIndex={scrolls ? 0 : undefined}
+      role={scrolls ? 'region' : undefined}
+      aria-label={scrolls ? label : undefined}
+    >
+      {children}
+    </div>
+  );
+}
+
+/** Whether the element's content is wider than the element, checked after each render and resize. */
+export function useScrollsSideways(ref: RefObject<HTMLElement | null>): boolean {
+  const [scrolls, setScrolls] = useState(false);
+  useEffect(() => {
+    const element = ref.current;
+    if (element) setScrolls(element.scrollWidth > element.clientWidth);
+  });
+  useEffect(() => {
+    const check = () => {
+      const element = ref.current;
+      if (element) setScrolls(element.scrollWidth > element.clientWidth);
+    };
+    window.addEventListener('resize', check);
+    return () => window.removeEventListener('resize', check);
+  }, [ref]);
+  return scrolls;
 }
 
 export function Field({ label, children }: { label: string; children: ReactNode }) {

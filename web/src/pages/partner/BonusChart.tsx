@@ -1,6 +1,7 @@
 import { useContext } from 'react';
 import type { BonusMonth } from '../../api';
 import { LanguageContext, useMoney, useT } from '../../i18n';
+import { ScrollArea } from '../../ui';
 import { usePercent } from './forms';
 import { twelveMonths, yScale } from './bonus-scale';
 
@@ -35,7 +36,7 @@ export function BonusChart({ months, now = new Date() }: { months: BonusMonth[];
   const slot = PLOT_W / series.length;
   const empty = months.length === 0;
   return (
-    <div className="chart-scroll">
+    <ScrollArea label={t('bonusChart')} className="chart-scroll">
       {empty && <p className="muted">{t('noBonusYet')}</p>}
       <svg
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
@@ -93,6 +94,6 @@ export function BonusChart({ months, now = new Date() }: { months: BonusMonth[];
           {t('bonusRelativeNote')}
         </text>
       </svg>
-    </div>
+    </ScrollArea>
   );
 }

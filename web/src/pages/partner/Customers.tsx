@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api, type Customer } from '../../api';
 import { useT } from '../../i18n';
-import { Card, EmptyState, ErrorBox, Loading, useAction, useApi } from '../../ui';
+import { Card, EmptyState, ErrorBox, Loading, ScrollArea, useAction, useApi } from '../../ui';
 import { FormErrors, ProblemField, moscowDateTime } from './forms';
 
 /**
@@ -23,7 +23,7 @@ export function CustomersPage() {
         )}
         {customers.data && items.length === 0 && <EmptyState>{t('noCustomers')}</EmptyState>}
         {items.length > 0 && (
-          <div className="table-scroll">
+          <ScrollArea label={t('customersNav')}>
             <table>
               <thead>
                 <tr>
@@ -44,7 +44,7 @@ export function CustomersPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollArea>
         )}
       </Card>
       <NewCustomerForm onOpened={customers.reload} />

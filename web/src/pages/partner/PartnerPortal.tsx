@@ -23,6 +23,7 @@ import {
   Loading,
   useAction,
   useApi,
+  ScrollArea,
 } from '../../ui';
 import { ApplicationSteps } from './ApplicationSteps';
 import { BankDetailsCard } from './BankDetails';
@@ -332,7 +333,7 @@ function InvoiceList() {
       {invoices.error && <ErrorBox error={invoices.error} />}
       {invoices.data?.items.length === 0 && <EmptyState>{t('noInvoices')}</EmptyState>}
       {invoices.data && invoices.data.items.length > 0 && (
-        <div className="table-scroll">
+        <ScrollArea label={t('invoices')}>
           <table>
             <thead>
               <tr>
@@ -357,7 +358,7 @@ function InvoiceList() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollArea>
       )}
     </Card>
   );
@@ -456,7 +457,7 @@ function RebatesPage() {
       <Card title={t('ledger')} wide>
         {rebates.data && entries.length === 0 && <EmptyState>{t('noLedger')}</EmptyState>}
         {entries.length > 0 && (
-          <div className="table-scroll">
+          <ScrollArea label={t('ledger')}>
             <table>
               <thead>
                 <tr>
@@ -479,7 +480,7 @@ function RebatesPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollArea>
         )}
       </Card>
       <BankDetailsCard />
