@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { FIXTURE_INN } from '../../activities/registry/fixtures';
 import { createTokenService } from '../../api/http/auth';
 import { startApi, type RunningApi } from '../../api/server';
@@ -10,13 +8,13 @@ import type { Database } from '../../prisma/client';
 import { startWorker, type RunningWorker } from '../../worker/worker';
 import { testConfig, testDatabase, uniqueTaskQueue } from '../support/env';
 import { apiClient, createPartner, type PartnerFixture } from '../support/fixtures';
+import { expectText, launchBrowser, shot, signIn } from '../support/browser';
 
 /**
  * The portal in a real headless Chromium (Debian's, driven by playwright-core) against the
  * API and worker on the dev server. Screenshots of the main pages go to
  * test-results/screenshots/.
  */
-const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results', 'screenshots');
 const NBSP = '\u00a0';
 
 describe('the portal in the browser', () => {
@@ -34,7 +32,6 @@ describe('the portal in the browser', () => {
   const call = apiClient(() => api.url);
 
   beforeAll(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
     db = testDatabase();
     reseller = await createPartner(db, {
       tag: `br-var-${stamp}`,
@@ -89,10 +86,7 @@ describe('the portal in the browser', () => {
       organizationId: other.organizationId,
       name: 'Semyon',
     });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchBrowser();
   }, 180_000);
 
   afterAll(async () => {
@@ -107,20 +101,7 @@ describe('the portal in the browser', () => {
   jest.setTimeout(180_000);
 
   /** A fresh browser profile signed in with the token, in English. */
-  async function signedIn(token: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${api.url}/`);
-    await page.getByLabel('Язык').selectOption('en');
-    await page.locator('textarea[name=token]').fill(token);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByTestId('who').waitFor();
-    return page;
-  }
-
-  async function shot(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-  }
+  const signedIn = (token: string): Promise<Page> => signIn(browser, api.url, token);
 
   it('takes an applicant through the application, a manager approves from the queue, and the partner sees partner status', async () => {
     const applicant = await signedIn(tokens.applicant);
@@ -280,13 +261,3 @@ describe('the portal in the browser', () => {
     await manager.context().close();
   });
 });
-
-/** Waits until the element with the test id shows exactly the text. */
-async function expectText(page: Page, testId: string, text: string): Promise<void> {
-  const locator = page.getByTestId(testId);
-  await locator
-    .filter({ hasText: text })
-    .waitFor({ timeout: 15_000 })
-    .catch(() => undefined);
-  expect((await locator.textContent())?.trim()).toBe(text);
-}

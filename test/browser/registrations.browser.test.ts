@@ -1,6 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createTokenService } from '../../api/http/auth';
 import { startApi, type RunningApi } from '../../api/server';
 import { moscowDateOf } from '../../domain/calendar/production-calendar';
@@ -8,6 +6,7 @@ import type { Database } from '../../prisma/client';
 import { startWorker, type RunningWorker } from '../../worker/worker';
 import { testConfig, testDatabase, uniqueTaskQueue } from '../support/env';
 import { apiClient, createPartner, type PartnerFixture } from '../support/fixtures';
+import { WIDTHS, expectText, launchBrowser, shot, signIn } from '../support/browser';
 
 /**
  * A partner registers a deal in the portal, a manager approves it from the one review queue,
@@ -15,9 +14,7 @@ import { apiClient, createPartner, type PartnerFixture } from '../support/fixtur
  * API and worker. Screenshots of each page at 1280 and 390 px, Russian and English, go to
  * test-results/screenshots/.
  */
-const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results', 'screenshots');
 const NBSP = '\u00a0';
-const WIDTHS = { desktop: 1280, phone: 390 } as const;
 
 describe('deal registration in the browser', () => {
   const config = testConfig({ taskQueue: uniqueTaskQueue('browser-deals') });
@@ -32,7 +29,6 @@ describe('deal registration in the browser', () => {
   const call = apiClient(() => api.url);
 
   beforeAll(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
     db = testDatabase();
     partner = await createPartner(db, {
       tag: `br-deal-${stamp}`,
@@ -63,10 +59,7 @@ describe('deal registration in the browser', () => {
       organizationId: partner.organizationId,
       name: 'Sofia',
     });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchBrowser();
   }, 180_000);
 
   afterAll(async () => {
@@ -78,26 +71,8 @@ describe('deal registration in the browser', () => {
 
   jest.setTimeout(180_000);
 
-  async function signedIn(token: string, language: 'ru' | 'en', width: number): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${api.url}/`);
-    await page.locator('header select').selectOption(language);
-    await page.locator('textarea[name=token]').fill(token);
-    await page.locator('button[type=submit]').first().click();
-    await page.getByTestId('who').waitFor();
-    return page;
-  }
-
-  /** Saves the page and checks it is no wider than the screen (wide tables scroll in cards). */
-  async function shot(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-    // Evaluated in the page, where `document` exists (this file is compiled without the DOM).
-    const overflow = await page.evaluate<number>(
-      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
-    );
-    expect({ page: name, overflow }).toEqual({ page: name, overflow: 0 });
-  }
+  const signedIn = (token: string, language: 'ru' | 'en', width: number): Promise<Page> =>
+    signIn(browser, api.url, token, { language, width });
 
   it('registers a deal, the manager approves it from the queue, the running invoice shows the uplift', async () => {
     const customer = partner.customerIds[0] as string;
@@ -192,15 +167,3 @@ describe('deal registration in the browser', () => {
     }
   });
 });
-
-/** Waits until the element with the test id shows exactly the text. */
-async function expectText(page: Page, testId: string, text: string): Promise<void> {
-  const locator = page.getByTestId(testId).first();
-  await page
-    .getByTestId(testId)
-    .filter({ hasText: text })
-    .first()
-    .waitFor({ timeout: 15_000 })
-    .catch(() => undefined);
-  expect((await locator.textContent())?.trim()).toBe(text);
-}
