@@ -29,7 +29,7 @@ export function InvoiceView({
   if (!i) return <ErrorBox error={new ApiError(404, id)} />;
   const backTo = back(i);
   return (
-    <Card title={`${t('invoices')}: ${i.number}`} testId="invoice-detail" wide>
+    <Card title={`${t('invoiceTitle')} ${i.number}`} testId="invoice-detail" wide>
       <p className="muted">
         <a href={backTo.href}>← {backTo.label}</a> · {i.month} · {t(`invoiceKind_${i.kind}`)} ·{' '}
         {t('issued')} {moscowDateTime(i.issuedAt)} {t('moscowTime')}
