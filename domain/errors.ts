@@ -1,6 +1,9 @@
 /**
- * Errors the business rules raise. They carry a stable code and, where the problem is in
- * one input field, its path; the API maps them to problem+json, workflows to failures.
+ * Errors the business rules raise. They carry a stable category (`code`), a stable reason
+ * (`reason`, snake_case, e.g. "close_out_of_order") with its parameters, and, where the problem
+ * is in one input field, its path. The API maps them to problem+json (`code` = the reason,
+ * `params`), workflows to failures. Clients translate by reason and parameters; the English
+ * message is for logs and people reading the raw API.
  */
 export type DomainErrorCode =
   | 'validation_failed'
@@ -11,25 +14,45 @@ export type DomainErrorCode =
   /** A dependency (registry, billing) cannot answer now; retrying later may work. */
   | 'unavailable';
 
+/** Values a message is built from: numbers, dates, names, amounts as strings. */
+export type ProblemParams = Readonly<Record<string, string | number>>;
+
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. "contact.email". */
   field: string;
   message: string;
+  /** Stable reason, e.g. "required", "too_small", "inn_checksum". */
+  code?: string;
+  params?: ProblemParams;
 }
 
 export class DomainError extends Error {
+  /** The stable reason; defaults to the category when a site gives none. */
+  readonly reason: string;
+  readonly params: ProblemParams;
+
   constructor(
     readonly code: DomainErrorCode,
     message: string,
     readonly fields: FieldProblem[] = [],
+    reason?: { reason: string; params?: ProblemParams },
   ) {
     super(message);
     this.name = 'DomainError';
+    this.reason = reason?.reason ?? code;
+    this.params = reason?.params ?? {};
   }
 }
 
-export function fieldError(field: string, message: string): DomainError {
-  return new DomainError('validation_failed', message, [{ field, message }]);
+export function fieldError(
+  field: string,
+  message: string,
+  code = 'invalid_value',
+  params?: ProblemParams,
+): DomainError {
+  return new DomainError('validation_failed', message, [{ field, message, code, params }], {
+    reason: 'validation_failed',
+  });
 }
 
 /** Throws a 'validation_failed' error listing every field problem, or returns when there are none. */
