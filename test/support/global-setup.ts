@@ -23,7 +23,9 @@ import { BUNDLES_ENV, buildWorkflowBundles } from './workflow-bundles';
  * in memory, and the time-skipping test server's launcher. Tests read the addresses from
  * the environment; the teardown stops everything.
  */
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup(globalConfig?: {
+  testPathPatterns?: { patterns?: string[] };
+}): Promise<void> {
   process.stdout.write('\n');
   // Bundled while the steps below mostly wait on downloads, PostgreSQL and Temporal
   // (TEST_WORKFLOW_BUNDLES=off: every worker bundles for itself, as outside the tests).
@@ -33,7 +35,11 @@ export default async function globalSetup(): Promise<void> {
   bundling.catch(() => undefined);
   const testServerPath = await step('time-skipping test server', ensureTimeSkippingServer);
   const chromium = await step('Chromium for the browser tests', ensureChromium);
-  await step('web portal build', buildWeb);
+  // The portal is built for the browser tests; a run of chosen files without any skips it.
+  const chosen = globalConfig?.testPathPatterns?.patterns ?? [];
+  if (chosen.length === 0 || chosen.some((p) => p.includes('browser'))) {
+    await step('web portal build', buildWeb);
+  }
   const cli = await step('Temporal CLI', ensureTemporalCli);
   await step('OpenAPI validator and Schemathesis from PyPI', ensurePythonTools);
 
