@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { FIXTURE_INN } from '../../activities/registry/fixtures';
 import { createTokenService } from '../../api/http/auth';
+import { nextActionText, type NextActionCode } from '../../domain/next-actions';
 import { startApi, type RunningApi } from '../../api/server';
 import type { Database } from '../../prisma/client';
 import { startWorker, type RunningWorker } from '../../worker/worker';
@@ -16,6 +17,8 @@ type Application = Record<string, unknown> & {
   applicationId: string;
   status: string;
   workflowId: string;
+  nextActionCode: NextActionCode;
+  nextActionParams: Record<string, string | number>;
   billingAccount: { id: string } | null;
 };
 
@@ -68,11 +71,22 @@ describe('an application status read from PostgreSQL', () => {
   async function expectSameAsWorkflow(token: string, id: string): Promise<Application> {
     const res = await call<Application>('GET', `/v1/applications/${id}`, token);
     expect(res.status).toBe(200);
-    const { workflowId, workflowUrl, expiresAt, ...fromDatabase } = res.body;
+    const {
+      workflowId,
+      workflowUrl,
+      expiresAt,
+      nextActionCode,
+      nextActionParams,
+      ...fromDatabase
+    } = res.body;
     const { expiresAt: workflowExpiresAt, ...state } = await temporal.workflow
       .getHandle(workflowId)
       .query<Record<string, unknown> & { expiresAt: string | null }>('applicationState');
     expect(fromDatabase).toEqual(state);
+    // The stable code, read in English, says what the workflow says.
+    expect(nextActionText({ code: nextActionCode, params: nextActionParams })).toBe(
+      state.nextAction,
+    );
     // The 30 days run from the applicant's last recorded step; the workflow starts them when
     // it handles the step, a moment (an activity) before or after it records it.
     if (workflowExpiresAt === null) expect(expiresAt).toBeNull();
@@ -132,7 +146,11 @@ describe('an application status read from PostgreSQL', () => {
     });
     expect(refused.status).toBe(202);
     await until(anna, id, 'draft');
-    await expectSameAsWorkflow(anna, id);
+    const toCorrect = await expectSameAsWorkflow(anna, id);
+    expect(toCorrect).toMatchObject({
+      nextActionCode: 'correct_billing_account',
+      nextActionParams: { reason: 'the payer address is incomplete' },
+    });
 
     await step(anna, id, 'billing-account', { name: 'Main account, corrected', type: 'business' });
     const verified = await call('POST', '/v1/billing-verifications', tokens.billing, {

@@ -19,6 +19,8 @@ interface Application {
   step: string;
   organizationId: string;
   nextAction: string;
+  nextActionCode: string;
+  nextActionParams: Record<string, string | number>;
   billingAccount: { id: string; verification: string } | null;
   review: { deadline: string; lastReviewDay: string } | null;
   decision: { partnerId: string } | null;
@@ -114,7 +116,11 @@ describe('onboarding through the HTTP API', () => {
       company: { inn: FIXTURE_INN.active },
     });
     expect(step3.status).toBe(200);
-    expect(step3.body.nextAction).toBe('Confirm the company card from the registry');
+    expect(step3.body).toMatchObject({
+      nextAction: 'Confirm the company card from the registry',
+      nextActionCode: 'confirm_company',
+      nextActionParams: {},
+    });
 
     expect(
       (await call('POST', `${base}/${id}/company-confirmation`, anna, { confirmed: true })).status,

@@ -1,4 +1,5 @@
 import { moscowDateOf } from '../../../domain/calendar/production-calendar';
+import { nextActionOf, nextActionText, type NextActionCode } from '../../../domain/next-actions';
 import {
   APPLICANT_INACTIVITY_DAYS,
   type ApplicationStatus,
@@ -15,25 +16,6 @@ import { applicationView, type ApplicationView } from './applications.schemas';
  */
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** The next thing to do at each step, as the workflow words it. */
-const NEXT_ACTION: Record<OnboardingStep, string> = {
-  start: 'Start the application',
-  sign_in: 'Sign in',
-  application: 'Enter contact details and choose a billing account or enter the company INN',
-  partnership_type: 'Watch the information video, then choose the partnership type',
-  billing_account: 'Create the billing account',
-  manager_review: 'A partner manager reviews the application',
-  decision: 'Decided',
-};
-
-const FINAL_NEXT_ACTION: Partial<Record<ApplicationStatus, string>> = {
-  cancelled: 'Cancelled by the applicant',
-  expired: 'Expired after 30 days without activity',
-  approved: 'Partner status granted: the partner portal is open',
-  rejected: 'Rejected',
-  awaiting_billing_verification: 'Wait for the billing verification (it takes a few days)',
-};
 
 /** Steps the applicant only reaches after the information video. */
 const AFTER_VIDEO: readonly OnboardingStep[] = ['billing_account', 'manager_review', 'decision'];
@@ -115,16 +97,12 @@ export function applicationFromProjection(
       ? new Date(lastActivity.getTime() + APPLICANT_INACTIVITY_DAYS * DAY_MS).toISOString()
       : null;
 
-  let nextAction = FINAL_NEXT_ACTION[status] ?? NEXT_ACTION[step];
-  if (status === 'draft' && step === 'application' && company && !companyConfirmed) {
-    nextAction = 'Confirm the company card from the registry';
-  } else if (
-    status === 'draft' &&
-    step === 'billing_account' &&
-    billingAccount?.verification === 'rejected'
-  ) {
-    nextAction = `Correct the billing account: ${billingAccount.rejectionReason ?? ''}`;
-  }
+  const next = nextActionOf({
+    status,
+    step,
+    companyUnconfirmed: company !== null && !companyConfirmed,
+    billingRejectionReason: billingAccount?.rejectionReason ?? null,
+  });
 
   return {
     applicationId: record.id,
@@ -132,7 +110,9 @@ export function applicationFromProjection(
     identityMethod: record.identityMethod,
     status,
     step,
-    nextAction,
+    nextAction: nextActionText(next),
+    nextActionCode: next.code,
+    nextActionParams: next.params,
     startedAt: record.startedAt.toISOString(),
     recorded: true,
     expiresAt,
@@ -159,4 +139,27 @@ export function applicationFromProjection(
     workflowId: record.workflowId,
     workflowUrl,
   };
+}
+
+/**
+ * The next action of an application the workflow reports: its text as the workflow words it,
+ * and the stable code and parameters derived from its status, step and fields.
+ */
+export function nextActionFields(state: {
+  status: ApplicationStatus;
+  step: OnboardingStep;
+  company: unknown;
+  companyConfirmed: boolean;
+  billingAccount: { verification: string; rejectionReason: string | null } | null;
+}): { nextActionCode: NextActionCode; nextActionParams: Record<string, string | number> } {
+  const rejected = state.billingAccount?.verification === 'rejected';
+  const next = nextActionOf({
+    status: state.status,
+    step: state.step,
+    companyUnconfirmed: state.company !== null && !state.companyConfirmed,
+    billingRejectionReason: rejected
+      ? (state.billingAccount?.rejectionReason ?? 'no reason given')
+      : null,
+  });
+  return { nextActionCode: next.code, nextActionParams: next.params };
 }

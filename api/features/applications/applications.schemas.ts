@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COMPANY_STATUSES } from '../../../domain/company';
+import { NEXT_ACTION_CODE_LIST } from '../../../domain/next-actions';
 import {
   APPLICATION_STATUSES,
   IDENTITY_METHODS,
@@ -161,7 +162,17 @@ export const applicationView = z
     identityMethod: z.enum(IDENTITY_METHODS),
     status: z.enum(APPLICATION_STATUSES),
     step: z.enum(ONBOARDING_STEPS),
-    nextAction: z.string(),
+    nextAction: z
+      .string()
+      .describe('The next action in English; nextActionCode is the stable form'),
+    nextActionCode: z
+      .enum(NEXT_ACTION_CODE_LIST)
+      .describe('What happens next, as a stable code the portal translates'),
+    nextActionParams: z
+      .record(z.string(), z.union([z.string(), z.number()]))
+      .describe(
+        'The values the next action’s text names, e.g. {reason} for a refused billing account',
+      ),
     startedAt: z.iso.datetime(),
     recorded: z.boolean(),
     expiresAt: z.iso.datetime().nullable(),

@@ -24,7 +24,7 @@ import {
 } from '../../../workflows/partner-onboarding.contracts';
 import { assertOrganizationAccess, type Principal } from '../../http/auth';
 import type { ApplicationView } from './applications.schemas';
-import { applicationFromProjection } from './applications.projection';
+import { applicationFromProjection, nextActionFields } from './applications.projection';
 
 export interface ApplicationServiceDeps {
   workflows: WorkflowClient;
@@ -69,6 +69,8 @@ export function updateFailureToDomainError(error: unknown): DomainError | undefi
       return new DomainError(
         'unavailable',
         'The company registry is unavailable; try again in a minute',
+        [],
+        { reason: 'registry_unavailable' },
       );
     default:
       return undefined;
@@ -84,7 +86,12 @@ export function createApplicationService(deps: ApplicationServiceDeps) {
   }
 
   function view(state: ApplicationState, workflowId: string): ApplicationView {
-    return { ...state, workflowId, workflowUrl: workflowUrl(workflowId) };
+    return {
+      ...state,
+      ...nextActionFields(state),
+      workflowId,
+      workflowUrl: workflowUrl(workflowId),
+    };
   }
 
   /**
@@ -133,7 +140,11 @@ export function createApplicationService(deps: ApplicationServiceDeps) {
 
   async function load(principal: Principal, applicationId: string) {
     const record = await deps.applications.findById(applicationId);
-    if (!record) throw new DomainError('not_found', `No application ${applicationId}`);
+    if (!record)
+      throw new DomainError('not_found', `No application ${applicationId}`, [], {
+        reason: 'application_not_found',
+        params: { applicationId },
+      });
     assertOrganizationAccess(principal, record.organizationId);
     const handle = deps.workflows.getHandle(record.workflowId, record.workflowRunId);
     return { record, handle };
@@ -146,13 +157,21 @@ export function createApplicationService(deps: ApplicationServiceDeps) {
      */
     async start(principal: Principal, body: { identityMethod: IdentityMethod }) {
       const organizationId = principal.organizationId;
-      if (!organizationId) throw new DomainError('forbidden', 'Only a partner user can apply');
+      if (!organizationId)
+        throw new DomainError('forbidden', 'Only a partner user can apply', [], {
+          reason: 'partner_user_only',
+        });
       const partner = await deps.partners.findByOrganization(organizationId);
       if (partner && holdsPartnerStatus(partner.status)) {
         throw new DomainError(
           'conflict',
           `Organization ${organizationId} is already a partner (partner ${partner.id}, status ` +
             `${partner.status}); it can apply again once it has left the program`,
+          [],
+          {
+            reason: 'organization_is_partner',
+            params: { organizationId, partnerId: partner.id, status: partner.status },
+          },
         );
       }
       const input: StartOnboardingInput = {
@@ -176,6 +195,8 @@ export function createApplicationService(deps: ApplicationServiceDeps) {
         throw new DomainError(
           'unavailable',
           'The previous application is still finishing; try again in a minute',
+          [],
+          { reason: 'previous_application_finishing' },
         );
       }
       return {
@@ -191,7 +212,11 @@ export function createApplicationService(deps: ApplicationServiceDeps) {
      */
     async get(principal: Principal, applicationId: string): Promise<ApplicationView> {
       const projection = await deps.applications.projection(applicationId);
-      if (!projection) throw new DomainError('not_found', `No application ${applicationId}`);
+      if (!projection)
+        throw new DomainError('not_found', `No application ${applicationId}`, [], {
+          reason: 'application_not_found',
+          params: { applicationId },
+        });
       assertOrganizationAccess(principal, projection.record.organizationId);
       return applicationFromProjection(projection, workflowUrl(projection.record.workflowId));
     },
@@ -216,7 +241,12 @@ export function createApplicationService(deps: ApplicationServiceDeps) {
         const mapped = updateFailureToDomainError(error);
         if (mapped) throw mapped;
         if (error instanceof WorkflowNotFoundError) {
-          throw new DomainError('invalid_state', `The application is already ${record.status}`);
+          throw new DomainError(
+            'invalid_state',
+            `The application is already ${record.status}`,
+            [],
+            { reason: 'application_already_decided', params: { status: record.status } },
+          );
         }
         throw error;
       }
@@ -231,6 +261,11 @@ export function createApplicationService(deps: ApplicationServiceDeps) {
         throw new DomainError(
           'not_found',
           `No application waits for billing account ${result.billingAccountId}`,
+          [],
+          {
+            reason: 'no_application_for_billing_account',
+            params: { billingAccountId: result.billingAccountId },
+          },
         );
       }
       await deps.workflows
