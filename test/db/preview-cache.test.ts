@@ -53,7 +53,7 @@ describe('running invoice cache', () => {
       'SELECT sum(amount)::text AS sum FROM consumption_lines WHERE billing_account_id = $1',
       [account],
     );
-    return rows[0].sum ?? '0';
+    return rows[0]?.sum ?? '0';
   }
 
   it('moves on when a write commits, and not when it rolls back', async () => {
