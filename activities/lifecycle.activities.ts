@@ -2,6 +2,7 @@ import type { FinalPayoutResult } from '../prisma/repositories/payout.repository
 import type { LifecycleRepository } from '../prisma/repositories/lifecycle.repository';
 import { ApplicationFailure } from '@temporalio/common';
 import { DomainError } from '../domain/errors';
+import type { ProblemReason } from '../domain/problem-codes';
 import { exitDateFor } from '../domain/lifecycle';
 import { ONBOARDING_FAILURES } from '../workflows/partner-onboarding.contracts';
 import type { PartnerExitInput } from '../workflows/partner-exit.contracts';
@@ -21,6 +22,10 @@ export function createLifecycleActivities(deps: {
     async checkExitNotice(input: PartnerExitInput): Promise<void> {
       let message: string | undefined;
       let problems: DomainError['fields'] = [];
+      let reason: ProblemReason = {
+        reason: 'exit_date_mismatch',
+        params: { exitDate: input.exitDate, exitAt: input.exitAt },
+      };
       try {
         const { exitDate, exitAt } = exitDateFor({
           noticeAt: input.noticeAt,
@@ -33,12 +38,13 @@ export function createLifecycleActivities(deps: {
         if (!(error instanceof DomainError)) throw error;
         message = error.message;
         problems = error.fields;
+        reason = { reason: error.reason, params: error.params } as ProblemReason;
       }
       if (message) {
         throw ApplicationFailure.create({
           type: ONBOARDING_FAILURES.validation,
           message,
-          details: [problems],
+          details: [problems, reason],
           nonRetryable: true,
         });
       }

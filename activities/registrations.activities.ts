@@ -28,7 +28,8 @@ async function final<T>(work: () => Promise<T>): Promise<T> {
         message: error.message,
         type,
         nonRetryable: true,
-        details: [error.fields],
+        // The field problems, then the stable reason the API gives the caller.
+        details: [error.fields, { reason: error.reason, params: error.params }],
       });
     }
     throw error;

@@ -47,6 +47,8 @@ export function closedStartProblem(
   return {
     field,
     message: `${date} falls in ${monthOf(date)}, which is closed; the first open date is ${firstOpen}`,
+    code: 'date_in_closed_month',
+    params: { date, month: monthOf(date), firstOpen: firstOpen ?? '' },
   };
 }
 
@@ -68,12 +70,17 @@ export function closedEndProblem(
     message:
       `${endDate} would end it inside ${monthOf(endDate)}, which is closed; the first open ` +
       `date is ${firstOpen}, so the earliest end is ${earliest}`,
+    code: 'end_in_closed_month',
+    params: { date: endDate, month: monthOf(endDate), firstOpen, earliest },
   };
 }
 
 function refuse(problem: FieldProblem | null): void {
   if (problem === null) return;
-  throw new DomainError('validation_failed', `${problem.field} ${problem.message}`, [problem]);
+  throw new DomainError('validation_failed', `${problem.field} ${problem.message}`, [problem], {
+    reason: 'closed_period',
+    params: { field: problem.field },
+  });
 }
 
 /** Throws a 422-mapped DomainError naming the field and the first open date. */

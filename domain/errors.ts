@@ -14,6 +14,8 @@ export type DomainErrorCode =
   /** A dependency (registry, billing) cannot answer now; retrying later may work. */
   | 'unavailable';
 
+import type { FieldCode, ProblemCode, ProblemReason } from './problem-codes';
+
 /** Values a message is built from: numbers, dates, names, amounts as strings. */
 export type ProblemParams = Readonly<Record<string, string | number>>;
 
@@ -21,21 +23,21 @@ export interface FieldProblem {
   /** Dotted path of the offending field, e.g. "contact.email". */
   field: string;
   message: string;
-  /** Stable reason, e.g. "required", "too_small", "inn_checksum". */
-  code?: string;
+  /** Stable reason, e.g. "required", "too_small", "inn_checksum" (see FIELD_CODES). */
+  code?: FieldCode;
   params?: ProblemParams;
 }
 
 export class DomainError extends Error {
   /** The stable reason; defaults to the category when a site gives none. */
-  readonly reason: string;
+  readonly reason: ProblemCode;
   readonly params: ProblemParams;
 
   constructor(
     readonly code: DomainErrorCode,
     message: string,
     readonly fields: FieldProblem[] = [],
-    reason?: { reason: string; params?: ProblemParams },
+    reason?: ProblemReason,
   ) {
     super(message);
     this.name = 'DomainError';
@@ -47,7 +49,7 @@ export class DomainError extends Error {
 export function fieldError(
   field: string,
   message: string,
-  code = 'invalid_value',
+  code: FieldCode = 'invalid_value',
   params?: ProblemParams,
 ): DomainError {
   return new DomainError('validation_failed', message, [{ field, message, code, params }], {

@@ -54,9 +54,12 @@ export function exitDateFor(input: ExitDateInput): ExitDate {
     noticeDate = moscowDateOf(input.noticeAt);
   } catch (error) {
     const message = error instanceof Error ? error.message : 'must be an ISO instant';
-    throw new DomainError('validation_failed', `Invalid notice time: ${message}`, [
-      { field: 'noticeAt', message },
-    ]);
+    throw new DomainError(
+      'validation_failed',
+      `Invalid notice time: ${message}`,
+      [{ field: 'noticeAt', message }],
+      { reason: 'notice_time_invalid' },
+    );
   }
   const earliest = addDays(noticeDate, MIN_NOTICE_DAYS);
   const requested = input.requestedExitDate;
@@ -64,9 +67,12 @@ export function exitDateFor(input: ExitDateInput): ExitDate {
   if (requested !== undefined && requested !== null) {
     if (!isIsoDate(requested)) {
       const message = `must be a real calendar date (YYYY-MM-DD), got ${JSON.stringify(requested)}`;
-      throw new DomainError('validation_failed', `Invalid exit date: ${message}`, [
-        { field: 'exitDate', message },
-      ]);
+      throw new DomainError(
+        'validation_failed',
+        `Invalid exit date: ${message}`,
+        [{ field: 'exitDate', message }],
+        { reason: 'exit_date_invalid', params: { exitDate: String(requested) } },
+      );
     }
     // ISO dates of the same shape compare chronologically as strings.
     if (requested < earliest) {
@@ -75,6 +81,10 @@ export function exitDateFor(input: ExitDateInput): ExitDate {
         'validation_failed',
         `Exit date ${requested} is too early: ${message}`,
         [{ field: 'exitDate', message }],
+        {
+          reason: 'exit_date_too_early',
+          params: { exitDate: requested, earliest, days: MIN_NOTICE_DAYS },
+        },
       );
     }
     exitDate = requested;
@@ -121,6 +131,8 @@ export function partnerTransition(from: PartnerStatus, event: PartnerEvent): Par
       final
         ? `Cannot ${event.replace('_', ' ')}: the partner status is already ${from} (final)`
         : `Cannot ${event.replace('_', ' ')} while the partner is ${from}; allowed only when ${rule.from.join(' or ')}`,
+      [],
+      { reason: 'partner_transition_not_allowed', params: { event, status: from } },
     );
   }
   return rule.to;

@@ -4,6 +4,7 @@
  * decline it with a reason. The transitions, the first-answer SLA and the request's own
  * checks live here; time is always passed in.
  */
+import type { ProblemReason } from './problem-codes';
 import {
   addDays,
   addBusinessDays,
@@ -58,7 +59,7 @@ export interface PresaleTransitionInput {
 
 export type PresaleTransitionResult =
   | { ok: true; to: PresaleStatus; assignee: string | null; reason: string | null }
-  | { ok: false; kind: 'conflict'; message: string }
+  | { ok: false; kind: 'conflict'; message: string; reason: ProblemReason }
   | { ok: false; kind: 'invalid'; problems: FieldProblem[] };
 
 /**
@@ -76,6 +77,7 @@ export function presaleTransition(input: PresaleTransitionInput): PresaleTransit
         next.length === 0
           ? `The request is already ${from}; it cannot become ${to}`
           : `A request that is ${from} cannot become ${to}; it can become ${next.join(' or ')}`,
+      reason: { reason: 'presale_move_not_allowed', params: { from, to } },
     };
   }
   const assignee = input.assignee?.trim() ?? '';
@@ -93,6 +95,7 @@ export function presaleTransition(input: PresaleTransitionInput): PresaleTransit
         ok: false,
         kind: 'conflict',
         message: `The request is already assigned to ${assignee}`,
+        reason: { reason: 'presale_already_assigned', params: { assignee } },
       };
     }
     return { ok: true, to, assignee, reason: reason || null };

@@ -4,6 +4,7 @@
  *
  * Pure rules: money is exact decimal (see ./money) and never a JS number.
  */
+import type { ProblemReason } from './problem-codes';
 import { DomainError, type FieldProblem } from './errors';
 import { Money, formatMoney, roundKopecks, sumMoney } from './money';
 import { isYearMonth } from './settlement/dates';
@@ -107,7 +108,9 @@ export function referralCommission(input: ReferralCommissionInput): ReferralComm
     }
   });
   if (problems.length > 0 || rate === null) {
-    throw new DomainError('validation_failed', 'Invalid referral commission input', problems);
+    throw new DomainError('validation_failed', 'Invalid referral commission input', problems, {
+      reason: 'referral_input_invalid',
+    });
   }
 
   const percent = rate.times(100).toString();
@@ -192,7 +195,9 @@ export function referralStatement(input: ReferralStatementInput): ReferralStatem
     byMonth.set(entry.forMonth, list);
   });
   if (problems.length > 0) {
-    throw new DomainError('validation_failed', 'Invalid referral statement input', problems);
+    throw new DomainError('validation_failed', 'Invalid referral statement input', problems, {
+      reason: 'referral_input_invalid',
+    });
   }
   const months = [...byMonth.keys()].sort((a, b) =>
     a === input.month ? -1 : b === input.month ? 1 : a < b ? -1 : 1,
@@ -211,7 +216,8 @@ export function referralStatement(input: ReferralStatementInput): ReferralStatem
         throw new DomainError(
           error.code,
           error.message,
-          error.fields.map((p) => ({ field: `${forMonth}.${p.field}`, message: p.message })),
+          error.fields.map((p) => ({ ...p, field: `${forMonth}.${p.field}` })),
+          { reason: error.reason, params: error.params } as ProblemReason,
         );
       }
       throw error;

@@ -124,12 +124,16 @@ export function assertMayHoldSpecialization(partner: { status: string; inVar: bo
     throw new DomainError(
       'invalid_state',
       `The partner's status is ${partner.status}: it cannot apply for or be granted a specialization`,
+      [],
+      { reason: 'partner_status_forbids_specialization', params: { status: partner.status } },
     );
   }
   if (!partner.inVar) {
     throw new DomainError(
       'invalid_state',
       'The partner is not in the VAR program: specializations and their rebate belong to it',
+      [],
+      { reason: 'not_in_var_program' },
     );
   }
 }
@@ -143,6 +147,8 @@ export function decide(
     throw new DomainError(
       'invalid_state',
       `The application is already ${status}; only an open application can be granted or refused`,
+      [],
+      { reason: 'specialization_application_decided', params: { status } },
     );
   }
   return decision === 'grant' ? 'granted' : 'refused';

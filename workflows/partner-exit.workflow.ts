@@ -102,6 +102,19 @@ export async function partnerExitWorkflow(input: PartnerExitInput): Promise<Part
             type: ONBOARDING_FAILURES.invalidState,
             message: `The notice can no longer be withdrawn (it is ${withdrawing ? 'being withdrawn' : state.status === 'notice_open' ? 'past its date' : state.status})`,
             nonRetryable: true,
+            details: [
+              [],
+              {
+                reason: 'exit_notice_not_withdrawable',
+                params: {
+                  status: withdrawing
+                    ? 'withdrawing'
+                    : state.status === 'notice_open'
+                      ? 'past_date'
+                      : state.status,
+                },
+              },
+            ],
           });
         }
       },
@@ -165,10 +178,17 @@ function checkNotice(input: PartnerExitInput): void {
     }
   } catch (error) {
     const problems = error instanceof DomainError ? error.fields : [];
+    const reason =
+      error instanceof DomainError
+        ? { reason: error.reason, params: error.params }
+        : {
+            reason: 'exit_date_mismatch',
+            params: { exitDate: input.exitDate, exitAt: input.exitAt },
+          };
     throw ApplicationFailure.create({
       type: ONBOARDING_FAILURES.validation,
       message: error instanceof Error ? error.message : String(error),
-      details: [problems],
+      details: [problems, reason],
       nonRetryable: true,
     });
   }

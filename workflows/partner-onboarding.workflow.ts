@@ -1,3 +1,4 @@
+import type { ProblemReason } from '../domain/problem-codes';
 import {
   ApplicationFailure,
   allHandlersFinished,
@@ -83,15 +84,17 @@ function invalid(problems: Problem[]): never {
   throw ApplicationFailure.create({
     type: ONBOARDING_FAILURES.validation,
     message: problems.map((p) => `${p.field}: ${p.message}`).join('; '),
-    details: [problems],
+    details: [problems, { reason: 'validation_failed' }],
     nonRetryable: true,
   });
 }
 
-function wrongState(message: string): never {
+/** `details[1]` is the stable reason the API passes to the caller. */
+function wrongState(message: string, reason: ProblemReason): never {
   throw ApplicationFailure.create({
     type: ONBOARDING_FAILURES.invalidState,
     message,
+    details: [[], reason],
     nonRetryable: true,
   });
 }
@@ -284,9 +287,15 @@ class Application {
    */
   validator<A>(stateCheck: (arg: A) => void, inputCheck: (arg: A) => void = () => undefined) {
     return (arg: A): void => {
-      if (isFinal(this.state.status)) wrongState(`The application is already ${this.state.status}`);
+      if (isFinal(this.state.status))
+        wrongState(`The application is already ${this.state.status}`, {
+          reason: 'application_already_decided',
+          params: { status: this.state.status },
+        });
       if (this.queue.busy && !this.v2) {
-        wrongState('Another change to this application is in progress; try again');
+        wrongState('Another change to this application is in progress; try again', {
+          reason: 'application_busy',
+        });
       }
       if (!this.queue.busy) stateCheck(arg);
       inputCheck(arg);
@@ -302,7 +311,10 @@ class Application {
       this.queue.run(async () => {
         if (this.v2) {
           if (isFinal(this.state.status)) {
-            wrongState(`The application is already ${this.state.status}`);
+            wrongState(`The application is already ${this.state.status}`, {
+              reason: 'application_already_decided',
+              params: { status: this.state.status },
+            });
           }
           stateCheck(arg);
         }
@@ -316,6 +328,10 @@ class Application {
     if (state.step !== step || state.status !== 'draft') {
       wrongState(
         `This can be done at the step "${step}"; the application is at "${state.step}" (${state.status})`,
+        {
+          reason: 'application_wrong_step',
+          params: { step, current: state.step, status: state.status },
+        },
       );
     }
   }
@@ -507,7 +523,9 @@ function registerHandlers(app: Application): void {
   const submitApplicationTurn = (_arg: SubmitApplicationInput) => {
     app.requireApplicantTurn('application');
     if (state.billingAccount) {
-      wrongState('The billing account has been chosen and cannot be changed');
+      wrongState('The billing account has been chosen and cannot be changed', {
+        reason: 'billing_account_chosen',
+      });
     }
   };
   setHandler(
@@ -598,7 +616,8 @@ function registerHandlers(app: Application): void {
 
   const confirmCompanyTurn = (_arg: ConfirmCompanyInput) => {
     app.requireApplicantTurn('application');
-    if (!state.company || state.companyConfirmed) wrongState('There is no company card to confirm');
+    if (!state.company || state.companyConfirmed)
+      wrongState('There is no company card to confirm', { reason: 'no_company_card' });
   };
   setHandler(
     confirmCompanyUpdate,
@@ -711,7 +730,10 @@ function registerHandlers(app: Application): void {
       if (!v2) app.applicantActed();
       const company = state.company;
       const accountContact = contact ?? state.contact;
-      if (!company || !accountContact) wrongState('Company and contact details come first');
+      if (!company || !accountContact)
+        wrongState('Company and contact details come first', {
+          reason: 'company_details_first',
+        });
       const { billingAccountId } = await db.submitBillingAccount({
         applicationId: state.applicationId,
         organizationId: state.organizationId,
@@ -770,7 +792,10 @@ function registerHandlers(app: Application): void {
 
   const inReview = (verb: string) => (_arg: unknown) => {
     if (state.status !== 'in_review') {
-      wrongState(`Only an application in review can be ${verb}; this one is ${state.status}`);
+      wrongState(`Only an application in review can be ${verb}; this one is ${state.status}`, {
+        reason: 'application_not_in_review',
+        params: { status: state.status },
+      });
     }
   };
   setHandler(
@@ -779,7 +804,8 @@ function registerHandlers(app: Application): void {
       const company = state.company;
       const account = state.billingAccount;
       const taxationType = state.taxationType;
-      if (!company || !account || !taxationType) wrongState('The application is incomplete');
+      if (!company || !account || !taxationType)
+        wrongState('The application is incomplete', { reason: 'application_incomplete' });
       const decidedAt = nowIso();
       const start = startDate ?? moscowDateOf(decidedAt);
       const { partnerId } = await db.createPartner({

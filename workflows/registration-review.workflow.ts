@@ -1,3 +1,4 @@
+import type { ProblemReason } from '../domain/problem-codes';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -48,8 +49,13 @@ function unwrap(error: unknown): unknown {
   return error;
 }
 
-function refuse(message: string): never {
-  throw ApplicationFailure.create({ message, type: REGISTRATION_FAILURES.invalidState });
+/** `details[1]` is the stable reason the API passes to the caller. */
+function refuse(message: string, reason: ProblemReason): never {
+  throw ApplicationFailure.create({
+    message,
+    type: REGISTRATION_FAILURES.invalidState,
+    details: [[], reason],
+  });
 }
 
 /**
@@ -122,7 +128,11 @@ export async function registrationReviewWorkflow(
     approveRegistrationUpdate,
     (approval) =>
       serialized(async () => {
-        if (state.status !== 'pending') refuse(`The registration is already ${state.status}`);
+        if (state.status !== 'pending')
+          refuse(`The registration is already ${state.status}`, {
+            reason: 'registration_already_decided',
+            params: { status: state.status },
+          });
         const decidedAt = new Date().toISOString();
         const today = moscowDateOf(decidedAt);
         const startDate =
@@ -153,7 +163,11 @@ export async function registrationReviewWorkflow(
       }),
     {
       validator: (approval: ApproveRegistrationInput) => {
-        if (state.status !== 'pending') refuse(`The registration is already ${state.status}`);
+        if (state.status !== 'pending')
+          refuse(`The registration is already ${state.status}`, {
+            reason: 'registration_already_decided',
+            params: { status: state.status },
+          });
         const problems = approvalProblems(input.kind, approval);
         if (problems.length > 0) {
           throw ApplicationFailure.create({
@@ -161,7 +175,7 @@ export async function registrationReviewWorkflow(
               .map((p) => `${p.field} ${p.message}`)
               .join('; ')}`,
             type: REGISTRATION_FAILURES.validation,
-            details: [problems],
+            details: [problems, { reason: 'approval_breaks_rules' }],
           });
         }
       },
@@ -172,7 +186,11 @@ export async function registrationReviewWorkflow(
     rejectRegistrationUpdate,
     (rejection) =>
       serialized(async () => {
-        if (state.status !== 'pending') refuse(`The registration is already ${state.status}`);
+        if (state.status !== 'pending')
+          refuse(`The registration is already ${state.status}`, {
+            reason: 'registration_already_decided',
+            params: { status: state.status },
+          });
         await db.rejectRegistration({
           registrationId: input.registrationId,
           decidedBy: rejection.decidedBy,
@@ -190,12 +208,19 @@ export async function registrationReviewWorkflow(
       }),
     {
       validator: (rejection: RejectRegistrationInput) => {
-        if (state.status !== 'pending') refuse(`The registration is already ${state.status}`);
+        if (state.status !== 'pending')
+          refuse(`The registration is already ${state.status}`, {
+            reason: 'registration_already_decided',
+            params: { status: state.status },
+          });
         if (rejection.reason.trim() === '') {
           throw ApplicationFailure.create({
             message: 'A rejection needs a reason',
             type: REGISTRATION_FAILURES.validation,
-            details: [[{ field: 'reason', message: 'must not be empty' }]],
+            details: [
+              [{ field: 'reason', message: 'must not be empty', code: 'required' }],
+              { reason: 'validation_failed' },
+            ],
           });
         }
       },
@@ -207,7 +232,10 @@ export async function registrationReviewWorkflow(
     (renewal) =>
       serialized(async () => {
         if (state.status !== 'approved' || state.endDate === null) {
-          refuse(`The registration is ${state.status}: only an approved deal is renewed`);
+          refuse(`The registration is ${state.status}: only an approved deal is renewed`, {
+            reason: 'deal_not_renewable',
+            params: { status: state.status },
+          });
         }
         const endDate = renewedEndDate(state.endDate, input.dealTermMonths);
         await db.extendRegistration({
@@ -221,9 +249,13 @@ export async function registrationReviewWorkflow(
       }),
     {
       validator: (_renewal) => {
-        if (input.kind !== 'deal') refuse('Only a deal is renewed');
+        if (input.kind !== 'deal')
+          refuse('Only a deal is renewed', { reason: 'only_deal_renewed' });
         if (state.status !== 'approved') {
-          refuse(`The registration is ${state.status}: only an approved deal is renewed`);
+          refuse(`The registration is ${state.status}: only an approved deal is renewed`, {
+            reason: 'deal_not_renewable',
+            params: { status: state.status },
+          });
         }
       },
     },

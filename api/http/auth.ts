@@ -77,7 +77,9 @@ export function createTokenService(options: { secret: string; issuer: string }):
 export function assertOrganizationAccess(principal: Principal, organizationId: string): void {
   if (principal.role === 'partner' && principal.organizationId !== organizationId) {
     // Same answer as a missing resource, so ids of other partners cannot be probed.
-    throw new DomainError('not_found', 'No such resource for this organization');
+    throw new DomainError('not_found', 'No such resource for this organization', [], {
+      reason: 'not_found',
+    });
   }
 }
 

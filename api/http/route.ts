@@ -162,6 +162,10 @@ async function authenticate(
       403,
       'Forbidden',
       `This operation is for the role${route.roles.length > 1 ? 's' : ''} ${route.roles.join(', ')}; your token has role ${principal.role}`,
+      undefined,
+      {},
+      'role_forbidden',
+      { roles: route.roles.join(', '), role: principal.role },
     );
   }
   return principal;
@@ -180,6 +184,8 @@ function parsePart<T extends z.ZodType>(
       'Invalid request',
       `The request ${part} is not valid`,
       fieldProblems(result.error, part),
+      {},
+      'validation_failed',
     );
   }
   return result.data;
@@ -271,6 +277,8 @@ export function answerOtherMethods(router: Pick<Router, 'all'>, routes: AnyRoute
         `${req.method} is not allowed here; allowed: ${allow}`,
         undefined,
         { Allow: allow },
+        'method_not_allowed',
+        { method: req.method, allowed: allow },
       );
     });
   }

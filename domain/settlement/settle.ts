@@ -669,6 +669,8 @@ export function settleVarMonth(input: VarMonthInput): VarSettlement {
     throw new DomainError(
       'invalid_state',
       `Settlement of ${month} came to a negative payable ${kopecks(payable)}`,
+      [],
+      { reason: 'negative_payable', params: { month, payable: kopecks(payable) } },
     );
   }
 

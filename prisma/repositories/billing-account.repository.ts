@@ -75,6 +75,8 @@ export function createBillingAccountRepository(db: Database) {
         throw new DomainError(
           'conflict',
           `Billing account ${id} is already used by another application`,
+          [],
+          { reason: 'billing_account_in_use', params: { billingAccountId: id } },
         );
       }
     },

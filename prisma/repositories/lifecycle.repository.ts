@@ -32,7 +32,11 @@ export function createLifecycleRepository(db: Database) {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`rebate-balance:${partnerId}`}))`;
       await tx.$executeRaw`SELECT 1 FROM partners WHERE id = ${partnerId}::uuid FOR UPDATE`;
       const partner = await tx.partner.findUnique({ where: { id: partnerId } });
-      if (!partner) throw new DomainError('not_found', `No partner ${partnerId}`);
+      if (!partner)
+        throw new DomainError('not_found', `No partner ${partnerId}`, [], {
+          reason: 'partner_not_found',
+          params: { partnerId },
+        });
       if (partner.status === target) return partner.status; // already done: a retry
       partnerTransition(partner.status, event);
       await apply(tx);
@@ -165,11 +169,17 @@ export function createLifecycleRepository(db: Database) {
     payOutRebateBalance: (partnerId: string, at: Date = new Date()) =>
       db.$transaction(async (tx) => {
         const partner = await tx.partner.findUnique({ where: { id: partnerId } });
-        if (!partner) throw new DomainError('not_found', `No partner ${partnerId}`);
+        if (!partner)
+          throw new DomainError('not_found', `No partner ${partnerId}`, [], {
+            reason: 'partner_not_found',
+            params: { partnerId },
+          });
         if (partner.status !== 'left' && partner.status !== 'revoked') {
           throw new DomainError(
             'invalid_state',
             `The rebate balance is paid out on leaving; the partner is ${partner.status}`,
+            [],
+            { reason: 'payout_needs_leaving', params: { status: partner.status } },
           );
         }
         return payOutFinal(tx, partnerId, partner.status === 'left' ? 'exit' : 'revocation', at);

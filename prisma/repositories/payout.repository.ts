@@ -222,6 +222,7 @@ export function createPayoutRepository(db: Database) {
           'validation_failed',
           'The bank details are not valid',
           destination.problems,
+          { reason: 'bank_details_invalid' },
         );
       }
       const { bik, account } = destination;
@@ -229,7 +230,11 @@ export function createPayoutRepository(db: Database) {
         async (tx) => {
           await lockBalance(tx, input.partnerId);
           const partner = await tx.partner.findUnique({ where: { id: input.partnerId } });
-          if (!partner) throw new DomainError('not_found', `No partner ${input.partnerId}`);
+          if (!partner)
+            throw new DomainError('not_found', `No partner ${input.partnerId}`, [], {
+              reason: 'partner_not_found',
+              params: { partnerId: input.partnerId },
+            });
           const billing = await tx.billingAccount.findUniqueOrThrow({
             where: { id: partner.billingAccountId },
           });

@@ -262,9 +262,15 @@ export function createProgramRepository(db: Database) {
           const message =
             `the customer is linked to another partner by deal ${clash.id} from ` +
             `${isoDate(clash.startDate)} ${until}; end that deal first or start this one later`;
-          throw new DomainError('conflict', `Deal refused: ${message}`, [
-            { field: 'customerAccountId', message },
-          ]);
+          throw new DomainError(
+            'conflict',
+            `Deal refused: ${message}`,
+            [{ field: 'customerAccountId', message }],
+            {
+              reason: 'deal_customer_linked',
+              params: { dealId: clash.id, from: isoDate(clash.startDate) },
+            },
+          );
         }
         const row = await tx.deal.create({
           data: {
@@ -348,9 +354,12 @@ export function createProgramRepository(db: Database) {
             `project ${clash.id} (${where} of cloud ${clash.cloudId}, registered on ` +
             `${isoDate(clash.registeredOn)}) already earns a rebate on this consumption in ` +
             `overlapping months`;
-          throw new DomainError('conflict', `Project refused: ${message}`, [
-            { field: project.scope === 'folder' ? 'folderId' : 'cloudId', message },
-          ]);
+          throw new DomainError(
+            'conflict',
+            `Project refused: ${message}`,
+            [{ field: project.scope === 'folder' ? 'folderId' : 'cloudId', message }],
+            { reason: 'project_overlaps' },
+          );
         }
         const row = await tx.project.create({
           data: {
@@ -402,9 +411,15 @@ export function createProgramRepository(db: Database) {
           const message =
             `the partner holds ${grant.code} from ${isoDate(clash.validFrom)} ${until} ` +
             `(grant ${clash.id}); withdraw it first or start this grant later`;
-          throw new DomainError('conflict', `Specialization refused: ${message}`, [
-            { field: 'validFrom', message },
-          ]);
+          throw new DomainError(
+            'conflict',
+            `Specialization refused: ${message}`,
+            [{ field: 'validFrom', message }],
+            {
+              reason: 'specialization_held',
+              params: { code: grant.code, validFrom: isoDate(clash.validFrom) },
+            },
+          );
         }
         const row = await tx.specialization.create({
           data: {

@@ -177,9 +177,12 @@ export function createRebateRepository(db: Database) {
           if (existing.target !== target || !new Money(existing.amount.toString()).eq(amount)) {
             const original = `a withdrawal of ${existing.amount.toFixed(2)} to ${existing.target}`;
             const message = `this idempotency key was used for a different request (${original}); use a new key for a new withdrawal`;
-            throw new DomainError('conflict', message, [
-              { field: 'header.Idempotency-Key', message },
-            ]);
+            throw new DomainError(
+              'conflict',
+              message,
+              [{ field: 'header.Idempotency-Key', message, code: 'idempotency_key_reused' }],
+              { reason: 'idempotency_key_reused' },
+            );
           }
           return { withdrawal: withdrawalView(existing), created: false };
         }
@@ -193,6 +196,8 @@ export function createRebateRepository(db: Database) {
             'invalid_state',
             `The partner status is ${partner.status}${partner.endedAt ? ` since ${partner.endedAt.toISOString().slice(0, 10)}` : ''}: ` +
               'the rebate balance was paid out to the bank account on leaving, and no withdrawals can be made',
+            [],
+            { reason: 'partner_left_no_withdrawals', params: { status: partner.status } },
           );
         }
         // Never a payout to an empty or invalid account: the destination rule of the domain.

@@ -308,6 +308,10 @@ export function createReferralRepository(db: Database) {
                   message: 'is already attributed to another partner',
                 },
               ],
+              {
+                reason: 'customer_already_attributed',
+                params: { accountId: customer.accountId, since: isoDate(existing.startDate) },
+              },
             );
           }
           const known = await tx.billingAccount.findUnique({
@@ -322,6 +326,7 @@ export function createReferralRepository(db: Database) {
             'conflict',
             `Billing account ${customer.accountId} is a customer subaccount of a VAR partner and cannot be referred`,
             [{ field: 'customer.accountId', message: 'is a VAR partner’s customer subaccount' }],
+            { reason: 'customer_is_var_subaccount', params: { accountId: customer.accountId } },
           );
         }
         const ownerOf = await tx.partner.findFirst({
@@ -332,6 +337,7 @@ export function createReferralRepository(db: Database) {
             'conflict',
             `Billing account ${customer.accountId} belongs to a partner; partners cannot be referred`,
             [{ field: 'customer.accountId', message: 'is a partner’s own billing account' }],
+            { reason: 'customer_is_partner', params: { accountId: customer.accountId } },
           );
         }
         const startDate = moscowDateOf(event.signedUpAt);

@@ -276,9 +276,12 @@ export function createRegistrationRepository(db: Database) {
       } catch (error) {
         if (isClaimTaken(error)) {
           const field = r.kind === 'deal' ? 'customer' : 'cloudId';
-          throw new DomainError('conflict', `Registration refused: ${CUSTOMER_TAKEN}`, [
-            { field, message: CUSTOMER_TAKEN },
-          ]);
+          throw new DomainError(
+            'conflict',
+            `Registration refused: ${CUSTOMER_TAKEN}`,
+            [{ field, message: CUSTOMER_TAKEN }],
+            { reason: 'customer_taken' },
+          );
         }
         throw error;
       }
@@ -327,10 +330,17 @@ export function createRegistrationRepository(db: Database) {
       return db.$transaction(async (tx) => {
         const firstOpen = await lockFirstOpenDate(tx);
         const row = await tx.registration.findUnique({ where: { id: a.registrationId } });
-        if (!row) throw new DomainError('not_found', `No registration ${a.registrationId}`);
+        if (!row)
+          throw new DomainError('not_found', `No registration ${a.registrationId}`, [], {
+            reason: 'registration_not_found',
+            params: { registrationId: a.registrationId },
+          });
         if (row.status === 'approved') return view(row);
         if (row.status !== 'pending') {
-          throw new DomainError('invalid_state', `The registration is ${row.status}`);
+          throw new DomainError('invalid_state', `The registration is ${row.status}`, [], {
+            reason: 'registration_status_forbids',
+            params: { status: row.status },
+          });
         }
         assertOpenDate(a.startDate, firstOpen, 'startDate');
         const baseline =
@@ -400,6 +410,7 @@ export function createRegistrationRepository(db: Database) {
               'conflict',
               'A registered project already earns a rebate on this consumption in overlapping months',
               [{ field: 'cloudId', message: 'overlaps a registered project' }],
+              { reason: 'project_overlaps' },
             );
           }
           await tx.project.upsert({
@@ -458,10 +469,17 @@ export function createRegistrationRepository(db: Database) {
     }): Promise<RegistrationView> {
       return db.$transaction(async (tx) => {
         const row = await tx.registration.findUnique({ where: { id: r.registrationId } });
-        if (!row) throw new DomainError('not_found', `No registration ${r.registrationId}`);
+        if (!row)
+          throw new DomainError('not_found', `No registration ${r.registrationId}`, [], {
+            reason: 'registration_not_found',
+            params: { registrationId: r.registrationId },
+          });
         if (row.status === 'rejected') return view(row);
         if (row.status !== 'pending') {
-          throw new DomainError('invalid_state', `The registration is ${row.status}`);
+          throw new DomainError('invalid_state', `The registration is ${row.status}`, [], {
+            reason: 'registration_status_forbids',
+            params: { status: row.status },
+          });
         }
         const updated = await tx.registration.update({
           where: { id: row.id },
@@ -513,7 +531,12 @@ export function createRegistrationRepository(db: Database) {
       return db.$transaction(async (tx) => {
         const row = await tx.registration.findUnique({ where: { id: r.registrationId } });
         if (!row || row.status !== 'approved' || row.kind !== 'deal') {
-          throw new DomainError('invalid_state', 'Only an approved, unexpired deal is extended');
+          throw new DomainError(
+            'invalid_state',
+            'Only an approved, unexpired deal is extended',
+            [],
+            { reason: 'deal_not_extendable' },
+          );
         }
         await tx.registration.update({
           where: { id: row.id },

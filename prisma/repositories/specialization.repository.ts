@@ -113,7 +113,11 @@ async function lockHolder(tx: Tx, partnerId: string, today: string): Promise<voi
     where: { id: partnerId },
     include: { memberships: true },
   });
-  if (!partner) throw new DomainError('not_found', `No partner ${partnerId}`);
+  if (!partner)
+    throw new DomainError('not_found', `No partner ${partnerId}`, [], {
+      reason: 'partner_not_found',
+      params: { partnerId },
+    });
   const inVar = partner.memberships.some(
     (m) =>
       m.program === 'var' &&
@@ -169,7 +173,11 @@ export function createSpecializationRepository(db: Database) {
   async function lockedApplication(tx: Tx, id: string): Promise<ApplicationRow> {
     await tx.$executeRaw`SELECT 1 FROM specialization_applications WHERE id = ${id}::uuid FOR UPDATE`;
     const row = await tx.specializationApplication.findUnique({ where: { id } });
-    if (!row) throw new DomainError('not_found', `No specialization application ${id}`);
+    if (!row)
+      throw new DomainError('not_found', `No specialization application ${id}`, [], {
+        reason: 'specialization_application_not_found',
+        params: { applicationId: id },
+      });
     return row;
   }
 
@@ -213,6 +221,10 @@ export function createSpecializationRepository(db: Database) {
               'conflict',
               `The partner already holds ${application.code} (grant ${held.id.toString()})`,
               [{ field: 'code', message: `is held already, from ${isoDate(held.validFrom)}` }],
+              {
+                reason: 'specialization_held',
+                params: { code: application.code, validFrom: isoDate(held.validFrom) },
+              },
             );
           }
           const row = await tx.specializationApplication.create({
@@ -246,6 +258,7 @@ export function createSpecializationRepository(db: Database) {
           'conflict',
           `An application for ${application.code} is open already: wait for its decision`,
           [{ field: 'code', message: 'has an open application already' }],
+          { reason: 'specialization_application_open', params: { code: application.code } },
         );
       }
     },
@@ -372,9 +385,15 @@ export function createSpecializationRepository(db: Database) {
         const entry = catalogueEntryOn(versions, application.code, decision.validFrom);
         if (!entry) {
           const message = `the catalogue has no version of ${application.code} on ${decision.validFrom}`;
-          throw new DomainError('validation_failed', `validFrom ${message}`, [
-            { field: 'validFrom', message },
-          ]);
+          throw new DomainError(
+            'validation_failed',
+            `validFrom ${message}`,
+            [{ field: 'validFrom', message }],
+            {
+              reason: 'specialization_not_in_catalogue',
+              params: { code: application.code, validFrom: decision.validFrom },
+            },
+          );
         }
         const clash = await heldClash(
           tx,
@@ -385,9 +404,15 @@ export function createSpecializationRepository(db: Database) {
         );
         if (clash) {
           const message = `the partner holds ${application.code} from ${isoDate(clash.validFrom)} (grant ${clash.id.toString()})`;
-          throw new DomainError('conflict', `Grant refused: ${message}`, [
-            { field: 'validFrom', message },
-          ]);
+          throw new DomainError(
+            'conflict',
+            `Grant refused: ${message}`,
+            [{ field: 'validFrom', message }],
+            {
+              reason: 'specialization_held',
+              params: { code: application.code, validFrom: isoDate(clash.validFrom) },
+            },
+          );
         }
         const held = await tx.specialization.create({
           data: {
@@ -489,7 +514,10 @@ export function createSpecializationRepository(db: Database) {
         await tx.$executeRaw`SELECT 1 FROM specializations WHERE id = ${id} FOR UPDATE`;
         const current = await tx.specialization.findUnique({ where: { id } });
         if (!current) {
-          throw new DomainError('not_found', `No specialization ${decision.specializationId}`);
+          throw new DomainError('not_found', `No specialization ${decision.specializationId}`, [], {
+            reason: 'specialization_not_found',
+            params: { specializationId: decision.specializationId },
+          });
         }
         const previous = current.validTo ? isoDate(current.validTo) : null;
         if (previous === decision.validTo) return heldView(current);
@@ -497,6 +525,8 @@ export function createSpecializationRepository(db: Database) {
           throw new DomainError(
             'invalid_state',
             `The specialization already ended on ${previous}; grant it again instead`,
+            [],
+            { reason: 'specialization_ended', params: { endDate: previous } },
           );
         }
         assertOpenEnd(decision.validTo, firstOpen, 'validTo');

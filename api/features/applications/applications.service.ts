@@ -1,3 +1,4 @@
+import { carriedReason } from '../../../domain/problem-codes';
 import { temporalWorkflowUrl } from '../../http/temporal-links';
 import { randomUUID } from 'node:crypto';
 import {
@@ -54,16 +55,23 @@ export function updateFailureToDomainError(error: unknown): DomainError | undefi
   let cause: unknown = error.cause;
   while (cause instanceof ActivityFailure) cause = cause.cause;
   if (!(cause instanceof ApplicationFailure)) return undefined;
+  // details[1], when present, is the stable reason the workflow or activity refused with.
+  const reason = carriedReason(cause.details?.[1]);
   switch (cause.type) {
     case ONBOARDING_FAILURES.validation: {
       const problems = (cause.details?.[0] ?? []) as FieldProblem[];
-      return new DomainError('validation_failed', cause.message, problems);
+      return new DomainError('validation_failed', cause.message, problems, reason);
     }
     case ONBOARDING_FAILURES.invalidState:
+      return new DomainError('invalid_state', cause.message, [], reason);
     case 'BillingAccountLocked':
-      return new DomainError('invalid_state', cause.message);
+      return new DomainError('invalid_state', cause.message, [], {
+        reason: 'billing_account_locked',
+      });
     case ONBOARDING_FAILURES.organizationIsPartner:
-      return new DomainError('conflict', cause.message);
+      return new DomainError('conflict', cause.message, [], {
+        reason: 'organization_is_partner_already',
+      });
     case 'RegistryUnavailableError':
     case 'RegistryResponseError':
       return new DomainError(

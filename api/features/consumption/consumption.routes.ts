@@ -128,6 +128,10 @@ export function consumptionRoutes(deps: {
                 ? ` (the first ${MAX_LISTED_PROBLEMS} are listed)`
                 : ''),
             problems.slice(0, MAX_LISTED_PROBLEMS),
+            {
+              reason: 'consumption_lines_invalid',
+              params: { problems: problems.length, lines: lineCount },
+            },
           );
         }
         const result = await deps.consumption.ingest(body.lines);
@@ -162,7 +166,10 @@ export function consumptionRoutes(deps: {
         if (billingAccountId) {
           const missing = await deps.consumption.missingBillingAccounts([billingAccountId]);
           if (missing.size > 0) {
-            throw new DomainError('not_found', `No billing account ${billingAccountId}`);
+            throw new DomainError('not_found', `No billing account ${billingAccountId}`, [], {
+              reason: 'billing_account_not_found',
+              params: { billingAccountId },
+            });
           }
         }
         const totals = await deps.consumption.totals({

@@ -32,9 +32,17 @@ export function createDocumentService(deps: DocumentServiceDeps) {
    */
   async function load(principal: Principal, invoiceId: string): Promise<DocumentData> {
     const invoice = await deps.settlements.invoiceWithLines(invoiceId);
-    if (!invoice) throw new DomainError('not_found', `No invoice ${invoiceId}`);
+    if (!invoice)
+      throw new DomainError('not_found', `No invoice ${invoiceId}`, [], {
+        reason: 'invoice_not_found',
+        params: { invoiceId },
+      });
     const partner = await deps.partners.findById(invoice.partnerId);
-    if (!partner) throw new DomainError('not_found', `No invoice ${invoiceId}`);
+    if (!partner)
+      throw new DomainError('not_found', `No invoice ${invoiceId}`, [], {
+        reason: 'invoice_not_found',
+        params: { invoiceId },
+      });
     assertOrganizationAccess(principal, partner.organizationId);
 
     const [legal, vatRates, advanceCovered, services] = await Promise.all([

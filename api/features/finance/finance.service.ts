@@ -42,9 +42,12 @@ export function createFinanceService(deps: FinanceServiceDeps) {
   function assertMonth(month: string): void {
     const problem = reportMonthProblem(month, deps.programFirstMonth);
     if (problem) {
-      throw new DomainError('validation_failed', `The month ${problem}`, [
-        { field: 'month', message: problem },
-      ]);
+      throw new DomainError(
+        'validation_failed',
+        `The month ${problem}`,
+        [{ field: 'month', message: problem, code: 'month_not_allowed' }],
+        { reason: 'month_before_program', params: { month, from: deps.programFirstMonth } },
+      );
     }
   }
 

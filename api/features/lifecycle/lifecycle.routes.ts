@@ -69,7 +69,10 @@ export function lifecycleRoutes(deps: {
   const now = deps.now ?? (() => new Date());
   async function myPartner(organizationId: string | undefined) {
     const partner = await deps.partners.findByOrganization(organizationId ?? '');
-    if (!partner) throw new DomainError('not_found', 'Your organization is not a partner');
+    if (!partner)
+      throw new DomainError('not_found', 'Your organization is not a partner', [], {
+        reason: 'not_a_partner',
+      });
     return partner;
   }
 
@@ -140,7 +143,9 @@ export function lifecycleRoutes(deps: {
           // A notice withdrawn a moment ago may still be finishing (its notification):
           // wait for it briefly, then give the new notice.
           if (!(await finishesSoon(workflowId))) {
-            throw new DomainError('conflict', 'An exit notice is already open');
+            throw new DomainError('conflict', 'An exit notice is already open', [], {
+              reason: 'exit_notice_open',
+            });
           }
           await start();
         }
@@ -169,7 +174,9 @@ export function lifecycleRoutes(deps: {
           const mapped = updateFailureToDomainError(error);
           if (mapped) throw mapped;
           if (error instanceof WorkflowNotFoundError)
-            throw new DomainError('invalid_state', 'There is no open exit notice');
+            throw new DomainError('invalid_state', 'There is no open exit notice', [], {
+              reason: 'no_exit_notice',
+            });
           throw error;
         }
       },
@@ -190,7 +197,11 @@ export function lifecycleRoutes(deps: {
       },
       handler: async ({ principal, params, body }) => {
         const partner = await deps.partners.findById(params.partnerId);
-        if (!partner) throw new DomainError('not_found', `No partner ${params.partnerId}`);
+        if (!partner)
+          throw new DomainError('not_found', `No partner ${params.partnerId}`, [], {
+            reason: 'partner_not_found',
+            params: { partnerId: params.partnerId },
+          });
         partnerTransition(partner.status, 'revoke');
         const input: PartnerRevocationInput = {
           partnerId: partner.id,

@@ -131,7 +131,10 @@ export function partnerRoutes(deps: {
       },
       handler: async ({ principal }) => {
         const partner = await deps.partners.findByOrganization(principal.organizationId ?? '');
-        if (!partner) throw new DomainError('not_found', 'Your organization is not a partner yet');
+        if (!partner)
+          throw new DomainError('not_found', 'Your organization is not a partner yet', [], {
+            reason: 'not_a_partner',
+          });
         return { status: 200, body: partner };
       },
     }),
@@ -152,7 +155,11 @@ export function partnerRoutes(deps: {
       },
       handler: async ({ principal, params }) => {
         const partner = await deps.partners.findById(params.partnerId);
-        if (!partner) throw new DomainError('not_found', `No partner ${params.partnerId}`);
+        if (!partner)
+          throw new DomainError('not_found', `No partner ${params.partnerId}`, [], {
+            reason: 'partner_not_found',
+            params: { partnerId: params.partnerId },
+          });
         assertOrganizationAccess(principal, partner.organizationId);
         if (principal.role === 'partner') return { status: 200, body: partner };
         return { status: 200, body: { ...partner, workflows: workflowsOf(partner.id) } };
@@ -231,7 +238,11 @@ export function partnerRecordRoutes(deps: {
 }): AnyRoute[] {
   async function partnerOrNotFound(partnerId: string) {
     const partner = await deps.partners.findById(partnerId);
-    if (!partner) throw new DomainError('not_found', `No partner ${partnerId}`);
+    if (!partner)
+      throw new DomainError('not_found', `No partner ${partnerId}`, [], {
+        reason: 'partner_not_found',
+        params: { partnerId },
+      });
     return partner;
   }
   return [

@@ -32,6 +32,7 @@ export function createPayoutService(deps: PayoutServiceDeps) {
         'validation_failed',
         'The bank details are not valid',
         destination.problems,
+        { reason: 'bank_details_invalid' },
       );
     }
     const { changed, finalPayout } = await deps.payouts.giveBankDetails({
@@ -54,7 +55,10 @@ export function createPayoutService(deps: PayoutServiceDeps) {
 
     async giveMyBankDetails(principal: Principal, details: { bik: string; account: string }) {
       const partner = await deps.partners.findByOrganization(principal.organizationId ?? '');
-      if (!partner) throw new DomainError('not_found', 'Your organization is not a partner');
+      if (!partner)
+        throw new DomainError('not_found', 'Your organization is not a partner', [], {
+          reason: 'not_a_partner',
+        });
       return giveBankDetails(partner.id, details, principal.subject);
     },
 
@@ -64,7 +68,11 @@ export function createPayoutService(deps: PayoutServiceDeps) {
       details: { bik: string; account: string },
     ) {
       const partner = await deps.partners.findById(partnerId);
-      if (!partner) throw new DomainError('not_found', `No partner ${partnerId}`);
+      if (!partner)
+        throw new DomainError('not_found', `No partner ${partnerId}`, [], {
+          reason: 'partner_not_found',
+          params: { partnerId },
+        });
       return giveBankDetails(partner.id, details, principal.subject);
     },
   };

@@ -67,14 +67,21 @@ export function createPresaleService(deps: PresaleServiceDeps) {
 
   async function partnerOf(principal: Principal) {
     const partner = await deps.partners.findByOrganization(principal.organizationId ?? '');
-    if (!partner) throw new DomainError('not_found', 'Your organization is not a partner');
+    if (!partner)
+      throw new DomainError('not_found', 'Your organization is not a partner', [], {
+        reason: 'not_a_partner',
+      });
     return partner;
   }
 
   /** The request if the caller may see it: staff see all, a partner its own (else 404). */
   async function visible(principal: Principal, id: string): Promise<PresaleRequestView> {
     const request = await deps.presales.find(id);
-    if (!request) throw new DomainError('not_found', `No presale request ${id}`);
+    if (!request)
+      throw new DomainError('not_found', `No presale request ${id}`, [], {
+        reason: 'presale_request_not_found',
+        params: { requestId: id },
+      });
     assertOrganizationAccess(principal, request.organizationId);
     return request;
   }
@@ -124,6 +131,8 @@ export function createPresaleService(deps: PresaleServiceDeps) {
         throw new DomainError(
           'invalid_state',
           `The partner's status is ${partner.status}: it can no longer ask for presale experts`,
+          [],
+          { reason: 'partner_status_forbids_presale', params: { status: partner.status } },
         );
       }
       if (
@@ -171,7 +180,11 @@ export function createPresaleService(deps: PresaleServiceDeps) {
     async detail(principal: Principal, id: string) {
       await visible(principal, id);
       const detail = await deps.presales.detail(id);
-      if (!detail) throw new DomainError('not_found', `No presale request ${id}`);
+      if (!detail)
+        throw new DomainError('not_found', `No presale request ${id}`, [], {
+          reason: 'presale_request_not_found',
+          params: { requestId: id },
+        });
       return detail;
     },
 
@@ -190,7 +203,8 @@ export function createPresaleService(deps: PresaleServiceDeps) {
         reason: body.reason,
       });
       if (!decision.ok) {
-        if (decision.kind === 'conflict') throw new DomainError('invalid_state', decision.message);
+        if (decision.kind === 'conflict')
+          throw new DomainError('invalid_state', decision.message, [], decision.reason);
         refuse('The status change is incomplete', decision.problems);
         throw new Error('unreachable');
       }
@@ -207,6 +221,8 @@ export function createPresaleService(deps: PresaleServiceDeps) {
         throw new DomainError(
           'invalid_state',
           'The request changed meanwhile (someone else moved it); read it and try again',
+          [],
+          { reason: 'changed_meanwhile' },
         );
       }
       await tell(moved.request, {
@@ -231,6 +247,8 @@ export function createPresaleService(deps: PresaleServiceDeps) {
         throw new DomainError(
           'invalid_state',
           `The request is ${request.status}: it takes no more comments; submit a new request`,
+          [],
+          { reason: 'presale_request_closed', params: { status: request.status } },
         );
       }
       const comment = await deps.presales.comment({

@@ -55,14 +55,21 @@ export function createProgramService(deps: ProgramServiceDeps) {
 
   async function partnerOf(principal: Principal): Promise<PartnerView> {
     const partner = await deps.partners.findByOrganization(principal.organizationId ?? '');
-    if (!partner) throw new DomainError('not_found', 'Your organization is not a partner');
+    if (!partner)
+      throw new DomainError('not_found', 'Your organization is not a partner', [], {
+        reason: 'not_a_partner',
+      });
     return partner;
   }
 
   /** The partner, if the caller may see it: staff see all, a partner only itself (else 404). */
   async function visiblePartner(principal: Principal, partnerId: string): Promise<PartnerView> {
     const partner = await deps.partners.findById(partnerId);
-    if (!partner) throw new DomainError('not_found', `No partner ${partnerId}`);
+    if (!partner)
+      throw new DomainError('not_found', `No partner ${partnerId}`, [], {
+        reason: 'partner_not_found',
+        params: { partnerId },
+      });
     assertOrganizationAccess(principal, partner.organizationId);
     return partner;
   }
@@ -73,6 +80,8 @@ export function createProgramService(deps: ProgramServiceDeps) {
       throw new DomainError(
         'invalid_state',
         `The partner's status is ${partner.status}: nothing more can be registered for it`,
+        [],
+        { reason: 'partner_status_forbids_registration', params: { status: partner.status } },
       );
     }
     const today = dateInMoscow(now());
@@ -83,6 +92,8 @@ export function createProgramService(deps: ProgramServiceDeps) {
       throw new DomainError(
         'invalid_state',
         'The partner is not in the VAR program: customers, deals and projects belong to it',
+        [],
+        { reason: 'not_in_var_program' },
       );
     }
   }
@@ -101,9 +112,12 @@ export function createProgramService(deps: ProgramServiceDeps) {
       if (request.inn !== undefined && request.inn !== null) {
         const check = validateInn(request.inn);
         if (!check.ok) {
-          throw new DomainError('validation_failed', `The customer's INN ${check.reason}`, [
-            { field: 'inn', message: check.reason },
-          ]);
+          throw new DomainError(
+            'validation_failed',
+            `The customer's INN ${check.reason}`,
+            [{ field: 'inn', message: check.reason }],
+            { reason: 'customer_inn_invalid', params: { inn: request.inn } },
+          );
         }
         inn = check.inn;
       }
@@ -142,17 +156,28 @@ export function createProgramService(deps: ProgramServiceDeps) {
      */
     async endDeal(dealId: string, endDate: string) {
       const deal = await deps.programs.findDeal(dealId);
-      if (!deal) throw new DomainError('not_found', `No deal ${dealId}`);
+      if (!deal)
+        throw new DomainError('not_found', `No deal ${dealId}`, [], {
+          reason: 'deal_not_found',
+          params: { dealId },
+        });
       refuse('The deal cannot end then', dealEndProblems({ startDate: deal.startDate, endDate }));
       if (deal.endDate !== null && endDate > deal.endDate) {
         throw new DomainError(
           'invalid_state',
           `The deal already ended on ${deal.endDate}; an ended deal is not extended, register a new one`,
+          [],
+          { reason: 'deal_already_ended', params: { endDate: deal.endDate } },
         );
       }
       const ended = await deps.programs.endDeal(dealId, endDate);
       if (!ended) {
-        throw new DomainError('invalid_state', 'The deal changed meanwhile; read it and try again');
+        throw new DomainError(
+          'invalid_state',
+          'The deal changed meanwhile; read it and try again',
+          [],
+          { reason: 'changed_meanwhile' },
+        );
       }
       return ended;
     },

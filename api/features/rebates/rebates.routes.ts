@@ -15,9 +15,13 @@ const AMOUNT = /^\d{1,10}(\.\d{1,2})?$/;
 const amountSchema = z
   .string()
   .regex(AMOUNT, 'must be a positive amount in rubles with at most two decimals, e.g. "1500.50"')
-  .refine((v) => !AMOUNT.test(v) || new Money(v).gt(0), { message: 'must be greater than 0' })
+  .refine((v) => !AMOUNT.test(v) || new Money(v).gt(0), {
+    message: 'must be greater than 0',
+    params: { code: 'must_be_positive' },
+  })
   .refine((v) => !AMOUNT.test(v) || new Money(v).lte(MAX_WITHDRAWAL), {
     message: `must be at most ${MAX_WITHDRAWAL}`,
+    params: { code: 'too_big', maximum: MAX_WITHDRAWAL.toString(), origin: 'amount' },
   })
   .describe('Rubles: a decimal string > 0 with at most two decimals, at most 1000000000.00');
 
@@ -84,9 +88,23 @@ function idempotencyKey(req: Request): string {
     key === undefined
       ? 'is required: a key of your own (1–100 characters A-Z, a-z, 0-9, _ or -) that makes a retry safe'
       : 'must be 1–100 characters A-Z, a-z, 0-9, _ or -';
-  throw new HttpProblem(400, 'Invalid request', 'The request header is not valid', [
-    { field: 'header.Idempotency-Key', message },
-  ]);
+  throw new HttpProblem(
+    400,
+    'Invalid request',
+    'The request header is not valid',
+    [
+      key === undefined
+        ? { field: 'header.Idempotency-Key', message, code: 'required' }
+        : {
+            field: 'header.Idempotency-Key',
+            message,
+            code: 'invalid_format',
+            params: { format: 'idempotency_key' },
+          },
+    ],
+    {},
+    'validation_failed',
+  );
 }
 
 /** The rebate accrual balance, its ledger and withdrawals. */

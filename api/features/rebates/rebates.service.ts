@@ -25,7 +25,10 @@ export function createRebateService(deps: RebateServiceDeps) {
 
   async function partnerOf(principal: Principal) {
     const partner = await deps.partners.findByOrganization(principal.organizationId ?? '');
-    if (!partner) throw new DomainError('not_found', 'Your organization is not a partner');
+    if (!partner)
+      throw new DomainError('not_found', 'Your organization is not a partner', [], {
+        reason: 'not_a_partner',
+      });
     return partner;
   }
 
@@ -56,7 +59,11 @@ export function createRebateService(deps: RebateServiceDeps) {
 
     async partnerRebates(partnerId: string, options: { limit: number }) {
       const partner = await deps.partners.findById(partnerId);
-      if (!partner) throw new DomainError('not_found', `No partner ${partnerId}`);
+      if (!partner)
+        throw new DomainError('not_found', `No partner ${partnerId}`, [], {
+          reason: 'partner_not_found',
+          params: { partnerId },
+        });
       return view(partner.id, options.limit);
     },
 

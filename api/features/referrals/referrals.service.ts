@@ -22,7 +22,10 @@ export function createReferralService(deps: ReferralServiceDeps) {
 
   async function partnerOf(principal: Principal) {
     const partner = await deps.partners.findByOrganization(principal.organizationId ?? '');
-    if (!partner) throw new DomainError('not_found', 'Your organization is not a partner');
+    if (!partner)
+      throw new DomainError('not_found', 'Your organization is not a partner', [], {
+        reason: 'not_a_partner',
+      });
     return partner;
   }
 
@@ -66,6 +69,8 @@ export function createReferralService(deps: ReferralServiceDeps) {
         throw new DomainError(
           'invalid_state',
           'Your organization is not in the referral program: only referral partners have a referral link',
+          [],
+          { reason: 'not_in_referral_program' },
         );
       }
       const link = await deps.referrals.linkOf(partner.id);
@@ -81,12 +86,18 @@ export function createReferralService(deps: ReferralServiceDeps) {
     /** Where a referral link leads: the provider's sign-up page carrying the code. */
     async landing(code: string): Promise<string> {
       const target = await deps.referrals.resolveCode(code);
-      if (!target) throw new DomainError('not_found', `No referral link ${code}`);
+      if (!target)
+        throw new DomainError('not_found', `No referral link ${code}`, [], {
+          reason: 'referral_link_not_found',
+          params: { code },
+        });
       const closed = linkOpenOn(target, moscowDateOf(now()));
       if (closed)
         throw new DomainError(
           'not_found',
           `The referral link ${code} is no longer active: ${closed}`,
+          [],
+          { reason: 'referral_link_inactive', params: { code } },
         );
       return signupUrl(code);
     },
@@ -106,22 +117,31 @@ export function createReferralService(deps: ReferralServiceDeps) {
     ) {
       const signedUpAt = new Date(event.signedUpAt);
       if (signedUpAt.getTime() > now().getTime() + CLOCK_SKEW_MS) {
-        throw new DomainError('validation_failed', 'The sign-up time is in the future', [
-          { field: 'signedUpAt', message: 'must not be in the future' },
-        ]);
+        throw new DomainError(
+          'validation_failed',
+          'The sign-up time is in the future',
+          [{ field: 'signedUpAt', message: 'must not be in the future' }],
+          { reason: 'signup_in_future' },
+        );
       }
       const target = await deps.referrals.resolveCode(event.referralCode);
       if (!target) {
-        throw new DomainError('not_found', `No referral link ${event.referralCode}`, [
-          { field: 'referralCode', message: 'is not a referral code of any partner' },
-        ]);
+        throw new DomainError(
+          'not_found',
+          `No referral link ${event.referralCode}`,
+          [{ field: 'referralCode', message: 'is not a referral code of any partner' }],
+          { reason: 'referral_link_not_found', params: { code: event.referralCode } },
+        );
       }
       const date = moscowDateOf(signedUpAt);
       const closed = linkOpenOn(target, date);
       if (closed) {
-        throw new DomainError('invalid_state', `The customer cannot be attributed: ${closed}`, [
-          { field: 'referralCode', message: closed },
-        ]);
+        throw new DomainError(
+          'invalid_state',
+          `The customer cannot be attributed: ${closed}`,
+          [{ field: 'referralCode', message: closed }],
+          { reason: 'referral_link_inactive', params: { code: event.referralCode } },
+        );
       }
       return deps.referrals.attribute(
         { ...event, signedUpAt, actor: principal.subject },
@@ -141,13 +161,21 @@ export function createReferralService(deps: ReferralServiceDeps) {
 
     async partnerStatements(partnerId: string) {
       const partner = await deps.partners.findById(partnerId);
-      if (!partner) throw new DomainError('not_found', `No partner ${partnerId}`);
+      if (!partner)
+        throw new DomainError('not_found', `No partner ${partnerId}`, [], {
+          reason: 'partner_not_found',
+          params: { partnerId },
+        });
       return { partnerId, items: await deps.referrals.statementsOf(partnerId) };
     },
 
     async statement(principal: Principal, id: string) {
       const statement = await deps.referrals.statementWithLines(id);
-      if (!statement) throw new DomainError('not_found', `No commission statement ${id}`);
+      if (!statement)
+        throw new DomainError('not_found', `No commission statement ${id}`, [], {
+          reason: 'commission_statement_not_found',
+          params: { statementId: id },
+        });
       const partner = await deps.partners.findById(statement.partnerId);
       if (partner) assertOrganizationAccess(principal, partner.organizationId);
       return statement;

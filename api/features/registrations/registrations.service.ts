@@ -1,3 +1,4 @@
+import { carriedReason } from '../../../domain/problem-codes';
 import { randomUUID } from 'node:crypto';
 import {
   ActivityFailure,
@@ -89,7 +90,7 @@ function conflictOf(error: unknown): DomainError | undefined {
     return undefined;
   }
   const problems = (cause.details?.[0] ?? []) as FieldProblem[];
-  return new DomainError('conflict', cause.message, problems);
+  return new DomainError('conflict', cause.message, problems, carriedReason(cause.details?.[1]));
 }
 
 const refuse = refuseProblems;
@@ -104,7 +105,10 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
 
   async function partnerOf(principal: Principal): Promise<PartnerView> {
     const partner = await deps.partners.findByOrganization(principal.organizationId ?? '');
-    if (!partner) throw new DomainError('not_found', 'Your organization is not a partner');
+    if (!partner)
+      throw new DomainError('not_found', 'Your organization is not a partner', [], {
+        reason: 'not_a_partner',
+      });
     return partner;
   }
 
@@ -115,7 +119,10 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
         partner.status === 'leaving'
           ? `the partner is leaving on ${partner.exitDate ?? 'its exit date'}`
           : `the partner's status is ${partner.status}`;
-      throw new DomainError('invalid_state', `Nothing more can be registered: ${why}`);
+      throw new DomainError('invalid_state', `Nothing more can be registered: ${why}`, [], {
+        reason: 'partner_status_forbids_registration',
+        params: { status: partner.status },
+      });
     }
     const today = dateInMoscow(now());
     const inVar = partner.memberships.some(
@@ -125,6 +132,8 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
       throw new DomainError(
         'invalid_state',
         'The partner is not in the VAR program: deals and projects belong to it',
+        [],
+        { reason: 'not_in_var_program' },
       );
     }
   }
@@ -177,12 +186,17 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
     if (accountId !== null) {
       const account = await deps.registrations.account(accountId);
       if (!account || account.parentId !== partner.billingAccountId) {
-        throw new DomainError('validation_failed', `No customer ${accountId} of yours`, [
-          {
-            field: 'customerAccountId',
-            message: 'is not one of your customers (a subaccount of your billing account)',
-          },
-        ]);
+        throw new DomainError(
+          'validation_failed',
+          `No customer ${accountId} of yours`,
+          [
+            {
+              field: 'customerAccountId',
+              message: 'is not one of your customers (a subaccount of your billing account)',
+            },
+          ],
+          { reason: 'not_your_customer', params: { accountId } },
+        );
       }
       name = account.name;
       inn = account.inn;
@@ -192,29 +206,40 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
           throw new DomainError(
             'unavailable',
             'The company registry is unavailable; try again in a minute',
+            [],
+            { reason: 'registry_unavailable' },
           );
         }
         throw error;
       });
       if (!card) {
-        throw new DomainError('validation_failed', `No company with INN ${inn} in the registry`, [
-          { field: 'customerInn', message: 'is not in the state company registry' },
-        ]);
+        throw new DomainError(
+          'validation_failed',
+          `No company with INN ${inn} in the registry`,
+          [{ field: 'customerInn', message: 'is not in the state company registry' }],
+          { reason: 'company_not_in_registry', params: { inn } },
+        );
       }
       const refusal = companyRefusal(card);
       if (refusal) {
-        throw new DomainError('validation_failed', refusal, [
-          { field: 'customerInn', message: 'belongs to a company that is not active' },
-        ]);
+        throw new DomainError(
+          'validation_failed',
+          refusal,
+          [{ field: 'customerInn', message: 'belongs to a company that is not active' }],
+          { reason: 'company_not_active', params: { inn } },
+        );
       }
       name = card.name;
     }
     const today = dateInMoscow(now());
     const startDate = request.startDate ?? null;
     if (await deps.registrations.heldByAnotherPartner(partner.id, { accountId, inn }, today)) {
-      throw new DomainError('conflict', `Registration refused: ${CUSTOMER_TAKEN}`, [
-        { field: 'customer', message: CUSTOMER_TAKEN },
-      ]);
+      throw new DomainError(
+        'conflict',
+        `Registration refused: ${CUSTOMER_TAKEN}`,
+        [{ field: 'customer', message: CUSTOMER_TAKEN }],
+        { reason: 'customer_taken' },
+      );
     }
     const registration = await deps.registrations.submit({
       id: randomUUID(),
@@ -242,7 +267,11 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
 
   async function decide<T>(id: string, send: () => Promise<T>): Promise<T> {
     const current = await deps.registrations.find(id);
-    if (!current) throw new DomainError('not_found', `No registration ${id}`);
+    if (!current)
+      throw new DomainError('not_found', `No registration ${id}`, [], {
+        reason: 'registration_not_found',
+        params: { registrationId: id },
+      });
     try {
       return await send();
     } catch (error) {
@@ -251,7 +280,10 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
       const mapped = updateFailureToDomainError(error);
       if (mapped) throw mapped;
       if (error instanceof WorkflowNotFoundError) {
-        throw new DomainError('invalid_state', `The registration is ${current.status}`);
+        throw new DomainError('invalid_state', `The registration is ${current.status}`, [], {
+          reason: 'registration_status_forbids',
+          params: { status: current.status },
+        });
       }
       throw error;
     }
@@ -259,7 +291,11 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
 
   async function reread(id: string): Promise<RegistrationView> {
     const view = await deps.registrations.find(id);
-    if (!view) throw new DomainError('not_found', `No registration ${id}`);
+    if (!view)
+      throw new DomainError('not_found', `No registration ${id}`, [], {
+        reason: 'registration_not_found',
+        params: { registrationId: id },
+      });
     return view;
   }
 
@@ -290,9 +326,12 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
         ))
       ) {
         const field = folderId === null ? 'cloudId' : 'folderId';
-        throw new DomainError('validation_failed', 'Not a cloud or folder of your customers', [
-          { field, message: 'has no consumption of any of your customers' },
-        ]);
+        throw new DomainError(
+          'validation_failed',
+          'Not a cloud or folder of your customers',
+          [{ field, message: 'has no consumption of any of your customers' }],
+          { reason: 'not_your_customers_cloud' },
+        );
       }
       const submittedAt = now().toISOString();
       const window = baselineWindow(dateInMoscow(new Date(submittedAt)));
@@ -353,10 +392,17 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
       if (registration && principal.role === 'partner') {
         const partner = await partnerOf(principal);
         if (partner.id !== registration.partnerId) {
-          throw new DomainError('not_found', `No registration ${id}`);
+          throw new DomainError('not_found', `No registration ${id}`, [], {
+            reason: 'registration_not_found',
+            params: { registrationId: id },
+          });
         }
       }
-      if (!registration) throw new DomainError('not_found', `No registration ${id}`);
+      if (!registration)
+        throw new DomainError('not_found', `No registration ${id}`, [], {
+          reason: 'registration_not_found',
+          params: { registrationId: id },
+        });
       return { ...registration, events: await deps.registrations.events(id) };
     },
 
@@ -372,7 +418,12 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
       const current = await reread(id);
       refuse('The approval breaks the program rules', approvalProblems(current.kind, approval));
       if (current.status !== 'pending') {
-        throw new DomainError('invalid_state', `The registration is already ${current.status}`);
+        throw new DomainError(
+          'invalid_state',
+          `The registration is already ${current.status}`,
+          [],
+          { reason: 'registration_already_decided', params: { status: current.status } },
+        );
       }
       await decide(id, () =>
         deps.workflows
@@ -387,7 +438,12 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
     async reject(principal: Principal, id: string, reason: string) {
       const current = await reread(id);
       if (current.status !== 'pending') {
-        throw new DomainError('invalid_state', `The registration is already ${current.status}`);
+        throw new DomainError(
+          'invalid_state',
+          `The registration is already ${current.status}`,
+          [],
+          { reason: 'registration_already_decided', params: { status: current.status } },
+        );
       }
       await decide(id, () =>
         deps.workflows
@@ -411,9 +467,17 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
       const partner = await partnerOf(principal);
       const current = await reread(id);
       if (current.partnerId !== partner.id)
-        throw new DomainError('not_found', `No registration ${id}`);
+        throw new DomainError('not_found', `No registration ${id}`, [], {
+          reason: 'registration_not_found',
+          params: { registrationId: id },
+        });
       if (current.kind !== 'deal') {
-        throw new DomainError('invalid_state', 'Only a deal is renewed; a project runs 12 months');
+        throw new DomainError(
+          'invalid_state',
+          'Only a deal is renewed; a project runs 12 months',
+          [],
+          { reason: 'only_deal_renewed' },
+        );
       }
       if (current.status === 'approved') {
         await decide(id, () =>
@@ -427,6 +491,8 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
         throw new DomainError(
           'invalid_state',
           `The registration is ${current.status}: only an approved or expired deal is renewed`,
+          [],
+          { reason: 'deal_not_renewable', params: { status: current.status } },
         );
       }
       const renewal = await submitDeal(

@@ -1,3 +1,4 @@
+import type { ProblemReason } from '../../../domain/problem-codes';
 import {
   QueryNotRegisteredError,
   WorkflowNotFoundError,
@@ -11,6 +12,9 @@ import {
 } from '../../../domain/close-months';
 import { DomainError } from '../../../domain/errors';
 import { reconciliationDifference, settleVarMonth } from '../../../domain/settlement';
+import type { VarSettlement } from '../../../domain/settlement/settle';
+import { lineKindOf, lineParams, storedLineParams } from '../../../domain/settlement/line-codes';
+import type { PreviewCache } from './preview-cache';
 import { formatMoney } from '../../../domain/money';
 import { monthInMoscow } from '../../../domain/settlement/periods';
 import type { PartnerRepository } from '../../../prisma/repositories/partner.repository';
@@ -36,6 +40,19 @@ export interface SettlementServiceDeps {
   workflowUrl?: WorkflowUrl;
   now?: () => Date;
   logger?: Pick<Logger, 'warn'>;
+  /** Running invoices kept between requests until what they are computed from changes. */
+  previewCache?: PreviewCache<RunningInvoice>;
+}
+
+/** The running, unissued invoice of the current month, as `preview` answers it. */
+export interface RunningInvoice {
+  month: string;
+  asOf: string;
+  issued: false;
+  totals: VarSettlement['totals'];
+  vatRate: string;
+  lines: (VarSettlement['lines'][number] & { params: Record<string, string> })[];
+  rebateAccruals: VarSettlement['rebateAccruals'];
 }
 
 /**
@@ -45,10 +62,13 @@ export interface SettlementServiceDeps {
 const PROGRESS_QUERY_TIMEOUT_MS = 3_000;
 
 /** A refused month, as a 422 naming the field and the allowed range. */
-function monthRefused(detail: string, problem: string): DomainError {
-  return new DomainError('validation_failed', `${detail}: the month ${problem}`, [
-    { field: 'month', message: problem },
-  ]);
+function monthRefused(detail: string, problem: string, reason: ProblemReason): DomainError {
+  return new DomainError(
+    'validation_failed',
+    `${detail}: the month ${problem}`,
+    [{ field: 'month', message: problem, code: 'month_not_allowed' }],
+    reason,
+  );
 }
 
 /** Month closes, invoices and the running invoice, as the API offers them. */
@@ -57,13 +77,21 @@ export function createSettlementService(deps: SettlementServiceDeps) {
 
   async function partnerOf(principal: Principal) {
     const partner = await deps.partners.findByOrganization(principal.organizationId ?? '');
-    if (!partner) throw new DomainError('not_found', 'Your organization is not a partner');
+    if (!partner)
+      throw new DomainError('not_found', 'Your organization is not a partner', [], {
+        reason: 'not_a_partner',
+      });
     return partner;
   }
 
   function assertReportableMonth(month: string, detail: string): void {
     const problem = reportMonthProblem(month, deps.programFirstMonth);
-    if (problem) throw monthRefused(detail, problem);
+    if (problem) {
+      throw monthRefused(detail, problem, {
+        reason: 'month_before_program',
+        params: { month, from: deps.programFirstMonth },
+      });
+    }
   }
 
   /** The close workflow's progress, or null when it cannot answer now. */
@@ -95,6 +123,8 @@ export function createSettlementService(deps: SettlementServiceDeps) {
       throw new DomainError(
         'unavailable',
         `Month ${month} has no close recorded and Temporal cannot say whether one is starting; try again`,
+        [],
+        { reason: 'close_status_unknown', params: { month } },
       );
     }
     if (description.status.name !== 'RUNNING') return null;
@@ -121,14 +151,27 @@ export function createSettlementService(deps: SettlementServiceDeps) {
     async startClose(month: string): Promise<{ month: string; workflowId: string }> {
       const range = closableMonths(now().toISOString(), deps.programFirstMonth);
       const problem = closeMonthProblem(month, range);
-      if (problem) throw monthRefused(`Month ${month} cannot be closed`, problem);
+      if (problem) {
+        throw monthRefused(
+          `Month ${month} cannot be closed`,
+          problem,
+          range.to < range.from
+            ? { reason: 'no_month_closable', params: { from: range.from } }
+            : { reason: 'month_out_of_range', params: { month, from: range.from, to: range.to } },
+        );
+      }
       // Months close in order: refused at once, before a workflow starts, naming the month
       // that must be closed first. (The workflow checks again: the order may change meanwhile.)
       const order = await deps.settlements.closeOrderProblem(month);
       if (order) {
-        throw new DomainError('conflict', order.message, [
-          { field: 'month', message: order.message },
-        ]);
+        throw new DomainError(
+          'conflict',
+          order.message,
+          [{ field: 'month', message: order.message, code: 'month_not_allowed' }],
+          order.reason === 'earlier_month_open'
+            ? { reason: 'close_out_of_order', params: { month: order.month } }
+            : { reason: 'later_month_closed', params: { closedMonth: order.month, month } },
+        );
       }
       const workflowId = monthCloseWorkflowId(month);
       const input: MonthCloseInput = { month };
@@ -155,7 +198,11 @@ export function createSettlementService(deps: SettlementServiceDeps) {
       const status = await deps.settlements.closeStatus(month);
       if (!status) {
         const starting = await startingClose(month);
-        if (!starting) throw new DomainError('not_found', `Month ${month} has not been closed`);
+        if (!starting)
+          throw new DomainError('not_found', `Month ${month} has not been closed`, [], {
+            reason: 'month_not_closed',
+            params: { month },
+          });
         return starting;
       }
       const progress = status.status === 'running' ? await liveProgress(month) : null;
@@ -205,10 +252,21 @@ export function createSettlementService(deps: SettlementServiceDeps) {
 
     async invoice(principal: Principal, id: string) {
       const invoice = await deps.settlements.invoiceWithLines(id);
-      if (!invoice) throw new DomainError('not_found', `No invoice ${id}`);
+      if (!invoice)
+        throw new DomainError('not_found', `No invoice ${id}`, [], {
+          reason: 'invoice_not_found',
+          params: { invoiceId: id },
+        });
       const partner = await deps.partners.findById(invoice.partnerId);
       if (partner) assertOrganizationAccess(principal, partner.organizationId);
-      return invoice;
+      return {
+        ...invoice,
+        lines: invoice.lines.map((line) => ({
+          ...line,
+          kind: lineKindOf(line.kind),
+          params: storedLineParams(line, invoice.month),
+        })),
+      };
     },
 
     /**
@@ -219,18 +277,29 @@ export function createSettlementService(deps: SettlementServiceDeps) {
       const partner = await partnerOf(principal);
       const month = monthInMoscow(now().toISOString());
       const closePartner = await deps.settlements.partnerForClose(partner.id);
-      if (!closePartner) throw new DomainError('not_found', 'Your organization is not a partner');
-      const plan = await deps.settlements.previewPlan(month);
-      const settlement = settleVarMonth(await deps.settlements.settlementInput(closePartner, plan));
-      return {
-        month,
-        asOf: now().toISOString(),
-        issued: false,
-        totals: settlement.totals,
-        vatRate: settlement.vatRate,
-        lines: settlement.lines,
-        rebateAccruals: settlement.rebateAccruals,
+      if (!closePartner)
+        throw new DomainError('not_found', 'Your organization is not a partner', [], {
+          reason: 'not_a_partner',
+        });
+      const compute = async (): Promise<RunningInvoice> => {
+        const asOf = now().toISOString();
+        const plan = await deps.settlements.previewPlan(month);
+        const input = await deps.settlements.settlementInput(closePartner, plan);
+        const settlement = settleVarMonth(input);
+        return {
+          month,
+          asOf,
+          issued: false,
+          totals: settlement.totals,
+          vatRate: settlement.vatRate,
+          lines: settlement.lines.map((line) => ({ ...line, params: lineParams(line, month) })),
+          rebateAccruals: settlement.rebateAccruals,
+        };
       };
+      // `asOf` is when the kept invoice was computed: nothing it depends on changed since.
+      return deps.previewCache
+        ? deps.previewCache.get(`${partner.id}:${month}`, compute)
+        : compute();
     },
   };
 }

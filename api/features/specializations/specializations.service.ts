@@ -43,7 +43,10 @@ export function createSpecializationService(deps: SpecializationServiceDeps) {
 
   async function partnerOf(principal: Principal): Promise<PartnerView> {
     const partner = await deps.partners.findByOrganization(principal.organizationId ?? '');
-    if (!partner) throw new DomainError('not_found', 'Your organization is not a partner');
+    if (!partner)
+      throw new DomainError('not_found', 'Your organization is not a partner', [], {
+        reason: 'not_a_partner',
+      });
     return partner;
   }
 
@@ -57,7 +60,11 @@ export function createSpecializationService(deps: SpecializationServiceDeps) {
   /** The application, if the caller may see it: staff see all, a partner only its own (404). */
   async function visibleApplication(principal: Principal, id: string): Promise<ApplicationView> {
     const application = await deps.specializations.findApplication(id);
-    if (!application) throw new DomainError('not_found', `No specialization application ${id}`);
+    if (!application)
+      throw new DomainError('not_found', `No specialization application ${id}`, [], {
+        reason: 'specialization_application_not_found',
+        params: { applicationId: id },
+      });
     if (principal.role === 'partner') {
       const partner = await deps.partners.findById(application.partnerId);
       assertOrganizationAccess(principal, partner?.organizationId ?? '');
@@ -156,7 +163,11 @@ export function createSpecializationService(deps: SpecializationServiceDeps) {
       request: { validTo: string; reason?: string | null },
     ) {
       const held = await deps.specializations.findHeld(specializationId);
-      if (!held) throw new DomainError('not_found', `No specialization ${specializationId}`);
+      if (!held)
+        throw new DomainError('not_found', `No specialization ${specializationId}`, [], {
+          reason: 'specialization_not_found',
+          params: { specializationId },
+        });
       refuseProblems('The specialization cannot end then', [
         ...specializationEndProblems({ validFrom: held.validFrom, validTo: request.validTo }),
         ...reasonProblems(request.reason, false),
