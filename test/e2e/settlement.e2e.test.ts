@@ -177,12 +177,18 @@ describe('month-end close through the schedule and the HTTP API', () => {
       month: string;
       issued: boolean;
       totals: { payable: string; discountTotal: string };
+      lines: { kind: string; rule: string; params: Record<string, string> }[];
     }>('GET', '/v1/partners/me/invoices/preview', tokens.partner);
     // 200 + 80 = 280.00; bonus 10% × 200 (Marketplace excluded) = 20.00; payable 260.00.
     expect(preview.body).toMatchObject({
       month: currentMonth,
       issued: false,
       totals: { payable: '260.00', discountTotal: '20.00' },
+    });
+    // Each line names its figures, so the portal can word it in the reader's language.
+    expect(preview.body.lines.find((line) => line.kind === 'base_bonus')).toMatchObject({
+      rule: '10% base bonus on eligible consumption',
+      params: { month: currentMonth, rate: '0.1', percent: '10', base: '200.00' },
     });
   });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LINE_KIND_LIST } from '../../../domain/settlement/line-codes';
 import { defineRoute, type AnyRoute } from '../../http/route';
 import type { SettlementService } from './settlement.service';
 
@@ -31,9 +32,20 @@ const invoiceSummary = z.object({
   vatAmount: money,
 });
 
+const lineKind = z
+  .enum(LINE_KIND_LIST)
+  .describe('What the line is; the portal words it from the kind and its params');
+const lineParams = z
+  .record(z.string(), z.string())
+  .describe(
+    'The values the line’s description and rule name, by kind: month, rate (fraction) and ' +
+      'percent, base (exact rubles), dealId, accountId; for an adjustment forMonth and adjusts',
+  )
+  .meta({ examples: [{ month: '2025-03', rate: '0.1', percent: '10', base: '125400.50' }] });
+
 const invoiceLine = z.object({
   position: z.number().int(),
-  kind: z.string(),
+  kind: lineKind,
   description: z.string(),
   rule: z.string().describe('The rule that produced the line, in words'),
   rate: z.string().nullable(),
@@ -42,6 +54,7 @@ const invoiceLine = z.object({
   dealId: z.string().nullable(),
   accountId: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
+  params: lineParams,
 });
 
 const exact = z.string().describe('Rubles, exact (up to 6 decimals)');
@@ -124,16 +137,6 @@ const closeView = z.object({
   progress: closeProgress.nullable().optional(),
 });
 
-const lineKind = z.enum([
-  'consumption_customers',
-  'consumption_own',
-  'grants',
-  'base_bonus',
-  'deal_uplift',
-  'rebate_withdrawal',
-  'adjustment',
-]);
-
 /** A line of the running invoice, as the rules compute it (optional parts left out). */
 const runningLine = z.object({
   kind: lineKind,
@@ -146,6 +149,7 @@ const runningLine = z.object({
   accountId: z.string().optional(),
   forMonth: z.string().optional(),
   adjusts: lineKind.optional(),
+  params: lineParams,
 });
 
 const runningInvoice = z.object({
