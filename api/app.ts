@@ -27,6 +27,8 @@ import type { DocumentRepository } from '../prisma/repositories/document.reposit
 import { consumptionRoutes } from './features/consumption/consumption.routes';
 import type { ConsumptionRepository } from '../prisma/repositories/consumption.repository';
 import { createSettlementService } from './features/settlement/settlement.service';
+import { createPreviewCache } from './features/settlement/preview-cache';
+import type { SettlementChanges } from '../prisma/settlement-changes';
 import type { SettlementRepository } from '../prisma/repositories/settlement.repository';
 import type { ReferralRepository } from '../prisma/repositories/referral.repository';
 import { rebateRoutes } from './features/rebates/rebates.routes';
@@ -79,6 +81,8 @@ export interface AppDeps {
   partners: PartnerRepository;
   notifications: NotificationRepository;
   settlements: SettlementRepository;
+  /** Announcements of committed changes to settlement inputs: running invoices are kept while none arrives. */
+  settlementChanges?: SettlementChanges;
   documents: DocumentRepository;
   rebates: RebateRepository;
   payouts: PayoutRepository;
@@ -259,6 +263,7 @@ export function createApp(deps: AppDeps): Express {
         programFirstMonth: deps.settings.programFirstMonth,
         workflowUrl,
         logger: deps.logger,
+        previewCache: deps.settlementChanges && createPreviewCache(deps.settlementChanges),
       }),
     ),
     ...documentRoutes(documentService),

@@ -11,6 +11,7 @@ import type { Config } from '../config';
 import { createLogger } from '../config/logger';
 import { temporalConnectionOptions } from '../config/temporal';
 import { createDatabase } from '../prisma/client';
+import { listenForSettlementChanges } from '../prisma/settlement-changes';
 import { createApplicationRepository } from '../prisma/repositories/application.repository';
 import { createBillingAccountRepository } from '../prisma/repositories/billing-account.repository';
 import { createPartnerRepository } from '../prisma/repositories/partner.repository';
@@ -68,7 +69,15 @@ export async function startApi(
     namespace: config.temporal.namespace,
     interceptors: { workflow: [requestIdClientInterceptor] },
   });
+  const settlementChanges = listenForSettlementChanges(config.databaseUrl, {
+    onError: (error) =>
+      logger.warn(
+        { err: error },
+        'Listening for settlement changes failed; running invoices uncached until it resumes',
+      ),
+  });
   const app = createApp({
+    settlementChanges,
     workflows: client.workflow,
     taskQueue: config.temporal.taskQueue,
     applications: createApplicationRepository(db),
@@ -129,6 +138,7 @@ export async function startApi(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await connection.close();
+      await settlementChanges.close();
       await db.$disconnect();
     },
   };
