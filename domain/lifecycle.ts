@@ -57,7 +57,7 @@ export function exitDateFor(input: ExitDateInput): ExitDate {
     throw new DomainError(
       'validation_failed',
       `Invalid notice time: ${message}`,
-      [{ field: 'noticeAt', message }],
+      [{ field: 'noticeAt', message, code: 'invalid_format', params: { format: 'datetime' } }],
       { reason: 'notice_time_invalid' },
     );
   }
@@ -70,7 +70,7 @@ export function exitDateFor(input: ExitDateInput): ExitDate {
       throw new DomainError(
         'validation_failed',
         `Invalid exit date: ${message}`,
-        [{ field: 'exitDate', message }],
+        [{ field: 'exitDate', message, code: 'invalid_format', params: { format: 'date' } }],
         { reason: 'exit_date_invalid', params: { exitDate: String(requested) } },
       );
     }
@@ -80,7 +80,14 @@ export function exitDateFor(input: ExitDateInput): ExitDate {
       throw new DomainError(
         'validation_failed',
         `Exit date ${requested} is too early: ${message}`,
-        [{ field: 'exitDate', message }],
+        [
+          {
+            field: 'exitDate',
+            message,
+            code: 'notice_too_short',
+            params: { earliest, days: MIN_NOTICE_DAYS },
+          },
+        ],
         {
           reason: 'exit_date_too_early',
           params: { exitDate: requested, earliest, days: MIN_NOTICE_DAYS },

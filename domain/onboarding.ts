@@ -2,6 +2,8 @@
  * Onboarding vocabulary shared by the workflow, the API and the database (SPEC §1).
  * The steps and their transition rules grow here; the workflow only orchestrates.
  */
+import type { FieldProblem } from './errors';
+
 export const IDENTITY_METHODS = ['existing_account', 'new_id', 'sso_federation'] as const;
 export type IdentityMethod = (typeof IDENTITY_METHODS)[number];
 
@@ -95,10 +97,8 @@ export interface BillingAccountFacts {
   bankDetails: BankDetails | null;
 }
 
-export interface Problem {
-  field: string;
-  message: string;
-}
+/** One field's problem: its path, the English text, and the stable code with its parameters. */
+export type Problem = FieldProblem;
 
 /**
  * An existing billing account qualifies when it is a business account (legal entity or
@@ -112,24 +112,40 @@ export function billingAccountProblems(
   const field = 'company.billingAccountId';
   const problems: Problem[] = [];
   if (account.organizationId !== context.organizationId) {
-    return [{ field, message: 'this billing account belongs to another organization' }];
+    return [
+      {
+        field,
+        message: 'this billing account belongs to another organization',
+        code: 'billing_account_foreign',
+      },
+    ];
   }
   if (account.type === 'individual') {
     problems.push({
       field,
       message: 'must be a business account (legal entity or individual entrepreneur)',
+      code: 'billing_account_not_business',
     });
   }
   if (!account.ownerResident) {
-    problems.push({ field, message: 'the owner must be a resident of the Russian Federation' });
+    problems.push({
+      field,
+      message: 'the owner must be a resident of the Russian Federation',
+      code: 'billing_account_not_resident',
+    });
   }
   if (account.paymentMethod !== 'invoice') {
-    problems.push({ field, message: 'the payment method must be invoice / wire transfer' });
+    problems.push({
+      field,
+      message: 'the payment method must be invoice / wire transfer',
+      code: 'billing_account_not_invoice',
+    });
   }
   if (account.lockedByApplication && account.lockedByApplication !== context.applicationId) {
     problems.push({
       field,
       message: 'this billing account is already used by another application',
+      code: 'billing_account_in_use',
     });
   }
   return problems;
@@ -142,13 +158,20 @@ const PHONE = /^\+?[0-9 ()-]{7,20}$/;
 export function contactProblems(contact: Contact, prefix = 'contact'): Problem[] {
   const problems: Problem[] = [];
   if (!contact.name?.trim())
-    problems.push({ field: `${prefix}.name`, message: 'must not be empty' });
+    problems.push({ field: `${prefix}.name`, message: 'must not be empty', code: 'required' });
   if (!EMAIL.test(contact.email ?? ''))
-    problems.push({ field: `${prefix}.email`, message: 'must be an e-mail address' });
+    problems.push({
+      field: `${prefix}.email`,
+      message: 'must be an e-mail address',
+      code: 'invalid_format',
+      params: { format: 'email' },
+    });
   if (!PHONE.test(contact.phone ?? '')) {
     problems.push({
       field: `${prefix}.phone`,
       message: 'must be a phone number such as +7 495 123-45-67',
+      code: 'invalid_format',
+      params: { format: 'phone' },
     });
   }
   return problems;
@@ -160,13 +183,19 @@ const COMPANY_SIZES: readonly Questionnaire['companySize'][] = ['1-10', '11-50',
 export function questionnaireProblems(questionnaire: Questionnaire | null | undefined): Problem[] {
   if (!questionnaire)
     return [
-      { field: 'questionnaire', message: 'complete the questionnaire about the company profile' },
+      {
+        field: 'questionnaire',
+        message: 'complete the questionnaire about the company profile',
+        code: 'required',
+      },
     ];
   const problems: Problem[] = [];
   if (!COMPANY_SIZES.includes(questionnaire.companySize)) {
     problems.push({
       field: 'questionnaire.companySize',
       message: `must be one of ${COMPANY_SIZES.join(', ')}`,
+      code: 'invalid_value',
+      params: { values: COMPANY_SIZES.join(', ') },
     });
   }
   if (
@@ -176,18 +205,22 @@ export function questionnaireProblems(questionnaire: Questionnaire | null | unde
     problems.push({
       field: 'questionnaire.specializations',
       message: 'name at least one specialization',
+      code: 'too_small',
+      params: { minimum: 1, origin: 'array' },
     });
   }
   if (!Number.isInteger(questionnaire.customerCount) || questionnaire.customerCount < 0) {
     problems.push({
       field: 'questionnaire.customerCount',
       message: 'must be a whole number, zero or more',
+      code: 'whole_number',
     });
   }
   if (!questionnaire.motivation?.trim()) {
     problems.push({
       field: 'questionnaire.motivation',
       message: 'tell us why you want to become a partner',
+      code: 'required',
     });
   }
   return problems;
@@ -210,28 +243,46 @@ export function partnershipProblems(input: {
     problems.push({
       field: 'programs',
       message: 'watch the information video to the end before choosing the partnership type',
+      code: 'video_not_watched',
     });
   }
   if (input.programs.length === 0) {
-    problems.push({ field: 'programs', message: 'choose VAR, referral or both' });
+    problems.push({
+      field: 'programs',
+      message: 'choose VAR, referral or both',
+      code: 'too_small',
+      params: { minimum: 1, origin: 'array' },
+    });
   }
   if (new Set(input.programs).size !== input.programs.length) {
-    problems.push({ field: 'programs', message: 'each program may be chosen once' });
+    problems.push({
+      field: 'programs',
+      message: 'each program may be chosen once',
+      code: 'duplicate',
+      params: { value: 'programs' },
+    });
   }
   if (input.programs.includes('referral') && !input.referralProgramOpen) {
     problems.push({
       field: 'programs',
       message: 'the referral program no longer accepts new partners; choose VAR',
+      code: 'referral_program_closed',
     });
   }
   if (input.programs.includes('referral') && !input.hasBankDetails) {
     problems.push({
       field: 'bankDetails',
       message: 'the referral program requires bank details (BIK and settlement account)',
+      code: 'bank_details_required',
     });
   }
   if ('taxationType' in input && !TAXATION_TYPES.includes(input.taxationType as TaxationType)) {
-    problems.push({ field: 'taxationType', message: `choose one of ${TAXATION_TYPES.join(', ')}` });
+    problems.push({
+      field: 'taxationType',
+      message: `choose one of ${TAXATION_TYPES.join(', ')}`,
+      code: 'invalid_value',
+      params: { values: TAXATION_TYPES.join(', ') },
+    });
   }
   if ('questionnaire' in input) problems.push(...questionnaireProblems(input.questionnaire));
   return problems;

@@ -1,3 +1,4 @@
+import { checkReasonCode } from './validators/codes';
 import type { FieldProblem } from './errors';
 import { formatMoney, Money } from './money';
 import { validateBankDetails } from './validators/bank';
@@ -39,7 +40,9 @@ export function payoutDestination(details: BankDetailsOnFile | null): PayoutDest
   const account = details?.account ?? '';
   const blank = (value: string) => value.trim() === '';
   const problems: FieldProblem[] = validateBankDetails({ bik, account }).map((p) =>
-    blank(p.field === 'bik' ? bik : account) ? { field: p.field, message: 'is not recorded' } : p,
+    blank(p.field === 'bik' ? bik : account)
+      ? { field: p.field, message: 'is not recorded', code: 'required' }
+      : { ...p, ...checkReasonCode(p.message) },
   );
   if (problems.length > 0) return { ok: false, problems };
   // Valid: the stored values without the outer spaces the validators allow.

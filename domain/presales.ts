@@ -87,7 +87,13 @@ export function presaleTransition(input: PresaleTransitionInput): PresaleTransit
       return {
         ok: false,
         kind: 'invalid',
-        problems: [{ field: 'assignee', message: 'must name the staff member who takes it' }],
+        problems: [
+          {
+            field: 'assignee',
+            message: 'must name the staff member who takes it',
+            code: 'required',
+          },
+        ],
       };
     }
     if (assignee === input.currentAssignee) {
@@ -104,7 +110,9 @@ export function presaleTransition(input: PresaleTransitionInput): PresaleTransit
     return {
       ok: false,
       kind: 'invalid',
-      problems: [{ field: 'reason', message: 'must say why the request is declined' }],
+      problems: [
+        { field: 'reason', message: 'must say why the request is declined', code: 'required' },
+      ],
     };
   }
   return { ok: true, to, assignee: input.currentAssignee, reason: reason || null };
@@ -151,13 +159,21 @@ export function presaleRequestProblems(input: PresaleRequestInput, today: string
     const message = 'name either a customer or a project, not both and not neither';
     problems.push({ field: hasCustomer ? 'projectId' : 'customerAccountId', message });
   }
-  if (!input.topic.trim()) problems.push({ field: 'topic', message: 'must not be empty' });
+  if (!input.topic.trim())
+    problems.push({ field: 'topic', message: 'must not be empty', code: 'required' });
   if (!isIsoDate(input.desiredDate)) {
-    problems.push({ field: 'desiredDate', message: 'must be a calendar date YYYY-MM-DD' });
+    problems.push({
+      field: 'desiredDate',
+      message: 'must be a calendar date YYYY-MM-DD',
+      code: 'invalid_format',
+      params: { format: 'date' },
+    });
   } else if (input.desiredDate < today) {
     problems.push({
       field: 'desiredDate',
       message: `must not be in the past (today is ${today} in Moscow)`,
+      code: 'date_in_past',
+      params: { today },
     });
   }
   return problems;

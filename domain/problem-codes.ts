@@ -299,6 +299,32 @@ export const FIELD_CODES = {
   not_multiple_of: { params: ['divisor'], en: 'must be a multiple of {{divisor}}' },
 
   // Business rules on one field.
+  notice_too_short: {
+    params: ['earliest', 'days'],
+    en: 'must be on or after {{earliest}} ({{days}} days after the notice)',
+  },
+  digits_only: { params: [], en: 'must contain digits only' },
+  length_exact: { params: ['length'], en: 'must be {{length}} characters long' },
+  inn_length: {
+    params: [],
+    en: 'must be 10 digits (legal entity) or 12 digits (individual entrepreneur)',
+  },
+  check_digit: { params: [], en: 'check digit does not match' },
+  account_key: { params: [], en: 'control key does not match the BIK' },
+  bik_invalid: { params: [], en: 'cannot be checked: the BIK is not valid' },
+  in_future: { params: [], en: 'must not be in the future' },
+  customer_or_inn: {
+    params: [],
+    en: 'give either one of your customers or the customer’s INN',
+  },
+  company_not_active: { params: [], en: 'belongs to a company that is not active' },
+  customer_taken: { params: [], en: 'the customer is already registered by another partner' },
+  not_for_cloud_project: { params: [], en: 'must be left out for a whole-cloud project' },
+  date_in_past: { params: ['today'], en: 'must not be in the past (today is {{today}} in Moscow)' },
+  not_a_specialization_date: {
+    params: ['code', 'date'],
+    en: 'the catalogue has no version of {{code}} on {{date}}',
+  },
   must_be_positive: { params: [], en: 'must be greater than 0' },
   month_not_allowed: { params: [], en: 'is not a month this can be done for' },
   date_in_closed_month: {
@@ -309,6 +335,72 @@ export const FIELD_CODES = {
     params: ['date', 'month', 'firstOpen', 'earliest'],
     en: '{{date}} would end it inside {{month}}, which is closed; the earliest end is {{earliest}}',
   },
+  account_without_inn: { params: [], en: 'the account has no company INN' },
+  application_open: { params: [], en: 'has an open application already' },
+  bank_details_required: {
+    params: [],
+    en: 'the referral program requires bank details (BIK and settlement account)',
+  },
+  before_start: { params: ['start'], en: 'must not be before the start date {{start}}' },
+  billing_account_foreign: {
+    params: [],
+    en: 'this billing account belongs to another organization',
+  },
+  billing_account_in_use: {
+    params: [],
+    en: 'this billing account is already used by another application',
+  },
+  billing_account_not_business: {
+    params: [],
+    en: 'must be a business account (legal entity or individual entrepreneur)',
+  },
+  billing_account_not_invoice: {
+    params: [],
+    en: 'the payment method must be invoice / wire transfer',
+  },
+  billing_account_not_resident: {
+    params: [],
+    en: 'the owner must be a resident of the Russian Federation',
+  },
+  conflicts: { params: [], en: 'conflicts with an existing record' },
+  customer_attributed: { params: [], en: 'is already attributed to another partner' },
+  customer_is_partner: { params: [], en: 'is a partner’s own billing account' },
+  customer_is_var_subaccount: { params: [], en: 'is a VAR partner’s customer subaccount' },
+  deal_only: { params: [], en: 'belongs to a deal, not a project' },
+  duplicate: { params: ['value'], en: '{{value}} is listed twice' },
+  month_after: { params: ['month'], en: 'must be {{month}} or an earlier month (YYYY-MM)' },
+  not_in_catalogue: {
+    params: ['code', 'date'],
+    en: '{{code}} is not a specialization of the catalogue on {{date}}',
+  },
+  not_in_registry: { params: [], en: 'is not in the state company registry' },
+  not_your_customer: { params: [], en: 'is not one of your customers' },
+  not_your_customers_cloud: { params: [], en: 'has no consumption of any of your customers' },
+  not_your_project: { params: [], en: 'is not one of your registered projects' },
+  out_of_range: { params: [], en: 'must lie between 0 and the video duration' },
+  project_only: { params: [], en: 'belongs to a project, not a deal' },
+  project_overlaps: { params: [], en: 'overlaps a registered project' },
+  referral_link_inactive: { params: [], en: 'the referral link is no longer active' },
+  referral_program_closed: {
+    params: [],
+    en: 'the referral program no longer accepts new partners; choose VAR',
+  },
+  specialization_held: { params: ['since'], en: 'is held already, from {{since}}' },
+  too_few_engineers: {
+    params: ['minimum', 'given'],
+    en: 'the specialization requires at least {{minimum}} certified engineers; the application names {{given}}',
+  },
+  unknown_billing_account: {
+    params: ['billingAccountId'],
+    en: 'no billing account {{billingAccountId}}',
+  },
+  unknown_referral_code: { params: [], en: 'is not a referral code of any partner' },
+  unknown_service: { params: ['serviceId'], en: 'no service {{serviceId}} in the catalogue' },
+  video_not_watched: {
+    params: [],
+    en: 'watch the information video to the end before choosing the partnership type',
+  },
+  whole_number: { params: [], en: 'must be a whole number, zero or more' },
   idempotency_key_reused: {
     params: [],
     en: 'this key was used for a different request; use a new key for a new request',

@@ -89,6 +89,8 @@ export function dealEndProblems(deal: { startDate: string; endDate: string }): F
     problems.push({
       field: 'endDate',
       message: `must not be before the deal's start date ${deal.startDate}`,
+      code: 'before_start',
+      params: { start: deal.startDate },
     });
   }
   return problems;
@@ -114,15 +116,28 @@ export const MAX_SPECIALIZATION_RATE = '1';
  */
 export function specializationProblems(grant: SpecializationTerms): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  if (grant.code.trim() === '') problems.push({ field: 'code', message: 'must not be empty' });
+  if (grant.code.trim() === '')
+    problems.push({ field: 'code', message: 'must not be empty', code: 'required' });
   push(problems, 'rate', rateProblem(grant.rate, MAX_SPECIALIZATION_RATE, '100%'));
   if (grant.serviceIds.length === 0) {
-    problems.push({ field: 'serviceIds', message: 'must name at least one service' });
+    problems.push({
+      field: 'serviceIds',
+      message: 'must name at least one service',
+      code: 'too_small',
+      params: { minimum: 1, origin: 'array' },
+    });
   }
   const seen = new Set<string>();
   grant.serviceIds.forEach((id, i) => {
-    if (id.trim() === '') problems.push({ field: `serviceIds.${i}`, message: 'must not be empty' });
-    else if (seen.has(id)) problems.push({ field: `serviceIds.${i}`, message: `repeats ${id}` });
+    if (id.trim() === '')
+      problems.push({ field: `serviceIds.${i}`, message: 'must not be empty', code: 'required' });
+    else if (seen.has(id))
+      problems.push({
+        field: `serviceIds.${i}`,
+        message: `repeats ${id}`,
+        code: 'duplicate',
+        params: { value: id },
+      });
     seen.add(id);
   });
   push(problems, 'validFrom', dateProblem(grant.validFrom));
@@ -145,6 +160,8 @@ export function specializationEndProblems(grant: {
     problems.push({
       field: 'validTo',
       message: `must not be before the specialization's first day ${grant.validFrom}`,
+      code: 'before_start',
+      params: { start: grant.validFrom },
     });
   }
   return problems;
@@ -158,19 +175,29 @@ export function projectProblems(project: ProjectTerms): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const scope = project.scope;
   if (!(PROJECT_SCOPES as readonly string[]).includes(scope)) {
-    problems.push({ field: 'scope', message: 'must be "cloud" or "folder"' });
+    problems.push({
+      field: 'scope',
+      message: 'must be "cloud" or "folder"',
+      code: 'invalid_value',
+      params: { values: 'cloud, folder' },
+    });
   }
   if (project.cloudId.trim() === '') {
-    problems.push({ field: 'cloudId', message: 'must not be empty' });
+    problems.push({ field: 'cloudId', message: 'must not be empty', code: 'required' });
   }
   const folderId = project.folderId ?? null;
   if (scope === 'folder' && (folderId === null || folderId.trim() === '')) {
-    problems.push({ field: 'folderId', message: 'is required for a folder project' });
+    problems.push({
+      field: 'folderId',
+      message: 'is required for a folder project',
+      code: 'required',
+    });
   }
   if (scope === 'cloud' && folderId !== null) {
     problems.push({
       field: 'folderId',
       message: 'must be left out for a cloud project: the whole cloud counts',
+      code: 'not_for_cloud_project',
     });
   }
   push(problems, 'baselineMonthly', baselineProblem(project.baselineMonthly));

@@ -52,11 +52,21 @@ const DECIMAL_INPUT = /^-?\d{1,15}(\.\d{1,6})?$/;
 
 function parseDecimal(text: unknown, field: string, problems: FieldProblem[]): Money | null {
   if (typeof text !== 'string' || !DECIMAL_INPUT.test(text)) {
-    problems.push({ field, message: 'must be a decimal number with at most 6 decimals' });
+    problems.push({
+      field,
+      message: 'must be a decimal number with at most 6 decimals',
+      code: 'invalid_format',
+      params: { format: 'decimal' },
+    });
     return null;
   }
   if (text.startsWith('-')) {
-    problems.push({ field, message: 'must not be negative' });
+    problems.push({
+      field,
+      message: 'must not be negative',
+      code: 'too_small',
+      params: { minimum: 0, origin: 'number' },
+    });
     return null;
   }
   return new Money(text);
@@ -77,10 +87,22 @@ function exact(value: Money): string {
  */
 export function referralCommission(input: ReferralCommissionInput): ReferralCommission {
   const problems: FieldProblem[] = [];
-  if (!isYearMonth(input.month)) problems.push({ field: 'month', message: 'must be YYYY-MM' });
+  if (!isYearMonth(input.month))
+    problems.push({
+      field: 'month',
+      message: 'must be YYYY-MM',
+      code: 'invalid_format',
+      params: { format: 'year_month' },
+    });
   const rateText = input.rate ?? REFERRAL_COMMISSION_RATE;
   const rate = parseDecimal(rateText, 'rate', problems);
-  if (rate?.greaterThan(1)) problems.push({ field: 'rate', message: 'must be between 0 and 1' });
+  if (rate?.greaterThan(1))
+    problems.push({
+      field: 'rate',
+      message: 'must be between 0 and 1',
+      code: 'too_big',
+      params: { maximum: 1, origin: 'number' },
+    });
 
   const seen = new Set<string>();
   const parsed: { customerAccountId: string; base: Money }[] = [];
@@ -88,9 +110,18 @@ export function referralCommission(input: ReferralCommissionInput): ReferralComm
     const path = `customers.${index}`;
     const id = customer.customerAccountId;
     if (typeof id !== 'string' || id.trim() === '') {
-      problems.push({ field: `${path}.customerAccountId`, message: 'is required' });
+      problems.push({
+        field: `${path}.customerAccountId`,
+        message: 'is required',
+        code: 'required',
+      });
     } else if (seen.has(id)) {
-      problems.push({ field: `${path}.customerAccountId`, message: `${id} is listed twice` });
+      problems.push({
+        field: `${path}.customerAccountId`,
+        message: `${id} is listed twice`,
+        code: 'duplicate',
+        params: { value: id },
+      });
     } else {
       seen.add(id);
     }
@@ -101,6 +132,8 @@ export function referralCommission(input: ReferralCommissionInput): ReferralComm
         problems.push({
           field: `${path}.grants`,
           message: `must not exceed the amount (${customer.amount})`,
+          code: 'too_big',
+          params: { maximum: customer.amount, origin: 'amount' },
         });
       } else {
         parsed.push({ customerAccountId: id, base: amount.minus(grants) });
@@ -183,6 +216,8 @@ export function referralStatement(input: ReferralStatementInput): ReferralStatem
       problems.push({
         field: `consumption.${index}.forMonth`,
         message: `must be ${input.month} or an earlier month (YYYY-MM)`,
+        code: 'month_after',
+        params: { month: input.month },
       });
       return;
     }

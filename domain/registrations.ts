@@ -147,7 +147,7 @@ export function dealRegistrationProblems(input: {
   const problems: FieldProblem[] = [];
   push(problems, 'expectedMonthlyConsumption', amountProblem(input.expectedMonthlyConsumption));
   if (input.description.trim() === '') {
-    problems.push({ field: 'description', message: 'must not be empty' });
+    problems.push({ field: 'description', message: 'must not be empty', code: 'required' });
   }
   return problems;
 }
@@ -160,7 +160,11 @@ export function approvalProblems(
   const problems: FieldProblem[] = [];
   if (kind === 'deal') {
     if (approval.upliftRate === undefined || approval.upliftRate === null) {
-      problems.push({ field: 'upliftRate', message: 'is required to approve a deal' });
+      problems.push({
+        field: 'upliftRate',
+        message: 'is required to approve a deal',
+        code: 'required',
+      });
     } else {
       push(
         problems,
@@ -169,14 +173,26 @@ export function approvalProblems(
       );
     }
     if (approval.rate != null) {
-      problems.push({ field: 'rate', message: 'belongs to a project; a deal takes upliftRate' });
+      problems.push({
+        field: 'rate',
+        message: 'belongs to a project; a deal takes upliftRate',
+        code: 'project_only',
+      });
     }
     if (approval.baselineMonthly != null) {
-      problems.push({ field: 'baselineMonthly', message: 'belongs to a project' });
+      problems.push({
+        field: 'baselineMonthly',
+        message: 'belongs to a project',
+        code: 'project_only',
+      });
     }
   } else {
     if (approval.rate === undefined || approval.rate === null) {
-      problems.push({ field: 'rate', message: 'is required to approve a project' });
+      problems.push({
+        field: 'rate',
+        message: 'is required to approve a project',
+        code: 'required',
+      });
     } else {
       push(problems, 'rate', rateProblem(approval.rate, MAX_PROJECT_REBATE_RATE, '15%'));
     }
@@ -184,7 +200,11 @@ export function approvalProblems(
       push(problems, 'baselineMonthly', amountProblem(approval.baselineMonthly));
     }
     if (approval.upliftRate != null) {
-      problems.push({ field: 'upliftRate', message: 'belongs to a deal; a project takes rate' });
+      problems.push({
+        field: 'upliftRate',
+        message: 'belongs to a deal; a project takes rate',
+        code: 'deal_only',
+      });
     }
   }
   return problems;

@@ -90,25 +90,36 @@ export function applicationProblems(
     problems.push({
       field: 'code',
       message: `${application.code} is not a specialization of the catalogue on ${date}`,
+      code: 'not_in_catalogue',
+      params: { code: application.code, date },
     });
   }
   const evidence = application.evidence.trim();
-  if (evidence === '') problems.push({ field: 'evidence', message: 'must not be empty' });
+  if (evidence === '')
+    problems.push({ field: 'evidence', message: 'must not be empty', code: 'required' });
   else if (evidence.length > MAX_EVIDENCE_LENGTH) {
     problems.push({
       field: 'evidence',
       message: `must be at most ${MAX_EVIDENCE_LENGTH} characters`,
+      code: 'too_big',
+      params: { maximum: MAX_EVIDENCE_LENGTH, origin: 'string' },
     });
   }
   const engineers = application.certifiedEngineers;
   if (!Number.isInteger(engineers) || engineers < 0) {
-    problems.push({ field: 'certifiedEngineers', message: 'must be a whole number ≥ 0' });
+    problems.push({
+      field: 'certifiedEngineers',
+      message: 'must be a whole number ≥ 0',
+      code: 'whole_number',
+    });
   } else if (entry !== null && engineers < entry.minCertifiedEngineers) {
     problems.push({
       field: 'certifiedEngineers',
       message:
         `the specialization requires at least ${entry.minCertifiedEngineers} certified ` +
         `engineers; the application names ${engineers}`,
+      code: 'too_few_engineers',
+      params: { minimum: entry.minCertifiedEngineers, given: engineers },
     });
   }
   return problems;
@@ -160,16 +171,33 @@ export function reasonProblems(
   required: boolean,
 ): FieldProblem[] {
   const text = (reason ?? '').trim();
-  if (text === '') return required ? [{ field: 'reason', message: 'must not be empty' }] : [];
+  if (text === '')
+    return required ? [{ field: 'reason', message: 'must not be empty', code: 'required' }] : [];
   if (text.length > MAX_REASON_LENGTH) {
-    return [{ field: 'reason', message: `must be at most ${MAX_REASON_LENGTH} characters` }];
+    return [
+      {
+        field: 'reason',
+        message: `must be at most ${MAX_REASON_LENGTH} characters`,
+        code: 'too_big',
+        params: { maximum: MAX_REASON_LENGTH, origin: 'string' },
+      },
+    ];
   }
   return [];
 }
 
 /** A grant date must be a real calendar date. */
 export function grantDateProblems(validFrom: string): FieldProblem[] {
-  return isIsoDate(validFrom) ? [] : [{ field: 'validFrom', message: 'must be a calendar date' }];
+  return isIsoDate(validFrom)
+    ? []
+    : [
+        {
+          field: 'validFrom',
+          message: 'must be a calendar date',
+          code: 'invalid_format',
+          params: { format: 'date' },
+        },
+      ];
 }
 
 /** The value of the unique key that admits one open application per partner and code. */

@@ -1,3 +1,4 @@
+import { checkReasonCode } from '../domain/validators/codes';
 import type { ProblemReason } from '../domain/problem-codes';
 import {
   ApplicationFailure,
@@ -542,7 +543,14 @@ function registerHandlers(app: Application): void {
           billingAccountId: company.billingAccountId,
         });
         if (!account) {
-          invalid([{ field: 'company.billingAccountId', message: 'no such billing account' }]);
+          invalid([
+            {
+              field: 'company.billingAccountId',
+              message: 'no such billing account',
+              code: 'unknown_billing_account',
+              params: { billingAccountId: company.billingAccountId },
+            },
+          ]);
         }
         const problems = billingAccountProblems(account, {
           organizationId: state.organizationId,
@@ -551,7 +559,11 @@ function registerHandlers(app: Application): void {
         if (problems.length) invalid(problems);
         if (!account.inn)
           invalid([
-            { field: 'company.billingAccountId', message: 'the account has no company INN' },
+            {
+              field: 'company.billingAccountId',
+              message: 'the account has no company INN',
+              code: 'account_without_inn',
+            },
           ]);
         const card = await registry.lookupCompany({ inn: account.inn });
         if (!card)
@@ -559,10 +571,14 @@ function registerHandlers(app: Application): void {
             {
               field: 'company.billingAccountId',
               message: `INN ${account.inn} is not in the company registry`,
+              code: 'not_in_registry',
             },
           ]);
         const refusal = companyRefusal(card);
-        if (refusal) invalid([{ field: 'company.billingAccountId', message: refusal }]);
+        if (refusal)
+          invalid([
+            { field: 'company.billingAccountId', message: refusal, code: 'company_not_active' },
+          ]);
         await db.lockBillingAccount({
           billingAccountId: account.id,
           applicationId: state.applicationId,
@@ -583,10 +599,15 @@ function registerHandlers(app: Application): void {
         const card = await registry.lookupCompany({ inn: company.inn });
         if (!card)
           invalid([
-            { field: 'company.inn', message: 'no company with this INN in the state registry' },
+            {
+              field: 'company.inn',
+              message: 'no company with this INN in the state registry',
+              code: 'not_in_registry',
+            },
           ]);
         const refusal = companyRefusal(card);
-        if (refusal) invalid([{ field: 'company.inn', message: refusal }]);
+        if (refusal)
+          invalid([{ field: 'company.inn', message: refusal, code: 'company_not_active' }]);
         if (v2) acted();
         state.company = card;
         state.companyConfirmed = false;
@@ -607,7 +628,13 @@ function registerHandlers(app: Application): void {
         const problems = contactProblems(contact);
         if ('inn' in company) {
           const check = validateInn(company.inn);
-          if (!check.ok) problems.push({ field: 'company.inn', message: check.reason });
+          if (!check.ok) {
+            problems.push({
+              field: 'company.inn',
+              message: check.reason,
+              ...checkReasonCode(check.reason),
+            });
+          }
         }
         if (problems.length) invalid(problems);
       }),
@@ -657,7 +684,11 @@ function registerHandlers(app: Application): void {
           positionSeconds > durationSeconds + 1
         ) {
           invalid([
-            { field: 'positionSeconds', message: 'must lie between 0 and the video duration' },
+            {
+              field: 'positionSeconds',
+              message: 'must lie between 0 and the video duration',
+              code: 'out_of_range',
+            },
           ]);
         }
       }),
@@ -682,7 +713,11 @@ function registerHandlers(app: Application): void {
     });
     if (bankDetails) {
       for (const p of validateBankDetails(bankDetails)) {
-        problems.push({ field: `bankDetails.${p.field}`, message: p.message });
+        problems.push({
+          field: `bankDetails.${p.field}`,
+          message: p.message,
+          ...checkReasonCode(p.message),
+        });
       }
     }
     if (problems.length) invalid(problems);
@@ -763,7 +798,8 @@ function registerHandlers(app: Application): void {
     {
       validator: app.validator(billingAccountTurn, ({ name, contact }) => {
         const problems = contact ? contactProblems(contact) : [];
-        if (!name.trim()) problems.push({ field: 'name', message: 'must not be empty' });
+        if (!name.trim())
+          problems.push({ field: 'name', message: 'must not be empty', code: 'required' });
         if (problems.length) invalid(problems);
       }),
     },
@@ -841,7 +877,14 @@ function registerHandlers(app: Application): void {
     {
       validator: app.validator<ApproveApplicationInput>(inReview('approved'), ({ startDate }) => {
         if (startDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(startDate)) {
-          invalid([{ field: 'startDate', message: 'must be a date YYYY-MM-DD' }]);
+          invalid([
+            {
+              field: 'startDate',
+              message: 'must be a date YYYY-MM-DD',
+              code: 'invalid_format',
+              params: { format: 'date' },
+            },
+          ]);
         }
       }),
     },
@@ -875,7 +918,8 @@ function registerHandlers(app: Application): void {
     }),
     {
       validator: app.validator<RejectApplicationInput>(inReview('rejected'), ({ reason }) => {
-        if (!reason.trim()) invalid([{ field: 'reason', message: 'give the applicant a reason' }]);
+        if (!reason.trim())
+          invalid([{ field: 'reason', message: 'give the applicant a reason', code: 'required' }]);
       }),
     },
   );

@@ -200,7 +200,7 @@ function send(
           ? problem.errors.map((e) => ({
               field: e.field,
               message: e.message,
-              code: e.code ?? 'invalid_value',
+              code: e.code ?? 'custom',
               params: e.params ?? {},
             }))
           : undefined,

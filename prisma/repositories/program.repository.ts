@@ -265,7 +265,7 @@ export function createProgramRepository(db: Database) {
           throw new DomainError(
             'conflict',
             `Deal refused: ${message}`,
-            [{ field: 'customerAccountId', message }],
+            [{ field: 'customerAccountId', message, code: 'conflicts' }],
             {
               reason: 'deal_customer_linked',
               params: { dealId: clash.id, from: isoDate(clash.startDate) },
@@ -357,7 +357,13 @@ export function createProgramRepository(db: Database) {
           throw new DomainError(
             'conflict',
             `Project refused: ${message}`,
-            [{ field: project.scope === 'folder' ? 'folderId' : 'cloudId', message }],
+            [
+              {
+                field: project.scope === 'folder' ? 'folderId' : 'cloudId',
+                message,
+                code: 'conflicts',
+              },
+            ],
             { reason: 'project_overlaps' },
           );
         }
@@ -414,7 +420,7 @@ export function createProgramRepository(db: Database) {
           throw new DomainError(
             'conflict',
             `Specialization refused: ${message}`,
-            [{ field: 'validFrom', message }],
+            [{ field: 'validFrom', message, code: 'conflicts' }],
             {
               reason: 'specialization_held',
               params: { code: grant.code, validFrom: isoDate(clash.validFrom) },

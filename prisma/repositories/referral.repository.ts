@@ -306,6 +306,7 @@ export function createReferralRepository(db: Database) {
                 {
                   field: 'customer.accountId',
                   message: 'is already attributed to another partner',
+                  code: 'customer_attributed',
                 },
               ],
               {
@@ -325,7 +326,13 @@ export function createReferralRepository(db: Database) {
           throw new DomainError(
             'conflict',
             `Billing account ${customer.accountId} is a customer subaccount of a VAR partner and cannot be referred`,
-            [{ field: 'customer.accountId', message: 'is a VAR partner’s customer subaccount' }],
+            [
+              {
+                field: 'customer.accountId',
+                message: 'is a VAR partner’s customer subaccount',
+                code: 'customer_is_var_subaccount',
+              },
+            ],
             { reason: 'customer_is_var_subaccount', params: { accountId: customer.accountId } },
           );
         }
@@ -336,7 +343,13 @@ export function createReferralRepository(db: Database) {
           throw new DomainError(
             'conflict',
             `Billing account ${customer.accountId} belongs to a partner; partners cannot be referred`,
-            [{ field: 'customer.accountId', message: 'is a partner’s own billing account' }],
+            [
+              {
+                field: 'customer.accountId',
+                message: 'is a partner’s own billing account',
+                code: 'customer_is_partner',
+              },
+            ],
             { reason: 'customer_is_partner', params: { accountId: customer.accountId } },
           );
         }

@@ -279,7 +279,7 @@ export function createRegistrationRepository(db: Database) {
           throw new DomainError(
             'conflict',
             `Registration refused: ${CUSTOMER_TAKEN}`,
-            [{ field, message: CUSTOMER_TAKEN }],
+            [{ field, message: CUSTOMER_TAKEN, code: 'customer_taken' }],
             { reason: 'customer_taken' },
           );
         }
@@ -409,7 +409,13 @@ export function createRegistrationRepository(db: Database) {
             throw new DomainError(
               'conflict',
               'A registered project already earns a rebate on this consumption in overlapping months',
-              [{ field: 'cloudId', message: 'overlaps a registered project' }],
+              [
+                {
+                  field: 'cloudId',
+                  message: 'overlaps a registered project',
+                  code: 'project_overlaps',
+                },
+              ],
               { reason: 'project_overlaps' },
             );
           }

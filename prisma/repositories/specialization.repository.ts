@@ -220,7 +220,14 @@ export function createSpecializationRepository(db: Database) {
             throw new DomainError(
               'conflict',
               `The partner already holds ${application.code} (grant ${held.id.toString()})`,
-              [{ field: 'code', message: `is held already, from ${isoDate(held.validFrom)}` }],
+              [
+                {
+                  field: 'code',
+                  message: `is held already, from ${isoDate(held.validFrom)}`,
+                  code: 'specialization_held',
+                  params: { since: isoDate(held.validFrom) },
+                },
+              ],
               {
                 reason: 'specialization_held',
                 params: { code: application.code, validFrom: isoDate(held.validFrom) },
@@ -257,7 +264,7 @@ export function createSpecializationRepository(db: Database) {
         throw new DomainError(
           'conflict',
           `An application for ${application.code} is open already: wait for its decision`,
-          [{ field: 'code', message: 'has an open application already' }],
+          [{ field: 'code', message: 'has an open application already', code: 'application_open' }],
           { reason: 'specialization_application_open', params: { code: application.code } },
         );
       }
@@ -388,7 +395,14 @@ export function createSpecializationRepository(db: Database) {
           throw new DomainError(
             'validation_failed',
             `validFrom ${message}`,
-            [{ field: 'validFrom', message }],
+            [
+              {
+                field: 'validFrom',
+                message,
+                code: 'not_a_specialization_date',
+                params: { code: application.code, date: decision.validFrom },
+              },
+            ],
             {
               reason: 'specialization_not_in_catalogue',
               params: { code: application.code, validFrom: decision.validFrom },
@@ -407,7 +421,14 @@ export function createSpecializationRepository(db: Database) {
           throw new DomainError(
             'conflict',
             `Grant refused: ${message}`,
-            [{ field: 'validFrom', message }],
+            [
+              {
+                field: 'validFrom',
+                message,
+                code: 'specialization_held',
+                params: { since: isoDate(clash.validFrom) },
+              },
+            ],
             {
               reason: 'specialization_held',
               params: { code: application.code, validFrom: isoDate(clash.validFrom) },

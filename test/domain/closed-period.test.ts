@@ -70,7 +70,7 @@ describe('closedStartProblem', () => {
       '2025-12-01 falls in 2025-12, which is closed; the first open date is 2026-01-01',
     ],
   ])('refuses %s', (_name, date, firstOpen, message) => {
-    expect(closedStartProblem('startDate', date, firstOpen)).toEqual({
+    expect(closedStartProblem('startDate', date, firstOpen)).toMatchObject({
       field: 'startDate',
       message,
     });
@@ -114,7 +114,10 @@ describe('closedEndProblem', () => {
         '2026-01-01, so the earliest end is 2025-12-31',
     ],
   ])('refuses %s', (_name, endDate, firstOpen, message) => {
-    expect(closedEndProblem('validTo', endDate, firstOpen)).toEqual({ field: 'validTo', message });
+    expect(closedEndProblem('validTo', endDate, firstOpen)).toMatchObject({
+      field: 'validTo',
+      message,
+    });
   });
 });
 

@@ -145,7 +145,7 @@ describe('exitDateFor', () => {
     (_name, noticeAt, requestedExitDate, earliest) => {
       const error = caught(() => exitDateFor({ noticeAt, requestedExitDate }));
       expect(error.code).toBe('validation_failed');
-      expect(error.fields).toEqual([
+      expect(error.fields).toMatchObject([
         {
           field: 'exitDate',
           message: `must be on or after ${earliest} (30 days after the notice)`,

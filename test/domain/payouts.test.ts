@@ -100,7 +100,7 @@ describe('payoutDestination: what counts as a bank account to pay to', () => {
       { ok: false, problems: [{ field: 'bik', message: 'must contain digits only' }] },
     ],
   ])('%s', (_case, details, expected) => {
-    expect(payoutDestination(details)).toEqual(expected);
+    expect(payoutDestination(details)).toMatchObject(expected);
   });
 });
 
@@ -143,7 +143,7 @@ describe('decideFinalPayout: the rebate balance on leaving', () => {
       { action: 'hold', amount: '10.50', problems: [{ field: 'account', message: KEY_MISMATCH }] },
     ],
   ])('%s', (_case, balance, bankDetails, expected) => {
-    expect(decideFinalPayout({ balance, bankDetails })).toEqual(expected);
+    expect(decideFinalPayout({ balance, bankDetails })).toMatchObject(expected);
   });
 });
 

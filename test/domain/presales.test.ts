@@ -58,7 +58,7 @@ describe('presaleTransition', () => {
   });
 
   it('names the moves allowed when one is refused', () => {
-    expect(move('new', 'done')).toEqual({
+    expect(move('new', 'done')).toMatchObject({
       ok: false,
       kind: 'conflict',
       message: 'A request that is new cannot become done; it can become assigned or declined',
@@ -67,6 +67,7 @@ describe('presaleTransition', () => {
       ok: false,
       kind: 'conflict',
       message: 'The request is already done; it cannot become assigned',
+      reason: { reason: 'presale_move_not_allowed', params: { from: 'done', to: 'assigned' } },
     });
   });
 

@@ -98,7 +98,7 @@ describe('dealProblems', () => {
       ],
     ],
   ])('refuses %s', (_name, parts, problems) => {
-    expect(dealProblems(deal(parts))).toEqual(problems);
+    expect(dealProblems(deal(parts))).toMatchObject(problems);
   });
 });
 
@@ -114,7 +114,7 @@ describe('dealEndProblems', () => {
     ],
     ['no real date', '2025-03-01', '2025-06-31', [{ field: 'endDate', message: CALENDAR_DATE }]],
   ])('%s', (_name, startDate, endDate, problems) => {
-    expect(dealEndProblems({ startDate, endDate })).toEqual(problems);
+    expect(dealEndProblems({ startDate, endDate })).toMatchObject(problems);
   });
 });
 
@@ -219,7 +219,7 @@ describe('projectProblems', () => {
       ],
     ],
   ])('refuses %s', (_name, project, problems) => {
-    expect(projectProblems(project)).toEqual(problems);
+    expect(projectProblems(project)).toMatchObject(problems);
   });
 });
 
@@ -276,7 +276,7 @@ describe('specializationProblems', () => {
       ],
     ],
   ])('refuses %s', (_name, parts, problems) => {
-    expect(specializationProblems(grant(parts))).toEqual(problems);
+    expect(specializationProblems(grant(parts))).toMatchObject(problems);
   });
 });
 
@@ -296,7 +296,7 @@ describe('specializationEndProblems', () => {
     ],
     ['no real date', '2026-04-31', [{ field: 'validTo', message: CALENDAR_DATE }]],
   ])('%s', (_name, validTo, problems) => {
-    expect(specializationEndProblems({ validFrom: '2026-01-01', validTo })).toEqual(problems);
+    expect(specializationEndProblems({ validFrom: '2026-01-01', validTo })).toMatchObject(problems);
   });
 });
 

@@ -107,7 +107,7 @@ describe('an application against the catalogue’s requirements', () => {
       ],
     ],
   ])('%s', (_what, application, catalogueEntry, problems) => {
-    expect(applicationProblems(application, catalogueEntry, '2026-11-30')).toEqual(problems);
+    expect(applicationProblems(application, catalogueEntry, '2026-11-30')).toMatchObject(problems);
   });
 });
 
@@ -152,20 +152,27 @@ describe('deciding an application', () => {
   });
 
   it('asks a refusal for a reason, a grant or withdrawal only for a short one', () => {
-    expect(reasonProblems('  ', true)).toEqual([{ field: 'reason', message: 'must not be empty' }]);
-    expect(reasonProblems(undefined, true)).toEqual([
+    expect(reasonProblems('  ', true)).toEqual([
+      { field: 'reason', message: 'must not be empty', code: 'required' },
+    ]);
+    expect(reasonProblems(undefined, true)).toMatchObject([
       { field: 'reason', message: 'must not be empty' },
     ]);
     expect(reasonProblems(null, false)).toEqual([]);
     expect(reasonProblems('Certificates checked', true)).toEqual([]);
     expect(reasonProblems('x'.repeat(1001), false)).toEqual([
-      { field: 'reason', message: 'must be at most 1000 characters' },
+      {
+        field: 'reason',
+        message: 'must be at most 1000 characters',
+        code: 'too_big',
+        params: { maximum: 1000, origin: 'string' },
+      },
     ]);
   });
 
   it('takes a calendar date as the grant’s first day', () => {
     expect(grantDateProblems('2026-02-28')).toEqual([]);
-    expect(grantDateProblems('2026-02-30')).toEqual([
+    expect(grantDateProblems('2026-02-30')).toMatchObject([
       { field: 'validFrom', message: 'must be a calendar date' },
     ]);
   });

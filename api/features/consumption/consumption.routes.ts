@@ -80,11 +80,21 @@ async function batchProblems(
     problems.push(...(own[index] ?? []));
     const account = `lines.${index}.billingAccountId`;
     if (!flagged.has(account) && missingAccounts.has(line.billingAccountId)) {
-      problems.push({ field: account, message: `no billing account ${line.billingAccountId}` });
+      problems.push({
+        field: account,
+        message: `no billing account ${line.billingAccountId}`,
+        code: 'unknown_billing_account',
+        params: { billingAccountId: line.billingAccountId },
+      });
     }
     const service = `lines.${index}.serviceId`;
     if (!flagged.has(service) && missingServices.has(line.serviceId)) {
-      problems.push({ field: service, message: `no service ${line.serviceId} in the catalogue` });
+      problems.push({
+        field: service,
+        message: `no service ${line.serviceId} in the catalogue`,
+        code: 'unknown_service',
+        params: { serviceId: line.serviceId },
+      });
     }
   });
   return problems;

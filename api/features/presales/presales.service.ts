@@ -140,12 +140,20 @@ export function createPresaleService(deps: PresaleServiceDeps) {
         !(await deps.presales.isCustomerOf(partner.billingAccountId, input.customerAccountId))
       ) {
         refuse('The presale request cannot be accepted', [
-          { field: 'customerAccountId', message: 'is not one of your customers' },
+          {
+            field: 'customerAccountId',
+            message: 'is not one of your customers',
+            code: 'not_your_customer',
+          },
         ]);
       }
       if (input.projectId && !(await deps.presales.isProjectOf(partner.id, input.projectId))) {
         refuse('The presale request cannot be accepted', [
-          { field: 'projectId', message: 'is not one of your registered projects' },
+          {
+            field: 'projectId',
+            message: 'is not one of your registered projects',
+            code: 'not_your_project',
+          },
         ]);
       }
       const { request, eventId } = await deps.presales.create({
@@ -242,7 +250,10 @@ export function createPresaleService(deps: PresaleServiceDeps) {
     async comment(principal: Principal, id: string, body: { text: string }) {
       const request = await visible(principal, id);
       const text = body.text.trim();
-      refuse('The comment is empty', text ? [] : [{ field: 'text', message: 'must not be empty' }]);
+      refuse(
+        'The comment is empty',
+        text ? [] : [{ field: 'text', message: 'must not be empty', code: 'required' }],
+      );
       if (isFinalPresaleStatus(request.status)) {
         throw new DomainError(
           'invalid_state',

@@ -1,3 +1,4 @@
+import { checkReasonCode } from '../../../domain/validators/codes';
 import { DomainError, refuseProblems } from '../../../domain/errors';
 import {
   dateInMoscow,
@@ -115,7 +116,7 @@ export function createProgramService(deps: ProgramServiceDeps) {
           throw new DomainError(
             'validation_failed',
             `The customer's INN ${check.reason}`,
-            [{ field: 'inn', message: check.reason }],
+            [{ field: 'inn', message: check.reason, ...checkReasonCode(check.reason) }],
             { reason: 'customer_inn_invalid', params: { inn: request.inn } },
           );
         }

@@ -120,7 +120,7 @@ export function createReferralService(deps: ReferralServiceDeps) {
         throw new DomainError(
           'validation_failed',
           'The sign-up time is in the future',
-          [{ field: 'signedUpAt', message: 'must not be in the future' }],
+          [{ field: 'signedUpAt', message: 'must not be in the future', code: 'in_future' }],
           { reason: 'signup_in_future' },
         );
       }
@@ -129,7 +129,13 @@ export function createReferralService(deps: ReferralServiceDeps) {
         throw new DomainError(
           'not_found',
           `No referral link ${event.referralCode}`,
-          [{ field: 'referralCode', message: 'is not a referral code of any partner' }],
+          [
+            {
+              field: 'referralCode',
+              message: 'is not a referral code of any partner',
+              code: 'unknown_referral_code',
+            },
+          ],
           { reason: 'referral_link_not_found', params: { code: event.referralCode } },
         );
       }
@@ -139,7 +145,7 @@ export function createReferralService(deps: ReferralServiceDeps) {
         throw new DomainError(
           'invalid_state',
           `The customer cannot be attributed: ${closed}`,
-          [{ field: 'referralCode', message: closed }],
+          [{ field: 'referralCode', message: closed, code: 'referral_link_inactive' }],
           { reason: 'referral_link_inactive', params: { code: event.referralCode } },
         );
       }

@@ -1,3 +1,4 @@
+import { checkReasonCode } from '../../../domain/validators/codes';
 import { carriedReason } from '../../../domain/problem-codes';
 import { randomUUID } from 'node:crypto';
 import {
@@ -171,13 +172,20 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
       problems.push({
         field: 'customerAccountId',
         message: 'give either customerAccountId (one of your customers) or customerInn',
+        code: 'customer_or_inn',
       });
     }
     let inn: string | null = null;
     if (innText !== null) {
       const check = validateInn(innText);
       if (check.ok) inn = check.inn;
-      else problems.push({ field: 'customerInn', message: check.reason });
+      else {
+        problems.push({
+          field: 'customerInn',
+          message: check.reason,
+          ...checkReasonCode(check.reason),
+        });
+      }
     }
     refuse('The deal registration is not valid', problems);
     assertMayRegister(partner);
@@ -193,6 +201,7 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
             {
               field: 'customerAccountId',
               message: 'is not one of your customers (a subaccount of your billing account)',
+              code: 'not_your_customer',
             },
           ],
           { reason: 'not_your_customer', params: { accountId } },
@@ -216,7 +225,13 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
         throw new DomainError(
           'validation_failed',
           `No company with INN ${inn} in the registry`,
-          [{ field: 'customerInn', message: 'is not in the state company registry' }],
+          [
+            {
+              field: 'customerInn',
+              message: 'is not in the state company registry',
+              code: 'not_in_registry',
+            },
+          ],
           { reason: 'company_not_in_registry', params: { inn } },
         );
       }
@@ -225,7 +240,13 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
         throw new DomainError(
           'validation_failed',
           refusal,
-          [{ field: 'customerInn', message: 'belongs to a company that is not active' }],
+          [
+            {
+              field: 'customerInn',
+              message: 'belongs to a company that is not active',
+              code: 'company_not_active',
+            },
+          ],
           { reason: 'company_not_active', params: { inn } },
         );
       }
@@ -237,7 +258,7 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
       throw new DomainError(
         'conflict',
         `Registration refused: ${CUSTOMER_TAKEN}`,
-        [{ field: 'customer', message: CUSTOMER_TAKEN }],
+        [{ field: 'customer', message: CUSTOMER_TAKEN, code: 'customer_taken' }],
         { reason: 'customer_taken' },
       );
     }
@@ -308,13 +329,21 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
       const folderId = request.folderId ?? null;
       const problems: FieldProblem[] = [];
       if (request.scope === 'folder' && folderId === null) {
-        problems.push({ field: 'folderId', message: 'is required for a folder project' });
+        problems.push({
+          field: 'folderId',
+          message: 'is required for a folder project',
+          code: 'required',
+        });
       }
       if (request.scope === 'cloud' && folderId !== null) {
-        problems.push({ field: 'folderId', message: 'must be absent for a whole-cloud project' });
+        problems.push({
+          field: 'folderId',
+          message: 'must be absent for a whole-cloud project',
+          code: 'not_for_cloud_project',
+        });
       }
       if (request.description.trim() === '') {
-        problems.push({ field: 'description', message: 'must not be empty' });
+        problems.push({ field: 'description', message: 'must not be empty', code: 'required' });
       }
       refuse('The project registration is not valid', problems);
       assertMayRegister(partner);
@@ -329,7 +358,13 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
         throw new DomainError(
           'validation_failed',
           'Not a cloud or folder of your customers',
-          [{ field, message: 'has no consumption of any of your customers' }],
+          [
+            {
+              field,
+              message: 'has no consumption of any of your customers',
+              code: 'not_your_customers_cloud',
+            },
+          ],
           { reason: 'not_your_customers_cloud' },
         );
       }
