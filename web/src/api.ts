@@ -2,11 +2,19 @@
  * The documented HTTP API, as the portal calls it: a bearer token from sign-in, JSON in and
  * out, problem+json errors turned into ApiError with their field-level messages.
  */
+import type { components, paths } from './api-schema';
+
 const TOKEN_KEY = 'partner-platform.token';
+
+/** Parameters of a code the API sends (problem, field problem, next action, invoice line). */
+export type CodeParams = Record<string, string | number>;
 
 export interface FieldProblem {
   field: string;
   message: string;
+  /** Stable reason the portal translates, e.g. "required", "invalid_format". */
+  code?: string;
+  params?: CodeParams;
 }
 
 export class ApiError extends Error {
@@ -14,6 +22,9 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly fields: FieldProblem[] = [],
+    /** The problem's stable reason (problem+json `code`), translated by the portal. */
+    readonly code?: string,
+    readonly params: CodeParams = {},
   ) {
     super(message);
   }
@@ -37,7 +48,13 @@ async function request(method: string, path: string, body?: unknown, headers?: H
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!res.ok) {
-    let problem: { detail?: string; title?: string; errors?: FieldProblem[] } = {};
+    let problem: {
+      detail?: string;
+      title?: string;
+      errors?: FieldProblem[];
+      code?: string;
+      params?: CodeParams;
+    } = {};
     try {
       problem = (await res.json()) as typeof problem;
     } catch {
@@ -47,6 +64,8 @@ async function request(method: string, path: string, body?: unknown, headers?: H
       res.status,
       problem.detail ?? problem.title ?? res.statusText,
       problem.errors ?? [],
+      problem.code,
+      problem.params ?? {},
     );
   }
   return res;
@@ -78,74 +97,41 @@ export const api = {
   },
 };
 
-// ---- API shapes the portal reads (the OpenAPI document at /openapi.json is the reference) ----
+// ---- API shapes the portal reads, from the types generated out of the OpenAPI document ----
+// (`npm run web:types` writes api-schema.ts; `npm run check` fails when it is out of date).
 
-export type Role = 'partner' | 'manager' | 'finance' | 'billing-system' | 'presale';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
+type SuccessOf<R> = JsonOf<R[Extract<keyof R, 200 | 201 | 202>]>;
 
-export interface Principal {
-  subject: string;
-  role: Role;
-  organizationId: string | null;
-  name: string | null;
+/** The JSON body a path answers to a method on success (200, 201 or 202). */
+export type Body<P extends keyof paths, M extends Method> = paths[P][M] extends {
+  responses: infer R;
 }
+  ? SuccessOf<R>
+  : never;
 
-export interface Identity extends Principal {
-  token: string;
-}
+/** A schema the OpenAPI document names (`components.schemas`). */
+type Schema = components['schemas'];
 
-export interface AuditEntry {
-  at: string;
-  actor: string;
-  action: string;
-  from: string | null;
-  to: string | null;
-}
+/** One item of a list answer (`{ items: [...] }`). */
+type ItemOf<T> = T extends { items: readonly (infer I)[] } ? I : never;
 
-export interface Application {
-  applicationId: string;
-  organizationId: string;
-  status: string;
-  step: string;
-  nextAction: string;
-  startedAt: string;
-  contact: { name: string; email: string; phone: string } | null;
-  company: {
-    inn: string;
-    kind: string;
-    name: string;
-    ogrn: string;
-    kpp: string | null;
-    address: string;
-    status: string;
-    registeredOn: string;
-  } | null;
-  companyConfirmed: boolean;
-  videoWatched: boolean;
-  programs: string[];
-  taxationType: string | null;
-  billingAccount: {
-    id: string;
-    source: string;
-    verification: string;
-    rejectionReason: string | null;
-    upgradedToPaid: boolean;
-  } | null;
-  review: { submittedAt: string; lastReviewDay: string; deadline: string } | null;
-  decision: {
-    outcome: string;
-    by: string;
-    at: string;
-    reason: string | null;
-    partnerId: string | null;
-  } | null;
-  history: AuditEntry[];
-  workflowUrl: string;
-}
+export type Principal = Body<'/v1/session', 'get'>;
+export type Role = Principal['role'];
+export type Identity = ItemOf<Body<'/v1/dev/identities', 'get'>>;
+
+export type Application = Schema['Application'];
+export type AuditEntry = Application['history'][number];
 
 export const QUEUE_KINDS = ['application', 'deal', 'project', 'specialization', 'presale'] as const;
 export type QueueKind = (typeof QUEUE_KINDS)[number];
 
-/** One item of the review queue: anything waiting for a manager (or presale staff). */
+/**
+ * One item of the review queue: anything waiting for a manager (or presale staff). The API
+ * sends one shape per kind; the queue page reads them all through this one, and every kind
+ * the API sends must fit it (checked below).
+ */
 export interface QueueItem {
   kind: QueueKind;
   id: string;
@@ -167,8 +153,20 @@ export interface QueueItem {
   companyInn?: string | null;
   programs?: string[];
 }
+/** Fails to compile when a review-queue item the API documents does not fit QueueItem. */
+export type QueueItemFitsApi =
+  ItemOf<Body<'/v1/review-queue', 'get'>> extends QueueItem ? true : never;
+export const QUEUE_ITEM_FITS_API: QueueItemFitsApi = true;
 
-/** Who decided, when, from which status to which, and why. */
+/** A specialization application as a manager reviews it, with its audit trail. */
+export type SpecializationApplicationDetail = Body<
+  '/v1/specialization-applications/{applicationId}',
+  'get'
+>;
+/**
+ * Who decided, when, from which status to which, and why: the decision trail's one shape for
+ * the histories of specialization applications, registrations and presale requests.
+ */
 export interface DecisionEntry {
   actor: string;
   at: string;
@@ -179,375 +177,56 @@ export interface DecisionEntry {
   assignee?: string | null;
 }
 
-/** A specialization application as a manager reviews it, with its audit trail. */
-export interface SpecializationApplicationDetail extends SpecializationApplication {
-  history: DecisionEntry[];
-}
+/** A partner; the staff's list and page add links to its lifecycle workflows. */
+export type Partner = Schema['Partner'] & {
+  workflows?: Body<'/v1/partners/{partnerId}', 'get'>['workflows'];
+};
 
-export interface Partner {
-  id: string;
-  organizationId: string;
-  name: string;
-  inn: string | null;
-  status: 'active' | 'leaving' | 'left' | 'revoked';
-  startDate: string;
-  exitDate: string | null;
-  billingAccountId: string;
-  memberships: { program: string; startDate: string; endDate: string | null }[];
-  workflows?: { exitNotice: string; revocation: string };
-}
+export type InvoiceSummary = ItemOf<Body<'/v1/partners/{partnerId}/invoices', 'get'>>;
+export type Invoice = Schema['Invoice'];
+export type Preview = Schema['RunningInvoice'];
+/** A line of an issued invoice or of the running one. */
+export type InvoiceLine = Schema['InvoiceLine'] | Schema['RunningInvoiceLine'];
 
-export interface InvoiceSummary {
-  id: string;
-  number: string;
-  partnerId: string;
-  partnerName?: string | null;
-  month: string;
-  kind: string;
-  issuedAt: string;
-  dueDate: string | null;
-  consumptionTotal: string;
-  discountTotal: string;
-  payable: string;
-  vatAmount: string;
-}
+export type BonusMonth = ItemOf<Body<'/v1/partners/me/bonus', 'get'>>;
+export type Rebates = Schema['RebateLedger'];
+export type Close = ItemOf<Body<'/v1/closes', 'get'>>;
+export type Customer = ItemOf<Body<'/v1/partners/me/customers', 'get'>>;
 
-export interface InvoiceLine {
-  position?: number;
-  kind: string;
-  description: string;
-  rule: string;
-  rate: string | null;
-  base: string | null;
-  amount: string;
-  /** Running invoice: the deal and the customer a deal uplift line is for. */
-  dealId?: string;
-  accountId?: string;
-}
+export type Registration = Schema['Registration'];
+export type RegistrationStatus = Registration['status'];
+export type RegistrationDetail = Body<'/v1/registrations/{id}', 'get'>;
+export type Project = ItemOf<Body<'/v1/partners/{partnerId}/projects', 'get'>>;
 
-export interface Invoice extends InvoiceSummary {
-  lines: InvoiceLine[];
-}
+export type PresaleRequest = Schema['PresaleRequest'];
+export type PresaleStatus = PresaleRequest['status'];
+export type PresaleDetail = Body<'/v1/presale-requests/{requestId}', 'get'>;
+export type PresaleComment = Schema['PresaleComment'];
 
-export interface Preview {
-  month: string;
-  asOf: string;
-  totals: {
-    consumptionTotal: string;
-    grantsTotal: string;
-    eligibleBase: string;
-    discountTotal: string;
-    rebateWithdrawn: string;
-    payable: string;
-    vatIncluded: string;
-  };
-  lines: InvoiceLine[];
-}
-
-export interface BonusMonth {
-  month: string;
-  discount: string;
-  eligibleBase: string;
-  relative: string | null;
-}
-
-export interface Rebates {
-  balance: string;
-  entries: {
-    id: string;
-    kind: string;
-    amount: string;
-    balanceAfter: string;
-    month: string | null;
-    createdAt: string;
-  }[];
-}
-
-export interface Close {
-  month: string;
-  status: string;
-  partnersTotal: number;
-  partnersSettled: number;
-  invoices: number;
-  payableTotal: string;
-  discountTotal: string;
-  startedAt: string;
-  completedAt: string | null;
-  workflowUrl: string | null;
-}
-
-export interface Customer {
-  id: string;
-  name: string;
-  inn: string | null;
-  parentId: string;
-  createdAt: string;
-}
-
-export type RegistrationStatus = 'pending' | 'approved' | 'rejected' | 'expired';
-
-export interface Registration {
-  id: string;
-  partnerId: string;
-  kind: 'deal' | 'project';
-  status: RegistrationStatus;
-  customerAccountId: string | null;
-  customerInn: string | null;
-  customerName: string | null;
-  expectedMonthlyConsumption: string | null;
-  scope: 'cloud' | 'folder' | null;
-  cloudId: string | null;
-  folderId: string | null;
-  expectedGrowth: string | null;
-  baselineDefault: string | null;
-  description: string;
-  submittedBy: string;
-  submittedAt: string;
-  reviewDeadline: string | null;
-  remindedAt: string | null;
-  escalatedAt: string | null;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  reason: string | null;
-  upliftRate: string | null;
-  rate: string | null;
-  baselineMonthly: string | null;
-  startDate: string | null;
-  endDate: string | null;
-  renewalOf: string | null;
-}
-
-export interface RegistrationDetail extends Registration {
-  events: {
-    actor: string;
-    at: string;
-    fromStatus: string | null;
-    toStatus: string;
-    reason: string | null;
-  }[];
-}
-
-export interface Project {
-  id: string;
-  partnerId: string;
-  scope: 'cloud' | 'folder';
-  cloudId: string;
-  folderId: string | null;
-  baselineMonthly: string;
-  rate: string;
-  registeredOn: string;
-}
-
-export type PresaleStatus = 'new' | 'assigned' | 'in_progress' | 'done' | 'declined';
-
-export interface PresaleRequest {
-  id: string;
-  partnerId: string;
-  organizationId: string;
-  customerAccountId: string | null;
-  projectId: string | null;
-  topic: string;
-  description: string;
-  desiredDate: string;
-  status: PresaleStatus;
-  assignee: string | null;
-  declineReason: string | null;
-  slaDeadline: string;
-  firstAnsweredAt: string | null;
-  escalatedAt: string | null;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface PresaleComment {
-  id: string;
-  authorRole: 'partner' | 'staff';
-  author: string;
-  body: string;
-  createdAt: string;
-}
-
-export interface PresaleDetail extends PresaleRequest {
-  comments: PresaleComment[];
-  history: {
-    id: string;
-    actor: string;
-    from: string | null;
-    to: string | null;
-    reason: string | null;
-    assignee: string | null;
-    at: string;
-  }[];
-}
-
-export interface CatalogueEntry {
-  code: string;
-  nameRu: string;
-  nameEn: string;
-  serviceIds: string[];
-  rate: string;
-  requirements: string;
-  minCertifiedEngineers: number;
-  validFrom: string;
-  validTo: string | null;
-}
-
-export interface SpecializationApplication {
-  id: string;
-  partnerId: string;
-  code: string;
-  evidence: string;
-  certifiedEngineers: number;
-  status: 'open' | 'granted' | 'refused';
-  submittedBy: string;
-  submittedAt: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  reason: string | null;
-  specializationId: string | null;
-}
-
-export interface HeldSpecialization {
-  id: string;
-  partnerId: string;
-  code: string;
-  rate: string;
-  serviceIds: string[];
-  validFrom: string;
-  validTo: string | null;
-}
+export type CatalogueEntry = ItemOf<Body<'/v1/specializations/catalogue', 'get'>>;
+export type SpecializationApplication = ItemOf<
+  Body<'/v1/partners/me/specialization-applications', 'get'>
+>;
+export type HeldSpecialization = ItemOf<Body<'/v1/partners/me/specializations', 'get'>>;
 
 /** The partner's referral link (SPEC §3): the code never changes once created. */
-export interface ReferralLink {
-  partnerId: string;
-  code: string;
-  url: string;
-  signupUrl: string;
-  createdAt: string;
-}
-
+export type ReferralLink = Schema['ReferralLink'];
 /** A customer attributed to the partner through its referral link. */
-export interface ReferralAttribution {
-  customerAccountId: string;
-  customerName: string | null;
-  partnerId: string;
-  referralCode: string;
-  signedUpAt: string;
-  startDate: string;
-  endDate: string | null;
-}
+export type ReferralAttribution = Schema['ReferralAttribution'];
+export type CommissionStatementSummary = Schema['CommissionStatementSummary'];
+export type CommissionStatement = Body<'/v1/commission-statements/{statementId}', 'get'>;
 
-export interface CommissionStatementSummary {
-  id: string;
-  number: string;
-  partnerId: string;
-  month: string;
-  kind: 'monthly' | 'final';
-  issuedAt: string;
-  baseTotal: string;
-  total: string;
-  payout: { bik: string | null; account: string | null };
-}
-
-export interface CommissionStatement extends CommissionStatementSummary {
-  lines: {
-    position: number;
-    customerAccountId: string;
-    forMonth: string;
-    base: string;
-    rate: string;
-    amount: string;
-    description: string;
-  }[];
-}
-
-export interface PortalNotification {
-  id: string;
-  kind: string;
-  recipientType: 'applicant' | 'manager' | 'supervisor' | 'partner';
-  recipient: string;
-  organizationId: string | null;
-  subject: string;
-  body: string;
-  createdAt: string;
-  deliveredAt: string | null;
-}
+export type PortalNotification = ItemOf<Body<'/v1/notifications', 'get'>>;
 
 /** The answer to giving bank details: a held final payout may be paid at once. */
-export interface BankDetailsResult {
-  partnerId: string;
-  bankDetails: { bik: string; account: string };
-  changed: boolean;
-  finalPayout:
-    | {
-        status: 'paid';
-        amount: string;
-        withdrawalId: string;
-        bankBik: string | null;
-        bankAccount: string | null;
-      }
-    | { status: 'awaiting_bank_details'; amount: string; problems: FieldProblem[] }
-    | null;
-}
+export type BankDetailsResult = Body<'/v1/partners/me/bank-details', 'put'>;
 
 // ---- finance console ----
 
-export interface MoneyCount {
-  count: number;
-  total: string;
-}
-
-export type PayoutStatus = 'awaiting_bank_details' | 'payable' | 'paid';
-export type PayoutKind = 'rebate_withdrawal' | 'commission' | 'final_payout';
-
-export interface FinanceMonth {
-  month: string;
-  close: { status: string; startedAt: string; completedAt: string | null } | null;
-  totals: {
-    invoices: { count: number; monthly: number; interim: number; final: number };
-    consumptionTotal: string;
-    grantsTotal: string;
-    discountTotal: string;
-    rebateWithdrawn: string;
-    payable: string;
-    vatAmount: string;
-    commission: MoneyCount;
-    payouts: MoneyCount & { byStatus: Record<PayoutStatus, MoneyCount> };
-  };
-}
-
-export interface FinanceInvoice extends InvoiceSummary {
-  partnerName: string | null;
-  partnerInn: string | null;
-  grantsTotal: string;
-  rebateWithdrawn: string;
-}
-
-export interface Reconciliation {
-  month: string;
-  consumption: { lines: number; amount: string; grants: string };
-  pending: { lines: number; amount: string; grants: string };
-  billed: { invoiceId: string; number: string; lines: number; amount: string; as: string }[];
-  missingLines: number;
-  difference: string;
-  differenceRounded: string;
-  lineDifference: number;
-  flagged: boolean;
-}
-
-export interface Payout {
-  kind: PayoutKind;
-  status: PayoutStatus;
-  month: string;
-  partnerId: string;
-  partnerName: string | null;
-  partnerInn: string | null;
-  amount: string;
-  at: string;
-  paidAt: string | null;
-  reference: string;
-  requestedBy: string | null;
-  bankBik: string | null;
-  bankAccount: string | null;
-}
+export type FinanceMonth = Schema['FinanceMonth'];
+export type MoneyCount = FinanceMonth['totals']['commission'];
+export type FinanceInvoice = Schema['FinanceInvoice'];
+export type Reconciliation = Body<'/v1/closes/{month}/reconciliation', 'get'>;
+export type Payout = Schema['Payout'];
+export type PayoutStatus = Payout['status'];
+export type PayoutKind = Payout['kind'];

@@ -22,73 +22,83 @@ const money = z
 const moneyCount = z.object({ count: z.number().int(), total: money });
 const monthParams = z.object({ month: monthSchema });
 
-const monthView = z.object({
-  month: z.string(),
-  close: z
-    .object({
-      status: z.enum(['running', 'completed']),
-      startedAt: z.iso.datetime(),
-      completedAt: z.iso.datetime().nullable(),
-    })
-    .nullable()
-    .describe('The month’s close, or null when it was never closed'),
-  totals: z.object({
-    invoices: z.object({
-      count: z.number().int(),
-      monthly: z.number().int(),
-      interim: z.number().int(),
-      final: z.number().int(),
+const monthView = z
+  .object({
+    month: z.string(),
+    close: z
+      .object({
+        status: z.enum(['running', 'completed']),
+        startedAt: z.iso.datetime(),
+        completedAt: z.iso.datetime().nullable(),
+      })
+      .nullable()
+      .describe('The month’s close, or null when it was never closed'),
+    totals: z.object({
+      invoices: z.object({
+        count: z.number().int(),
+        monthly: z.number().int(),
+        interim: z.number().int(),
+        final: z.number().int(),
+      }),
+      consumptionTotal: money,
+      grantsTotal: money,
+      discountTotal: money.describe('The partner bonus (discount), rubles'),
+      rebateWithdrawn: money.describe('Rebate withdrawn to Bonus, taken off the invoices'),
+      payable: money,
+      vatAmount: money,
+      commission: moneyCount.describe('The month’s referral commission statements'),
+      payouts: moneyCount
+        .extend({
+          byStatus: z
+            .object({ awaiting_bank_details: moneyCount, payable: moneyCount, paid: moneyCount })
+            .describe('By payout status'),
+        })
+        .describe('Payouts of the payout register dated in the month'),
     }),
+  })
+  .meta({ id: 'FinanceMonth' });
+
+const financeInvoice = z
+  .object({
+    id: z.guid(),
+    number: z.string(),
+    partnerId: z.guid(),
+    partnerName: z.string().nullable(),
+    partnerInn: z.string().nullable(),
+    month: z.string(),
+    kind: z.enum(['monthly', 'interim', 'final']),
+    sequence: z.number().int(),
+    issuedAt: z.iso.datetime(),
+    dueDate: z.iso.date().nullable(),
     consumptionTotal: money,
     grantsTotal: money,
-    discountTotal: money.describe('The partner bonus (discount), rubles'),
-    rebateWithdrawn: money.describe('Rebate withdrawn to Bonus, taken off the invoices'),
+    eligibleBase: money,
+    discountTotal: money,
+    rebateWithdrawn: money,
     payable: money,
+    vatRate: z.string(),
     vatAmount: money,
-    commission: moneyCount.describe('The month’s referral commission statements'),
-    payouts: moneyCount
-      .extend({ byStatus: z.record(z.enum(PAYOUT_STATUSES), moneyCount) })
-      .describe('Payouts of the payout register dated in the month'),
-  }),
-});
+    advanceCovered: money,
+  })
+  .meta({ id: 'FinanceInvoice' });
 
-const financeInvoice = z.object({
-  id: z.guid(),
-  number: z.string(),
-  partnerId: z.guid(),
-  partnerName: z.string().nullable(),
-  partnerInn: z.string().nullable(),
-  month: z.string(),
-  kind: z.enum(['monthly', 'interim', 'final']),
-  sequence: z.number().int(),
-  issuedAt: z.iso.datetime(),
-  dueDate: z.iso.date().nullable(),
-  consumptionTotal: money,
-  grantsTotal: money,
-  eligibleBase: money,
-  discountTotal: money,
-  rebateWithdrawn: money,
-  payable: money,
-  vatRate: z.string(),
-  vatAmount: money,
-  advanceCovered: money,
-});
-
-const payoutItem = z.object({
-  kind: z.enum(PAYOUT_KINDS),
-  status: z.enum(PAYOUT_STATUSES),
-  month: z.string(),
-  partnerId: z.guid(),
-  partnerName: z.string().nullable(),
-  partnerInn: z.string().nullable(),
-  amount: money,
-  at: z.iso.datetime().describe('Recorded (withdrawal, statement) or due (final payout)'),
-  paidAt: z.iso.datetime().nullable(),
-  reference: z.string().describe('Withdrawal id, statement number or final-payout:<partner>'),
-  requestedBy: z.string().nullable(),
-  bankBik: z.string().nullable(),
-  bankAccount: z.string().nullable(),
-});
+const payoutItem = z
+  .object({
+    kind: z.enum(PAYOUT_KINDS),
+    status: z.enum(PAYOUT_STATUSES),
+    month: z.string(),
+    partnerId: z.guid(),
+    partnerName: z.string().nullable(),
+    partnerInn: z.string().nullable(),
+    amount: money,
+    at: z.iso.datetime().describe('Recorded (withdrawal, statement) or due (final payout)'),
+    paidAt: z.iso.datetime().nullable(),
+    reference: z.string().describe('Withdrawal id, statement number or final-payout:<partner>'),
+    requestedBy: z.string().nullable(),
+    bankBik: z.string().nullable(),
+    bankAccount: z.string().nullable(),
+  })
+  .meta({ id: 'Payout' });
 
 const payoutQuery = z.object({
   status: z

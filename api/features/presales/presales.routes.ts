@@ -18,39 +18,43 @@ const requestParams = z.object({
   requestId: z.guid({ message: 'must be a presale request id (UUID)' }),
 });
 
-const requestView = z.object({
-  id: z.guid(),
-  partnerId: z.guid(),
-  organizationId: z.string(),
-  customerAccountId: z.string().nullable().describe('The customer subaccount, or null'),
-  projectId: z.guid().nullable().describe('The registered project, or null'),
-  topic: z.string(),
-  description: z.string(),
-  desiredDate: z.iso.date(),
-  status: z.enum(PRESALE_STATUSES),
-  assignee: z.string().nullable().describe('The presale staff member working on it'),
-  declineReason: z.string().nullable(),
-  slaDeadline: z.iso.datetime().describe('The first answer is late from this instant'),
-  firstAnsweredAt: z.iso
-    .datetime()
-    .nullable()
-    .describe('The first assignment, decline or staff comment'),
-  escalatedAt: z.iso
-    .datetime()
-    .nullable()
-    .describe('When the SLA passed unanswered and the presale leads were told'),
-  createdBy: z.string(),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-});
+const requestView = z
+  .object({
+    id: z.guid(),
+    partnerId: z.guid(),
+    organizationId: z.string(),
+    customerAccountId: z.string().nullable().describe('The customer subaccount, or null'),
+    projectId: z.guid().nullable().describe('The registered project, or null'),
+    topic: z.string(),
+    description: z.string(),
+    desiredDate: z.iso.date(),
+    status: z.enum(PRESALE_STATUSES),
+    assignee: z.string().nullable().describe('The presale staff member working on it'),
+    declineReason: z.string().nullable(),
+    slaDeadline: z.iso.datetime().describe('The first answer is late from this instant'),
+    firstAnsweredAt: z.iso
+      .datetime()
+      .nullable()
+      .describe('The first assignment, decline or staff comment'),
+    escalatedAt: z.iso
+      .datetime()
+      .nullable()
+      .describe('When the SLA passed unanswered and the presale leads were told'),
+    createdBy: z.string(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'PresaleRequest' });
 
-const commentView = z.object({
-  id: z.guid(),
-  authorRole: z.enum(['partner', 'staff']),
-  author: z.string(),
-  body: z.string(),
-  createdAt: z.iso.datetime(),
-});
+const commentView = z
+  .object({
+    id: z.guid(),
+    authorRole: z.enum(['partner', 'staff']),
+    author: z.string(),
+    body: z.string(),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'PresaleComment' });
 
 const detailView = requestView.extend({
   comments: z.array(commentView).describe('Oldest first'),

@@ -49,30 +49,32 @@ const withdrawalView = z.object({
   createdAt: z.iso.datetime(),
 });
 
-const rebateLedger = z.object({
-  partnerId: z.guid(),
-  balance: money.describe('The rebate accrual balance: the sum of all ledger entries'),
-  entries: z
-    .array(
-      z.object({
-        id: z.string(),
-        kind: z.enum([
-          'project_rebate',
-          'specialization_rebate',
-          'withdrawal_to_bonus',
-          'withdrawal_to_bank',
-          'final_payout',
-        ]),
-        amount: money.describe('Credits positive, withdrawals negative'),
-        balanceAfter: money.describe('The balance right after this entry'),
-        month: z.string().nullable(),
-        projectId: z.string().nullable(),
-        explanation: z.record(z.string(), z.unknown()).describe('Why: rule, rate, base, figures'),
-        createdAt: z.iso.datetime(),
-      }),
-    )
-    .describe('Newest first'),
-});
+const rebateLedger = z
+  .object({
+    partnerId: z.guid(),
+    balance: money.describe('The rebate accrual balance: the sum of all ledger entries'),
+    entries: z
+      .array(
+        z.object({
+          id: z.string(),
+          kind: z.enum([
+            'project_rebate',
+            'specialization_rebate',
+            'withdrawal_to_bonus',
+            'withdrawal_to_bank',
+            'final_payout',
+          ]),
+          amount: money.describe('Credits positive, withdrawals negative'),
+          balanceAfter: money.describe('The balance right after this entry'),
+          month: z.string().nullable(),
+          projectId: z.string().nullable(),
+          explanation: z.record(z.string(), z.unknown()).describe('Why: rule, rate, base, figures'),
+          createdAt: z.iso.datetime(),
+        }),
+      )
+      .describe('Newest first'),
+  })
+  .meta({ id: 'RebateLedger' });
 
 const ledgerQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100).describe('Newest entries to list'),

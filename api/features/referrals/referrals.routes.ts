@@ -9,35 +9,41 @@ const codeSchema = z
   .describe('The code of a referral link');
 const ACCOUNT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-const linkView = z.object({
-  partnerId: z.guid(),
-  code: z.string(),
-  url: z.url().describe('The link to share: it leads to the provider’s sign-up page'),
-  signupUrl: z.url().describe('The sign-up page with the code, where the link redirects'),
-  createdAt: z.iso.datetime(),
-});
+const linkView = z
+  .object({
+    partnerId: z.guid(),
+    code: z.string(),
+    url: z.url().describe('The link to share: it leads to the provider’s sign-up page'),
+    signupUrl: z.url().describe('The sign-up page with the code, where the link redirects'),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'ReferralLink' });
 
-const attributionView = z.object({
-  customerAccountId: z.string(),
-  customerName: z.string().nullable(),
-  partnerId: z.guid(),
-  referralCode: z.string(),
-  signedUpAt: z.iso.datetime(),
-  startDate: z.iso.date().describe('First day whose consumption earns commission'),
-  endDate: z.iso.date().nullable().describe('Last such day; set when the partner leaves'),
-});
+const attributionView = z
+  .object({
+    customerAccountId: z.string(),
+    customerName: z.string().nullable(),
+    partnerId: z.guid(),
+    referralCode: z.string(),
+    signedUpAt: z.iso.datetime(),
+    startDate: z.iso.date().describe('First day whose consumption earns commission'),
+    endDate: z.iso.date().nullable().describe('Last such day; set when the partner leaves'),
+  })
+  .meta({ id: 'ReferralAttribution' });
 
-const statementSummary = z.object({
-  id: z.guid(),
-  number: z.string(),
-  partnerId: z.guid(),
-  month: z.string(),
-  kind: z.enum(['monthly', 'final']).describe('final: the partial month on leaving'),
-  issuedAt: z.iso.datetime(),
-  baseTotal: z.string().describe('Paid consumption (grants excluded) the commission is on'),
-  total: z.string().describe('Commission paid out, rubles'),
-  payout: z.object({ bik: z.string().nullable(), account: z.string().nullable() }),
-});
+const statementSummary = z
+  .object({
+    id: z.guid(),
+    number: z.string(),
+    partnerId: z.guid(),
+    month: z.string(),
+    kind: z.enum(['monthly', 'final']).describe('final: the partial month on leaving'),
+    issuedAt: z.iso.datetime(),
+    baseTotal: z.string().describe('Paid consumption (grants excluded) the commission is on'),
+    total: z.string().describe('Commission paid out, rubles'),
+    payout: z.object({ bik: z.string().nullable(), account: z.string().nullable() }),
+  })
+  .meta({ id: 'CommissionStatementSummary' });
 
 const statementView = statementSummary.extend({
   lines: z.array(

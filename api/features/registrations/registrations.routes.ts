@@ -17,45 +17,47 @@ const idParams = z.object({ id: z.uuid({ message: 'must be a registration id (UU
 const CLOSED_MONTH =
   'A start date in a closed month is refused with 422 naming the first open date.';
 
-const registrationView = z.object({
-  id: z.guid(),
-  partnerId: z.guid(),
-  kind: z.enum(['deal', 'project']),
-  status: z.enum(REGISTRATION_STATUSES),
-  customerAccountId: z
-    .string()
-    .nullable()
-    .describe('Deal: the customer subaccount (a prospective customer gets one on approval)'),
-  customerInn: z.string().nullable(),
-  customerName: z.string().nullable(),
-  expectedMonthlyConsumption: z.string().nullable().describe('Deal: rubles per month'),
-  scope: z.enum(['cloud', 'folder']).nullable(),
-  cloudId: z.string().nullable(),
-  folderId: z.string().nullable(),
-  expectedGrowth: z.string().nullable(),
-  baselineDefault: z
-    .string()
-    .nullable()
-    .describe('Project: the average monthly consumption of the three full months before'),
-  description: z.string(),
-  submittedBy: z.string(),
-  submittedAt: z.iso.datetime(),
-  reviewDeadline: z.iso
-    .datetime()
-    .nullable()
-    .describe('When the review is escalated; null until the review workflow has computed it'),
-  remindedAt: z.iso.datetime().nullable(),
-  escalatedAt: z.iso.datetime().nullable(),
-  decidedBy: z.string().nullable(),
-  decidedAt: z.iso.datetime().nullable(),
-  reason: z.string().nullable().describe('Why it was rejected'),
-  upliftRate: z.string().nullable(),
-  rate: z.string().nullable(),
-  baselineMonthly: z.string().nullable().describe('Project: the approved baseline'),
-  startDate: z.iso.date().nullable().describe('Deal: first linked day; project: registered on'),
-  endDate: z.iso.date().nullable().describe('Deal: last linked day'),
-  renewalOf: z.guid().nullable(),
-});
+const registrationView = z
+  .object({
+    id: z.guid(),
+    partnerId: z.guid(),
+    kind: z.enum(['deal', 'project']),
+    status: z.enum(REGISTRATION_STATUSES),
+    customerAccountId: z
+      .string()
+      .nullable()
+      .describe('Deal: the customer subaccount (a prospective customer gets one on approval)'),
+    customerInn: z.string().nullable(),
+    customerName: z.string().nullable(),
+    expectedMonthlyConsumption: z.string().nullable().describe('Deal: rubles per month'),
+    scope: z.enum(['cloud', 'folder']).nullable(),
+    cloudId: z.string().nullable(),
+    folderId: z.string().nullable(),
+    expectedGrowth: z.string().nullable(),
+    baselineDefault: z
+      .string()
+      .nullable()
+      .describe('Project: the average monthly consumption of the three full months before'),
+    description: z.string(),
+    submittedBy: z.string(),
+    submittedAt: z.iso.datetime(),
+    reviewDeadline: z.iso
+      .datetime()
+      .nullable()
+      .describe('When the review is escalated; null until the review workflow has computed it'),
+    remindedAt: z.iso.datetime().nullable(),
+    escalatedAt: z.iso.datetime().nullable(),
+    decidedBy: z.string().nullable(),
+    decidedAt: z.iso.datetime().nullable(),
+    reason: z.string().nullable().describe('Why it was rejected'),
+    upliftRate: z.string().nullable(),
+    rate: z.string().nullable(),
+    baselineMonthly: z.string().nullable().describe('Project: the approved baseline'),
+    startDate: z.iso.date().nullable().describe('Deal: first linked day; project: registered on'),
+    endDate: z.iso.date().nullable().describe('Deal: last linked day'),
+    renewalOf: z.guid().nullable(),
+  })
+  .meta({ id: 'Registration' });
 const registrationList = z.object({ items: z.array(registrationView) });
 const auditedView = registrationView.extend({
   events: z.array(

@@ -43,19 +43,21 @@ const lineParams = z
   )
   .meta({ examples: [{ month: '2025-03', rate: '0.1', percent: '10', base: '125400.50' }] });
 
-const invoiceLine = z.object({
-  position: z.number().int(),
-  kind: lineKind,
-  description: z.string(),
-  rule: z.string().describe('The rule that produced the line, in words'),
-  rate: z.string().nullable(),
-  base: z.string().nullable(),
-  amount: money,
-  dealId: z.string().nullable(),
-  accountId: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()),
-  params: lineParams,
-});
+const invoiceLine = z
+  .object({
+    position: z.number().int(),
+    kind: lineKind,
+    description: z.string(),
+    rule: z.string().describe('The rule that produced the line, in words'),
+    rate: z.string().nullable(),
+    base: z.string().nullable(),
+    amount: money,
+    dealId: z.string().nullable(),
+    accountId: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+    params: lineParams,
+  })
+  .meta({ id: 'InvoiceLine' });
 
 const exact = z.string().describe('Rubles, exact (up to 6 decimals)');
 const figures = z.object({ lines: z.number().int(), amount: exact, grants: exact });
@@ -138,53 +140,57 @@ const closeView = z.object({
 });
 
 /** A line of the running invoice, as the rules compute it (optional parts left out). */
-const runningLine = z.object({
-  kind: lineKind,
-  description: z.string(),
-  rule: z.string(),
-  rate: z.string().optional(),
-  base: z.string().optional(),
-  amount: money,
-  dealId: z.string().optional(),
-  accountId: z.string().optional(),
-  forMonth: z.string().optional(),
-  adjusts: lineKind.optional(),
-  params: lineParams,
-});
+const runningLine = z
+  .object({
+    kind: lineKind,
+    description: z.string(),
+    rule: z.string(),
+    rate: z.string().optional(),
+    base: z.string().optional(),
+    amount: money,
+    dealId: z.string().optional(),
+    accountId: z.string().optional(),
+    forMonth: z.string().optional(),
+    adjusts: lineKind.optional(),
+    params: lineParams,
+  })
+  .meta({ id: 'RunningInvoiceLine' });
 
-const runningInvoice = z.object({
-  month: z.string(),
-  asOf: z.iso.datetime(),
-  issued: z.boolean().describe('Always false: the invoice is not issued yet'),
-  totals: z.object({
-    consumptionTotal: money,
-    grantsTotal: money,
-    eligibleBase: money,
-    discountTotal: money,
-    rebateWithdrawn: money,
-    payable: money,
-    vatIncluded: money,
-    relativeDiscount: z.string().nullable(),
-  }),
-  vatRate: z.string(),
-  lines: z.array(runningLine).readonly(),
-  rebateAccruals: z
-    .array(
-      z.object({
-        kind: z.enum(['project_growth', 'specialization']),
-        description: z.string(),
-        rule: z.string(),
-        rate: z.string(),
-        base: z.string(),
-        amount: money,
-        period: z.string(),
-        projectId: z.string().optional(),
-        specialization: z.string().optional(),
-        window: z.object({ firstMonth: z.string(), lastMonth: z.string() }).optional(),
-      }),
-    )
-    .readonly(),
-});
+const runningInvoice = z
+  .object({
+    month: z.string(),
+    asOf: z.iso.datetime(),
+    issued: z.boolean().describe('Always false: the invoice is not issued yet'),
+    totals: z.object({
+      consumptionTotal: money,
+      grantsTotal: money,
+      eligibleBase: money,
+      discountTotal: money,
+      rebateWithdrawn: money,
+      payable: money,
+      vatIncluded: money,
+      relativeDiscount: z.string().nullable(),
+    }),
+    vatRate: z.string(),
+    lines: z.array(runningLine).readonly(),
+    rebateAccruals: z
+      .array(
+        z.object({
+          kind: z.enum(['project_growth', 'specialization']),
+          description: z.string(),
+          rule: z.string(),
+          rate: z.string(),
+          base: z.string(),
+          amount: money,
+          period: z.string(),
+          projectId: z.string().optional(),
+          specialization: z.string().optional(),
+          window: z.object({ firstMonth: z.string(), lastMonth: z.string() }).optional(),
+        }),
+      )
+      .readonly(),
+  })
+  .meta({ id: 'RunningInvoice' });
 
 /** Month closes (finance), invoices and the running invoice (partners). */
 export function settlementRoutes(service: SettlementService): AnyRoute[] {
@@ -339,7 +345,7 @@ export function settlementRoutes(service: SettlementService): AnyRoute[] {
       responses: {
         200: {
           description: 'The invoice',
-          schema: invoiceSummary.extend({ lines: z.array(invoiceLine) }),
+          schema: invoiceSummary.extend({ lines: z.array(invoiceLine) }).meta({ id: 'Invoice' }),
         },
         404: { description: 'No such invoice (or not yours)' },
       },

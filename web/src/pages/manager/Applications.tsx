@@ -31,16 +31,7 @@ interface ApplicationSummary {
 }
 
 /** The application as a manager reviews it: the applicant's answers besides its status. */
-interface ApplicationForReview extends Application {
-  identityMethod?: string;
-  questionnaire: {
-    companySize: string;
-    specializations: string[];
-    customerCount: number;
-    motivation: string;
-  } | null;
-  bankDetails: { bik: string; account: string } | null;
-}
+type ApplicationForReview = Application;
 
 /** All applications, of one status or every one, newest first, each opening its review. */
 export function ApplicationList() {
