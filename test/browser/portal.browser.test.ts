@@ -132,7 +132,7 @@ describe('the portal in the browser', () => {
     await form.getByRole('button', { name: 'Continue' }).click();
     await applicant.locator('input[name=accountName]').fill('Main account');
     await form.getByRole('button', { name: 'Continue' }).click();
-    await applicant.getByText('awaiting_billing_verification', { exact: true }).waitFor();
+    await expectText(applicant, 'application-status', 'Awaiting billing verification');
 
     // The billing system verifies the new account (a system, not a person: through the API).
     const list = await call<{ items: { applicationId: string }[] }>(
@@ -156,11 +156,11 @@ describe('the portal in the browser', () => {
     });
     for (let i = 0; i < 50; i++) {
       await applicant.reload();
-      const inReview = applicant.getByText('in_review', { exact: true });
-      if (await inReview.isVisible().catch(() => false)) break;
+      const status = applicant.getByTestId('application-status');
+      if ((await status.textContent().catch(() => null)) === 'In review') break;
       await applicant.waitForTimeout(200);
     }
-    await applicant.getByText('in_review', { exact: true }).waitFor();
+    await expectText(applicant, 'application-status', 'In review');
     await shot(applicant, 'partner-application');
     await applicant.context().close();
 
@@ -208,19 +208,19 @@ describe('the portal in the browser', () => {
     const page = await signedIn(tokens.reseller);
     await page.goto(`${api.url}/#/partner/rebates`);
     // 10 000.00 of customer consumption less the 10% bonus: 9 000.00 payable.
-    await expectText(page, 'rebate-balance', `2${NBSP}500.00 ₽`);
-    await expectText(page, 'running-payable', `9${NBSP}000.00 ₽`);
+    await expectText(page, 'rebate-balance', '2,500.00 ₽');
+    await expectText(page, 'running-payable', '9,000.00 ₽');
     await page.locator('input[name=amount]').fill('1000.00');
     await page.locator('select[name=target]').selectOption('bonus');
     await page.getByRole('button', { name: 'Withdraw', exact: true }).click();
     // A withdrawal cannot be undone: the portal asks first, naming the amount and where it goes.
     const confirm = page.getByRole('dialog');
     await confirm.waitFor();
-    expect(await confirm.textContent()).toContain(`1${NBSP}000.00 ₽`);
+    expect(await confirm.textContent()).toContain('1,000.00 ₽');
     await confirm.getByRole('button', { name: 'Confirm the withdrawal' }).click();
     // The balance and the running invoice both drop by exactly 1 000.00.
-    await expectText(page, 'rebate-balance', `1${NBSP}500.00 ₽`);
-    await expectText(page, 'running-payable', `8${NBSP}000.00 ₽`);
+    await expectText(page, 'rebate-balance', '1,500.00 ₽');
+    await expectText(page, 'running-payable', '8,000.00 ₽');
     await shot(page, 'partner-rebates');
     await page.goto(`${api.url}/#/partner`);
     await page.getByTestId('bonus-chart').waitFor();
@@ -239,12 +239,29 @@ describe('the portal in the browser', () => {
     await intruder.goto(`${api.url}/#/partner/invoices/${otherInvoiceId}`);
     const alert = intruder.getByRole('alert');
     await alert.waitFor();
-    expect(await alert.textContent()).toContain('Not found');
+    expect(await alert.textContent()).toMatch(/not found/i);
     expect(await intruder.getByTestId('invoice-detail').count()).toBe(0);
     await intruder.goto(`${api.url}/#/manager`);
     await intruder.getByTestId('forbidden').waitFor();
     expect(await intruder.getByTestId('review-queue').count()).toBe(0);
     await intruder.context().close();
+  });
+
+  it('shows an unknown address as not found, with the way back to the partner’s overview', async () => {
+    const page = await signedIn(tokens.reseller);
+    for (const path of ['partner/no-such-page', 'no-such-area']) {
+      await page.goto(`${api.url}/#/${path}`);
+      const notFound = page.getByTestId('not-found');
+      await notFound.waitFor();
+      expect(await page.getByTestId('forbidden').count()).toBe(0);
+      await notFound.getByRole('link').click();
+      await page.getByTestId('partner-status').waitFor();
+      expect(new URL(page.url()).hash).toBe('#/partner');
+      // The navigation marks where the partner is now.
+      const current = page.locator('header nav a[aria-current=page]');
+      expect(await current.getAttribute('href')).toBe('#/partner');
+    }
+    await page.context().close();
   });
 
   it('offers finance the closes and managers the partners', async () => {
@@ -259,5 +276,92 @@ describe('the portal in the browser', () => {
     await manager.getByTestId('partners').getByText('ООО «Витрина»').waitFor();
     await shot(manager, 'manager-partners');
     await manager.context().close();
+  });
+
+  it('speaks Russian when chosen: an invoice line, a status and a field problem in Russian words', async () => {
+    // A base bonus line: 10 % of an eligible base of 150 000.00 ₽ = 15 000.00 ₽ off.
+    await db.invoiceLine.create({
+      data: {
+        invoiceId: otherInvoiceId,
+        position: 1,
+        kind: 'base_bonus',
+        description: 'Base partner bonus for 2025-01: 10% of eligible consumption 150000.00',
+        rule: '10% base bonus on eligible consumption',
+        rate: '0.1',
+        base: '150000.00',
+        amount: '-15000.00',
+      },
+    });
+    const owner = await signIn(browser, api.url, tokens.other, { language: 'ru' });
+    expect(await owner.locator('html').getAttribute('lang')).toBe('ru');
+    await expectText(owner, 'partner-status-value', 'Партнёр');
+    await owner.goto(`${api.url}/#/partner/invoices/${otherInvoiceId}`);
+    const lines = owner.getByTestId('invoice-lines');
+    // The rule has its own column at this width (it moves under the line on a phone).
+    await lines
+      .locator('td.line-rule', { hasText: 'Базовый бонус 10 % от учитываемого потребления' })
+      .waitFor();
+    const text = (await lines.textContent()) ?? '';
+    expect(text).toContain(
+      `Базовый партнёрский бонус за 2025-01: 10 % от учитываемого потребления 150${NBSP}000,00 ₽`,
+    );
+    expect(text).toContain(`−15${NBSP}000,00 ₽`);
+    expect(text).not.toContain('eligible consumption');
+    // The issue time is Moscow time, and says so.
+    expect(await owner.getByTestId('invoice-detail').textContent()).toMatch(/\d{2}:\d{2}/);
+    await owner.goto(`${api.url}/#/partner/invoices`);
+    await owner.getByTestId('invoices').getByText('Ежемесячный').first().waitFor();
+    await owner.context().close();
+
+    // A new applicant's company INN with a wrong check digit: the problem under the form's label.
+    const applicant = await signIn(
+      browser,
+      api.url,
+      await createTokenService(config.auth).issue({
+        subject: 'user-ru',
+        role: 'partner',
+        organizationId: `org-br-ru-${stamp}`,
+        name: 'Ruslan',
+      }),
+      { language: 'ru' },
+    );
+    await applicant.goto(`${api.url}/#/partner/application`);
+    await applicant.getByTestId('start-application').waitFor();
+    await applicant.locator('select[name=identityMethod]').selectOption('new_id');
+    await applicant.getByRole('button', { name: 'Подать заявку' }).click();
+    await applicant.locator('input[name=contactName]').fill('Руслан Орлов');
+    await applicant.locator('input[name=contactEmail]').fill('r@example.com');
+    await applicant.locator('input[name=contactPhone]').fill('+7 495 000-00-02');
+    await applicant.locator('input[name=inn]').fill('7704123451');
+    await applicant.getByTestId('step-form').getByRole('button', { name: 'Продолжить' }).click();
+    const refusal = applicant.getByRole('alert');
+    await refusal.waitFor();
+    const problem = (await refusal.textContent()) ?? '';
+    expect(problem).toContain('ИНН компании: ');
+    expect(problem).not.toMatch(/body\.|company\.inn|check digit/);
+    await expectText(applicant, 'application-status', 'Черновик');
+    await shot(applicant, 'partner-application-refused-ru');
+    await applicant.context().close();
+  });
+
+  it('opens in the browser’s language when nothing was chosen: English for en-US, else Russian', async () => {
+    for (const [locale, language, signInLabel] of [
+      ['en-US', 'en', 'Sign in'],
+      ['ru-RU', 'ru', 'Войти'],
+      ['de-DE', 'ru', 'Войти'],
+    ] as const) {
+      const context = await browser.newContext({ locale });
+      const page = await context.newPage();
+      await page.goto(`${api.url}/`);
+      await page.locator('form button[type=submit]').first().waitFor();
+      expect({ locale, lang: await page.locator('html').getAttribute('lang') }).toEqual({
+        locale,
+        lang: language,
+      });
+      expect(await page.locator('form button[type=submit]').first().textContent()).toBe(
+        signInLabel,
+      );
+      await context.close();
+    }
   });
 });

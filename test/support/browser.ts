@@ -34,7 +34,8 @@ export async function signIn(
   });
   const page = await context.newPage();
   await page.goto(`${url}/`);
-  await page.getByLabel('Язык').selectOption(options.language ?? 'en');
+  // The header's select is labelled in the language the page opened in (the browser's).
+  await page.getByLabel(/^(Язык|Language)$/).selectOption(options.language ?? 'en');
   await page.locator('textarea[name=token]').fill(token);
   await page.locator('form button[type=submit]').first().click();
   await page.getByTestId('who').waitFor();
