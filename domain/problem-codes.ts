@@ -299,6 +299,14 @@ export const FIELD_CODES = {
   not_multiple_of: { params: ['divisor'], en: 'must be a multiple of {{divisor}}' },
 
   // Business rules on one field.
+  bank_details_needed: {
+    params: [],
+    en: 'a payout to the bank needs valid bank details; withdraw to Bonus instead, or give the bank details first',
+  },
+  exceeds_balance: {
+    params: ['balance'],
+    en: 'the rebate balance is {{balance}}: at most that can be withdrawn',
+  },
   notice_too_short: {
     params: ['earliest', 'days'],
     en: 'must be on or after {{earliest}} ({{days}} days after the notice)',

@@ -114,22 +114,38 @@ const DOMAIN_STATUS: Record<DomainError['code'], [number, string]> = {
 /**
  * Turns zod issues into field problems ("contact.email: Invalid email address") with a stable
  * code and its parameters: a missing value is `required`; a refinement may name its own code
- * in its params (`{ params: { code: 'amount_positive' } }`), otherwise it is `custom`.
+ * in its params (`{ params: { code: 'must_be_positive' } }`), otherwise it is `custom`.
  */
-export function fieldProblems(error: z.ZodError, prefix?: string): FieldProblem[] {
+export function fieldProblems(error: z.ZodError, prefix?: string, input?: unknown): FieldProblem[] {
   return error.issues.map((issue) => {
     const path = issue.path.map(String).join('.');
     const field = [prefix, path].filter(Boolean).join('.') || prefix || '(root)';
-    return { field, message: issue.message, ...issueCode(issue) };
+    const missing = input !== undefined && valueAt(input, issue.path) === undefined;
+    return { field, message: issue.message, ...issueCode(issue, missing) };
   });
 }
 
-function issueCode(issue: z.core.$ZodIssue): { code: FieldCode; params: ProblemParams } {
+/** The value at a path of the parsed input; undefined when any step is missing. */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function issueCode(
+  issue: z.core.$ZodIssue,
+  missing: boolean,
+): { code: FieldCode; params: ProblemParams } {
+  // A field left out is refused as a wrong type (or, for a choice, a wrong value) of undefined.
+  if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && missing) {
+    return { code: 'required', params: {} };
+  }
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined
-        ? { code: 'required', params: {} }
-        : { code: 'invalid_type', params: { expected: issue.expected } };
+      return { code: 'invalid_type', params: { expected: issue.expected } };
     case 'too_small':
       return {
         code: 'too_small',

@@ -183,7 +183,7 @@ function parsePart<T extends z.ZodType>(
       400,
       'Invalid request',
       `The request ${part} is not valid`,
-      fieldProblems(result.error, part),
+      fieldProblems(result.error, part, value ?? {}),
       {},
       'validation_failed',
     );

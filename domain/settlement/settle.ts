@@ -302,7 +302,10 @@ function dayCount(n: number): string {
  */
 export function settleVarMonth(input: VarMonthInput): VarSettlement {
   const { month, ownAccountId } = input;
-  if (!isYearMonth(month)) throw fieldError('month', 'must be a month YYYY-MM');
+  if (!isYearMonth(month))
+    throw fieldError('month', 'must be a month YYYY-MM', 'invalid_format', {
+      format: 'year_month',
+    });
 
   const problems = new Problems();
   if (!isId(ownAccountId)) problems.add('ownAccountId', 'must be a non-empty id');

@@ -246,6 +246,7 @@ export function createProgramRepository(db: Database) {
             'customerAccountId',
             `${deal.customerAccountId} is not a customer of this partner: a deal links one of ` +
               `the subaccounts of the partner's own billing account ${deal.ownAccountId}`,
+            'not_your_customer',
           );
         }
         const clash = await tx.deal.findFirst({

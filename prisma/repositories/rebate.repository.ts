@@ -94,7 +94,7 @@ const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 };
 
 function positiveAmount(text: string): Money {
   const amount = parseMoney(text);
-  if (!amount.gt(0)) throw fieldError('amount', 'must be greater than 0');
+  if (!amount.gt(0)) throw fieldError('amount', 'must be greater than 0', 'must_be_positive');
   return amount;
 }
 
@@ -209,6 +209,7 @@ export function createRebateRepository(db: Database) {
               'settlement account) on the partner’s billing account ' +
               `(${describeProblems(destination.problems)}); withdraw to Bonus instead, or give ` +
               'the bank details first (PUT /v1/partners/me/bank-details)',
+            'bank_details_needed',
           );
         }
         const bank = destination?.ok
@@ -220,6 +221,8 @@ export function createRebateRepository(db: Database) {
             'amount',
             `The rebate balance is ${formatMoney(balance)}: at most ${formatMoney(balance)} can be ` +
               `withdrawn, not ${formatMoney(amount)}`,
+            'exceeds_balance',
+            { balance: formatMoney(balance) },
           );
         }
         const id = randomUUID();

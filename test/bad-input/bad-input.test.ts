@@ -1,3 +1,4 @@
+import { PROBLEM_CODES, isFieldCode, isProblemCode } from '../../domain/problem-codes';
 import { randomUUID } from 'node:crypto';
 import { createTokenService, ROLES, type Role } from '../../api/http/auth';
 import { startApi, type RunningApi } from '../../api/server';
@@ -24,7 +25,9 @@ interface Problem {
   status: number;
   title: string;
   detail: string;
-  errors?: { field: string; message: string }[];
+  code: string;
+  params: Record<string, string | number>;
+  errors?: { field: string; message: string; code: string; params: Record<string, unknown> }[];
 }
 
 describe('bad input changes nothing', () => {
@@ -299,6 +302,12 @@ describe('bad input changes nothing', () => {
       // The form is the schema's (400); more than the balance is the business rule's (422).
       expect([amount, res.status]).toEqual([amount, amount === '51.00' ? 422 : 400]);
       expect(res.problem?.errors?.[0]?.field).toMatch(/amount/);
+      if (amount === '51.00') {
+        expect(res.problem?.errors?.[0]).toMatchObject({
+          code: 'exceeds_balance',
+          params: { balance: '50.00' },
+        });
+      }
     }
     expect((await withdraw({ amount: '1.00', target: 'moon' })).problem?.errors?.[0]?.field).toBe(
       'body.target',
@@ -313,6 +322,10 @@ describe('bad input changes nothing', () => {
       },
     );
     expect(noKey.status).toBe(400);
+    expect(noKey.problem).toMatchObject({
+      code: 'validation_failed',
+      errors: [{ field: 'header.Idempotency-Key', code: 'required', params: {} }],
+    });
     // To the bank without bank details on file: refused, never a payout to an empty account.
     const toBank = await withdraw({ amount: '1.00', target: 'bank' });
     expect([toBank.status, toBank.problem?.errors?.[0]?.field]).toEqual([422, 'target']);
@@ -519,6 +532,25 @@ describe('bad input changes nothing', () => {
       ]);
       expect([a.what, a.problem?.status]).toEqual([a.what, a.status]);
       expect([a.what, (a.problem?.detail ?? '').length > 0]).toEqual([a.what, true]);
+      // A stable code the portal translates, with the parameters its catalogue entry names.
+      const code = a.problem?.code ?? '';
+      expect([a.what, code, isProblemCode(code)]).toEqual([a.what, code, true]);
+      if (isProblemCode(code)) {
+        const names: readonly string[] = PROBLEM_CODES[code].params;
+        expect([a.what, Object.keys(a.problem?.params ?? {}).sort()]).toEqual([
+          a.what,
+          [...names].sort(),
+        ]);
+      }
+      for (const e of a.problem?.errors ?? []) {
+        expect([a.what, e.field, e.code, isFieldCode(e.code)]).toEqual([
+          a.what,
+          e.field,
+          e.code,
+          true,
+        ]);
+        expect([a.what, e.field, typeof e.params]).toEqual([a.what, e.field, 'object']);
+      }
     }
     const after = await snapshot();
     expect(Object.fromEntries(after)).toEqual(Object.fromEntries(before));

@@ -288,7 +288,12 @@ describe('billing order and the ledger through the HTTP API', () => {
       expect(refused.body.detail).toBe(
         '2026-01 has consumption and is not closed; months close in order, close 2026-01 first',
       );
-      expect(refused.body.errors).toEqual([{ field: 'month', message: refused.body.detail }]);
+      expect(refused.body.errors).toMatchObject([{ field: 'month', message: refused.body.detail }]);
+      // The stable code and its parameters, for the portal to say it in the reader's language.
+      expect(refused.body).toMatchObject({
+        code: 'close_out_of_order',
+        params: { month: '2026-01' },
+      });
       expect(await closeWorkflowExists(month)).toBe(false);
     }
     expect(await db.monthClose.count()).toBe(0);
@@ -430,7 +435,7 @@ describe('billing order and the ledger through the HTTP API', () => {
     expect(refused.body.detail).toBe(
       '2026-07 has consumption and is not closed; months close in order, close 2026-07 first',
     );
-    expect(refused.body.errors).toEqual([{ field: 'month', message: refused.body.detail }]);
+    expect(refused.body.errors).toMatchObject([{ field: 'month', message: refused.body.detail }]);
     expect(await db.monthClose.findUnique({ where: { month: '2026-08' } })).toBeNull();
 
     await closeMonth('2026-07');
@@ -555,7 +560,7 @@ describe('billing order and the ledger through the HTTP API', () => {
       tokens.finance,
     );
     expect(res.status).toBe(422);
-    expect(res.body.errors).toEqual([
+    expect(res.body.errors).toMatchObject([
       { field: 'month', message: `must be ${first} (the program's first month) or later` },
     ]);
     // The first month itself is reported on, with nothing in it.

@@ -146,7 +146,7 @@ describe('consumption through the HTTP API', () => {
       line(304, { grantAmount: '100.250001' }),
     ]);
     expect(res.status).toBe(422);
-    expect(res.body.errors).toEqual([
+    expect(res.body.errors).toMatchObject([
       { field: 'lines.1.usageDate', message: 'must be a calendar date in the form YYYY-MM-DD' },
       { field: 'lines.1.amount', message: 'must have at most 6 decimals' },
       { field: 'lines.3.billingAccountId', message: `no billing account ba-unknown-${tag}` },
@@ -165,7 +165,7 @@ describe('consumption through the HTTP API', () => {
       line(311),
     ]);
     expect(res.status).toBe(422);
-    expect(res.body.errors).toEqual([
+    expect(res.body.errors).toMatchObject([
       { field: 'lines.0.billingAccountId', message: 'must not contain NUL characters' },
       { field: 'lines.0.serviceId', message: 'must not contain NUL characters' },
     ]);
@@ -176,7 +176,7 @@ describe('consumption through the HTTP API', () => {
     const before = await storedForAccount();
     const res = await ingest([line(400), line(401, { amount: 12.5 })]);
     expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([
+    expect(res.body.errors).toMatchObject([
       { field: 'body.lines.1.amount', message: expect.any(String) as string },
     ]);
     expect((await ingest([])).status).toBe(400);

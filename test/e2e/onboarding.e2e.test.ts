@@ -141,7 +141,7 @@ describe('onboarding through the HTTP API', () => {
     });
     expect(referralWithoutBank.status).toBe(422);
     expect(referralWithoutBank.headers.get('content-type')).toContain('application/problem+json');
-    expect(referralWithoutBank.body.errors).toEqual([
+    expect(referralWithoutBank.body.errors).toMatchObject([
       {
         field: 'bankDetails',
         message: 'the referral program requires bank details (BIK and settlement account)',

@@ -280,7 +280,7 @@ describe('presale requests through the HTTP API', () => {
     const before = await db.presaleRequest.count({ where: { organizationId: org } });
     const foreign = await submit({ customerAccountId: otherCustomer });
     expect(foreign.status).toBe(422);
-    expect(foreign.body.errors).toEqual([
+    expect(foreign.body.errors).toMatchObject([
       { field: 'customerAccountId', message: 'is not one of your customers' },
     ]);
     const unknownProject = await submit({ projectId: randomUUID() });

@@ -202,7 +202,9 @@ describe('VAR program registrations through the HTTP API', () => {
         inn: '7707083894',
       });
       expect(badInn.status).toBe(422);
-      expect(badInn.body.errors).toEqual([{ field: 'inn', message: 'check digit does not match' }]);
+      expect(badInn.body.errors).toMatchObject([
+        { field: 'inn', message: 'check digit does not match' },
+      ]);
       const blank = await call<Problem>('POST', '/v1/partners/me/customers', tokens.partner, {
         name: '  ',
       });
@@ -247,7 +249,7 @@ describe('VAR program registrations through the HTTP API', () => {
         startDate: `${Y}-02-01`,
       });
       expect(high.status).toBe(422);
-      expect(high.body.errors).toEqual([
+      expect(high.body.errors).toMatchObject([
         { field: 'upliftRate', message: 'must be at most 0.15 (15 percentage points)' },
       ]);
       const malformed = await call<Problem>('POST', dealsPath, tokens.manager, {
@@ -309,7 +311,7 @@ describe('VAR program registrations through the HTTP API', () => {
         endDate: `${Y}-01-31`,
       });
       expect(early.status).toBe(422);
-      expect(early.body.errors).toEqual([
+      expect(early.body.errors).toMatchObject([
         { field: 'endDate', message: `must not be before the deal's start date ${Y}-02-01` },
       ]);
 

@@ -152,7 +152,7 @@ describe('rebates through the HTTP API', () => {
     // 500.00 credited − 200.00 withdrawn = 300.00.
     const res = await withdraw<Problem>({ amount: '300.01', target: 'bonus' }, `big-${tag}`);
     expect(res.status).toBe(422);
-    expect(res.body.errors).toEqual([
+    expect(res.body.errors).toMatchObject([
       { field: 'amount', message: expect.stringContaining('300.00') as string },
     ]);
   });

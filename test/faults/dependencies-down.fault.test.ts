@@ -280,7 +280,8 @@ describe('dependencies down: fast answers', () => {
     expect(res.body.status).toBe(503);
     expectNoLeak(res.text);
     if (res.body.title === 'Dependency unavailable') {
-      expect(res.body.errors).toEqual([{ field: '(dependency)', message: dependency }]);
+      expect(res.body.errors).toMatchObject([{ field: '(dependency)', message: dependency }]);
+      expect(res.body).toMatchObject({ code: 'dependency_unavailable', params: { dependency } });
     }
   }
 
@@ -311,7 +312,7 @@ describe('dependencies down: fast answers', () => {
       for (const [route, res] of results) {
         expect({ route, status: res.status }).toEqual({ route, status: 503 });
         expectUnavailable(res, 'database');
-        expect(res.body.errors).toEqual([{ field: '(dependency)', message: 'database' }]);
+        expect(res.body.errors).toMatchObject([{ field: '(dependency)', message: 'database' }]);
       }
       expect(health.status).toBe(503);
       expect(health.headers.get('retry-after')).toBeTruthy();

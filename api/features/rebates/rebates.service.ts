@@ -44,10 +44,21 @@ export function createRebateService(deps: RebateServiceDeps) {
     try {
       amount = parseMoney(text);
     } catch {
-      throw fieldError('amount', 'must be an amount in rubles with at most two decimals');
+      throw fieldError(
+        'amount',
+        'must be an amount in rubles with at most two decimals',
+        'invalid_format',
+        {
+          format: 'amount',
+        },
+      );
     }
-    if (!amount.gt(0)) throw fieldError('amount', 'must be greater than 0');
-    if (amount.gt(MAX_WITHDRAWAL)) throw fieldError('amount', `must be at most ${MAX_WITHDRAWAL}`);
+    if (!amount.gt(0)) throw fieldError('amount', 'must be greater than 0', 'must_be_positive');
+    if (amount.gt(MAX_WITHDRAWAL))
+      throw fieldError('amount', `must be at most ${MAX_WITHDRAWAL}`, 'too_big', {
+        maximum: MAX_WITHDRAWAL,
+        origin: 'amount',
+      });
     return amount.toFixed(2);
   }
 
