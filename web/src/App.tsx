@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { Navigate, NavLink, Route, Routes, useNavigate, useParams } from 'react-router';
 import { api, session, type Principal, type Role } from './api';
-import { LanguageContext, initialLanguage, saveLanguage, useT, type Language } from './i18n';
-import { navigate, useRoute } from './router';
+import { changeLanguage, useLanguage, useT, type Language } from './i18n';
+import { NotFound, type NavItem } from './routing';
 import { SignIn } from './pages/SignIn';
 import { PartnerPortal, partnerNav } from './pages/partner/PartnerPortal';
 import { ManagerConsole, managerNav } from './pages/manager/ManagerConsole';
@@ -10,9 +12,11 @@ import { PresaleConsole, presaleNav } from './pages/presale/PresaleConsole';
 
 /** The portal: who is signed in decides which console opens. */
 export function App() {
-  const [language, setLanguage] = useState<Language>(initialLanguage);
+  const language = useLanguage();
   const [principal, setPrincipal] = useState<Principal | null>(null);
   const [checked, setChecked] = useState(false);
+  const navigate = useNavigate();
+  const queries = useQueryClient();
 
   useEffect(() => {
     if (!session.token()) {
@@ -26,22 +30,18 @@ export function App() {
       .finally(() => setChecked(true));
   }, []);
 
-  const changeLanguage = (next: Language) => {
-    saveLanguage(next);
-    setLanguage(next);
-    document.documentElement.lang = next;
-  };
-
   return (
-    <LanguageContext.Provider value={language}>
+    <>
       <Shell
         principal={principal}
         language={language}
         onLanguage={changeLanguage}
         onSignOut={() => {
           session.signOut();
+          // Nothing loaded for this person stays in the cache for whoever signs in next.
+          queries.clear();
           setPrincipal(null);
-          navigate('');
+          void navigate('/');
         }}
       >
         {!checked ? null : principal ? (
@@ -49,40 +49,72 @@ export function App() {
         ) : (
           <SignIn
             onSignedIn={(p) => {
+              queries.removeQueries();
               setPrincipal(p);
-              navigate(p.role);
+              void navigate(`/${p.role}`);
             }}
           />
         )}
       </Shell>
-    </LanguageContext.Provider>
+    </>
   );
 }
 
+const NAVS: Partial<Record<Role, NavItem[]>> = {
+  partner: partnerNav,
+  manager: managerNav,
+  finance: financeNav,
+  presale: presaleNav,
+};
+
+const ROLES: readonly string[] = [
+  'partner',
+  'manager',
+  'finance',
+  'presale',
+  'billing-system',
+] satisfies Role[];
+
+/** Each role has its own area ("#/partner/…"); "#/" opens it, another role's area is refused. */
 function Console({ principal }: { principal: Principal }) {
-  const route = useRoute();
+  const area = (() => {
+    switch (principal.role) {
+      case 'partner':
+        return <PartnerPortal />;
+      case 'manager':
+        return <ManagerConsole principal={principal} />;
+      case 'finance':
+        return <FinanceConsole />;
+      case 'presale':
+        return <PresaleConsole principal={principal} />;
+      default:
+        return null;
+    }
+  })();
+  if (!area) return <Forbidden />;
+  const home = NAVS[principal.role]?.[0] ?? { path: principal.role, label: 'overview' };
+  return (
+    <Routes>
+      <Route index element={<Navigate to={`/${principal.role}`} replace />} />
+      <Route path={`${principal.role}/*`} element={area} />
+      <Route path=":area/*" element={<OtherArea home={home} />} />
+    </Routes>
+  );
+}
+
+/** A path outside the signed-in role's area: another role's pages are refused, others unknown. */
+function OtherArea({ home }: { home: NavItem }) {
+  const { area = '' } = useParams();
+  return ROLES.includes(area) ? <Forbidden /> : <NotFound home={home} />;
+}
+
+function Forbidden() {
   const t = useT();
-  const [area, ...rest] = route;
-  // Each role has its own area; another role's pages are not offered.
-  if (area && area !== principal.role) {
-    return (
-      <p className="error" role="alert" data-testid="forbidden">
-        {t('forbidden')}
-      </p>
-    );
-  }
-  switch (principal.role) {
-    case 'partner':
-      return <PartnerPortal principal={principal} route={rest} />;
-    case 'manager':
-      return <ManagerConsole route={rest} principal={principal} />;
-    case 'finance':
-      return <FinanceConsole route={rest} />;
-    case 'presale':
-      return <PresaleConsole route={rest} principal={principal} />;
-    default:
-      return <p className="error">{t('forbidden')}</p>;
-  }
+  return (
+    <p className="error" role="alert" data-testid="forbidden">
+      {t('forbidden')}
+    </p>
+  );
 }
 
 function Shell(props: {
@@ -93,28 +125,17 @@ function Shell(props: {
   children: React.ReactNode;
 }) {
   const t = useT();
-  const route = useRoute();
-  const navs: Partial<Record<Role, { path: string; label: string }[]>> = {
-    partner: partnerNav,
-    manager: managerNav,
-    finance: financeNav,
-    presale: presaleNav,
-  };
-  const nav = (props.principal && navs[props.principal.role]) ?? [];
-  const current = route.slice(0, 2).join('/');
+  const nav = (props.principal && NAVS[props.principal.role]) ?? [];
   return (
     <div className="shell">
       <header>
         <strong>{t('appName')}</strong>
         <nav>
           {nav.map((item) => (
-            <a
-              key={item.path}
-              href={`#/${item.path}`}
-              className={current === item.path ? 'active' : ''}
-            >
+            // The area's home is current only on itself; a section also on the pages inside it.
+            <NavLink key={item.path} to={`/${item.path}`} end={!item.path.includes('/')}>
               {t(item.label)}
-            </a>
+            </NavLink>
           ))}
         </nav>
         <span className="spacer" />

@@ -1,6 +1,13 @@
-import { createContext, useContext } from 'react';
+import i18next from 'i18next';
+import LanguageDetector from 'i18next-browser-languagedetector';
+import { initReactI18next, useTranslation } from 'react-i18next';
+import { codesEn } from './locales/codes.en';
+import { codesRu } from './locales/codes.ru';
 
-/** Labels in Russian and English; the API's own messages are shown as the API gives them. */
+/**
+ * The portal's words in Russian and English: the labels below, and (in locales/) every code
+ * the API sends — statuses, next actions, invoice lines, problems — with its parameters.
+ */
 const en = {
   appName: 'Partner platform',
   signIn: 'Sign in',
@@ -506,6 +513,8 @@ const en = {
   sentTo: 'Sent to',
   delivered: 'delivered',
   notDeliveredYet: 'not delivered yet',
+  email: 'E-mail',
+  moscowTimeShort: 'Moscow time',
 };
 
 export type MessageKey = keyof typeof en;
@@ -1013,39 +1022,396 @@ const ru: Record<MessageKey, string> = {
   sentTo: 'Кому:',
   delivered: 'доставлено',
   notDeliveredYet: 'ещё не доставлено',
+  email: 'Эл. почта',
+  moscowTimeShort: 'МСК',
 };
 
 export type Language = 'ru' | 'en';
-export const DICTIONARIES: Record<Language, Record<MessageKey, string>> = { en, ru };
+export const LANGUAGES: readonly Language[] = ['ru', 'en'];
 
+/** Where the language the user picked in the header is kept between visits. */
 const LANGUAGE_KEY = 'partner-platform.language';
-export function initialLanguage(): Language {
-  const saved = localStorage.getItem(LANGUAGE_KEY);
-  return saved === 'en' || saved === 'ru' ? saved : 'ru';
-}
-export function saveLanguage(language: Language): void {
-  localStorage.setItem(LANGUAGE_KEY, language);
+
+export const RESOURCES = {
+  en: { translation: { ...en, ...codesEn } },
+  ru: { translation: { ...ru, ...codesRu } },
+};
+
+// The user's earlier choice, else the browser's language when it is Russian or English,
+// else Russian. Only a choice made in the header is saved (see changeLanguage below).
+void i18next
+  .use(LanguageDetector)
+  .use(initReactI18next)
+  .init({
+    resources: RESOURCES,
+    supportedLngs: LANGUAGES,
+    nonExplicitSupportedLngs: true,
+    load: 'languageOnly',
+    fallbackLng: 'ru',
+    // Keys are flat ("enum.application.draft"): dots and colons are part of the key.
+    keySeparator: false,
+    nsSeparator: false,
+    interpolation: { escapeValue: false },
+    detection: {
+      order: ['localStorage', 'navigator'],
+      lookupLocalStorage: LANGUAGE_KEY,
+      caches: [],
+    },
+    initAsync: false,
+    react: { useSuspense: false },
+  });
+
+// Written without the DOM's types, so tests under Node can import the translations.
+const browser = globalThis as {
+  document?: { documentElement: { lang: string } };
+  localStorage?: { setItem(key: string, value: string): void };
+};
+const syncDocumentLanguage = (language: string) => {
+  if (browser.document) browser.document.documentElement.lang = language;
+};
+syncDocumentLanguage(currentLanguage());
+i18next.on('languageChanged', syncDocumentLanguage);
+
+function currentLanguage(): Language {
+  return i18next.resolvedLanguage === 'en' ? 'en' : 'ru';
 }
 
-export const LanguageContext = createContext<Language>('ru');
-
-/** The label for a key in the current language. */
-export function useT(): (key: string) => string {
-  const language = useContext(LanguageContext);
-  const dictionary = DICTIONARIES[language];
-  return (key) => (dictionary as Record<string, string>)[key] ?? key;
+/** Switches the portal's language and remembers the choice for the next visit. */
+export function changeLanguage(language: Language): void {
+  browser.localStorage?.setItem(LANGUAGE_KEY, language);
+  void i18next.changeLanguage(language);
 }
 
-/** Money as the API gives it (decimal strings), grouped for reading: "1 490,00 ₽". */
+/** The current language; the component renders again when it changes. */
+export function useLanguage(): Language {
+  const { i18n } = useTranslation();
+  return i18n.resolvedLanguage === 'en' ? 'en' : 'ru';
+}
+
+export type Translate = (key: string, params?: Record<string, unknown>) => string;
+
+/** The text for a key in the current language, with `{{name}}` parameters and plurals (`count`). */
+export function useT(): Translate {
+  const { t } = useTranslation();
+  return t;
+}
+
+/** Money as the API gives it (decimal strings), grouped for reading: "1 490,00 ₽", "1,490.00 ₽". */
+export function formatMoney(amount: string | null | undefined, language: Language): string {
+  if (amount === null || amount === undefined) return '—';
+  // Exact: the whole part goes to Intl as a BigInt, the kopecks are kept as written.
+  const [whole = '0', fraction = '00'] = amount.replace('-', '').split('.');
+  const number = new Intl.NumberFormat(language);
+  const decimal = number.formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
+  const zero = /^-?0*(\.0*)?$/.test(amount);
+  const sign = amount.startsWith('-') && !zero ? '−' : '';
+  return `${sign}${number.format(BigInt(whole || '0'))}${decimal}${fraction.padEnd(2, '0')} ₽`;
+}
+
 export function useMoney(): (amount: string | null | undefined) => string {
-  const language = useContext(LanguageContext);
-  return (amount) => {
-    if (amount === null || amount === undefined) return '—';
-    const [whole = '0', fraction = '00'] = amount.replace('-', '').split('.');
-    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
-    const zero = /^-?0*(\.0*)?$/.test(amount);
-    const sign = amount.startsWith('-') && !zero ? '−' : '';
-    const decimal = language === 'ru' ? ',' : '.';
-    return `${sign}${grouped}${decimal}${fraction.padEnd(2, '0')} ₽`;
+  const language = useLanguage();
+  return (amount) => formatMoney(amount, language);
+}
+
+/** A number in the current language ("1 234,5" / "1,234.5"). */
+export function formatNumber(value: number | string, language: Language): string {
+  return new Intl.NumberFormat(language, { maximumFractionDigits: 4 }).format(Number(value));
+}
+
+/** A rate given as a fraction ("0.1") as a percentage: "10 %" / "10%". */
+export function formatPercent(value: number | string, language: Language): string {
+  return new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 2 }).format(
+    Number(value),
+  );
+}
+
+/** Dates ("2026-11-30") in the current language, as a calendar date: "30.11.2026", "11/30/2026". */
+export function formatDate(
+  iso: string | null | undefined,
+  language: Language = currentLanguage(),
+): string {
+  if (!iso) return '—';
+  const date = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(language, { dateStyle: 'short', timeZone: 'UTC' }).format(date);
+}
+
+/**
+ * A moment as Moscow time (deadlines and business days run on Moscow days), labelled:
+ * "30.11.2026, 14:05 МСК" / "11/30/2026, 2:05 PM Moscow time"; unlabelled where a column's
+ * heading already says so.
+ */
+export function formatDateTime(
+  iso: string | null | undefined,
+  language: Language = currentLanguage(),
+  labelled = true,
+): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const text = new Intl.DateTimeFormat(language, {
+    dateStyle: 'short',
+    timeStyle: 'short',
+    timeZone: 'Europe/Moscow',
+  }).format(date);
+  return labelled ? `${text} ${i18next.getFixedT(language)('moscowTimeShort')}` : text;
+}
+
+// ---- The API's codes in the user's language ----------------------------------------------
+
+export type CodeParams = Record<string, string | number>;
+
+/** The translation function of one language (from i18next.getFixedT or useTranslation). */
+export type CodeTranslate = (key: string, options?: Record<string, unknown>) => string;
+
+/**
+ * Parameters whose values are codes themselves, and the families that may translate them (the
+ * first that knows the value wins; a value none knows — a month, a date — stays as it is).
+ */
+const VALUE_FAMILIES: Record<string, readonly string[]> = {
+  adjusts: ['lineKind'],
+  target: ['target'],
+  kind: ['lineKind'],
+  format: ['format'],
+  expected: ['expected'],
+  status: ['application', 'registration', 'partner', 'presale', 'specialization', 'exitNotice'],
+  from: ['presale'],
+  to: ['presale'],
+  step: ['step'],
+  current: ['step'],
+  role: ['role'],
+};
+
+const isMoneyParam = (name: string) =>
+  /^(base|amount|baseline|balance|total)$/.test(name) || /(Amount|Base|Total|Balance)$/.test(name);
+const isRateParam = (name: string) => /^rate$/.test(name) || /Rate$/.test(name);
+
+/**
+ * Parameters as a reader sees them: rates as percentages, money grouped with ₽, code values
+ * translated; a count (`customers`, `days`) also becomes i18next's `count` for plurals.
+ */
+export function readableParams(
+  params: CodeParams | undefined,
+  language: Language,
+  t: CodeTranslate,
+): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(params ?? {})) {
+    const families = VALUE_FAMILIES[name] ?? [];
+    const family = families.find((f) => i18next.exists(`enum.${f}.${String(value)}`));
+    if (name === 'percent' && value !== '' && !Number.isNaN(Number(value))) {
+      out[name] = formatNumber(value, language);
+    } else if (isRateParam(name) && value !== '' && !Number.isNaN(Number(value))) {
+      out[name] = formatPercent(value, language);
+    } else if (isMoneyParam(name) && typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) {
+      out[name] = formatMoney(value, language);
+    } else if (typeof value === 'number') {
+      out[name] = formatNumber(value, language);
+    } else if (name === 'field' && typeof value === 'string') {
+      out[name] = fieldLabel(t, value);
+    } else if (family && typeof value === 'string') {
+      out[name] = t(`enum.${family}.${value}`, { defaultValue: value });
+    } else {
+      out[name] = value;
+    }
+  }
+  for (const counted of ['customers', 'days', 'count']) {
+    const value = params?.[counted];
+    if (value !== undefined && !Number.isNaN(Number(value))) {
+      out.count = Number(value);
+      break;
+    }
+  }
+  return out;
+}
+
+/** Whether the language has a text for the key (in any plural form). */
+function has(key: string, language: Language): boolean {
+  return i18next.exists(key, { lng: language, fallbackLng: false, count: 1 });
+}
+
+/** A status or kind in words; the code itself if the portal does not know it. */
+export function codeWord(t: CodeTranslate, family: string, value: string | null | undefined) {
+  if (value === null || value === undefined || value === '') return '—';
+  return t(`enum.${family}.${value}`, { defaultValue: value });
+}
+
+/**
+ * An application history entry's action ("company confirmed", "cancelled: <reason>"): the
+ * event translated, what follows its ": " (a reason, the programs) kept as written.
+ */
+export function auditActionText(t: CodeTranslate, action: string): string {
+  const cut = action.indexOf(': ');
+  const event = cut < 0 ? action : action.slice(0, cut);
+  const words = t(`audit.${event}`, { defaultValue: event });
+  return cut < 0 ? words : `${words}: ${action.slice(cut + 2)}`;
+}
+
+/** The application's next action in words; the API's own text when its code is unknown. */
+export function nextActionText(
+  t: CodeTranslate,
+  language: Language,
+  application: { nextAction: string; nextActionCode?: string; nextActionParams?: CodeParams },
+): string {
+  const code = application.nextActionCode;
+  if (!code || !has(`next.${code}`, language)) return application.nextAction;
+  return t(`next.${code}`, readableParams(application.nextActionParams, language, t));
+}
+
+export interface CodedLine {
+  kind: string;
+  description: string;
+  rule?: string;
+  params?: CodeParams;
+}
+
+/** An invoice line's description and rule, written from its kind and parameters. */
+export function lineText(
+  t: CodeTranslate,
+  language: Language,
+  line: CodedLine,
+): { description: string; rule: string } {
+  const known = line.params !== undefined && has(`line.${line.kind}.description`, language);
+  if (!known) return { description: line.description, rule: line.rule ?? '' };
+  const params = readableParams(line.params, language, t);
+  return {
+    description: t(`line.${line.kind}.description`, params),
+    rule: has(`line.${line.kind}.rule`, language)
+      ? t(`line.${line.kind}.rule`, params)
+      : (line.rule ?? ''),
+  };
+}
+
+/**
+ * Form fields by the path the API names them with (without its `body.`/`query.`/`params.`),
+ * and the label key the form shows them under.
+ */
+export const FIELD_LABELS: Record<string, string> = {
+  'contact.name': 'contactName',
+  'contact.email': 'email',
+  'contact.phone': 'phone',
+  'company.inn': 'inn',
+  'company.billingAccountId': 'existingAccount',
+  billingAccountId: 'existingAccount',
+  'questionnaire.companySize': 'companySize',
+  'questionnaire.customerCount': 'customerCount',
+  'questionnaire.motivation': 'motivation',
+  'questionnaire.specializations': 'specializations',
+  taxationType: 'taxationType',
+  identityMethod: 'identityMethod',
+  programs: 'programs',
+  name: 'accountName',
+  type: 'kind',
+  bik: 'bik',
+  account: 'settlementAccount',
+  'bankDetails.bik': 'bik',
+  'bankDetails.account': 'settlementAccount',
+  amount: 'amount',
+  target: 'target',
+  exitDate: 'exitDate',
+  reason: 'reason',
+  customerAccountId: 'customerAccount',
+  'customer.accountId': 'customerAccount',
+  'customer.inn': 'customerInn',
+  'customer.name': 'customerName',
+  'customer.organizationId': 'mc_organization',
+  'customer.type': 'kind',
+  customerInn: 'customerInn',
+  expectedMonthlyConsumption: 'expectedMonthlyConsumption',
+  description: 'description',
+  expectedGrowth: 'expectedGrowth',
+  cloudId: 'cloudIdLabel',
+  folderId: 'folderIdLabel',
+  scope: 'scope',
+  upliftRate: 'upliftRate',
+  rate: 'rate',
+  baselineMonthly: 'adjustedBaseline',
+  startDate: 'startDate',
+  endDate: 'mc_dealEnd',
+  validFrom: 'firstDay',
+  validTo: 'lastDay',
+  evidence: 'evidence',
+  certifiedEngineers: 'certifiedEngineers',
+  serviceIds: 'services',
+  topic: 'topic',
+  desiredDate: 'desiredDate',
+  text: 'yourComment',
+  month: 'month',
+  status: 'status',
+  code: 'referralCode',
+  referralCode: 'referralCode',
+};
+
+/** The API's field path as the form knows it: "body.contact.email" → "contact.email". */
+export function fieldPath(field: string): string {
+  return field.replace(/^(body|query|params)\./, '');
+}
+
+/** A field's label in the current language; the path's last part if the portal has none. */
+export function fieldLabel(t: CodeTranslate, field: string): string {
+  const path = fieldPath(field);
+  const key = FIELD_LABELS[path] ?? FIELD_LABELS[path.replace(/\.\d+(\.|$)/g, '$1')];
+  return key ? t(key) : (path.split('.').pop() ?? path);
+}
+
+/** What is wrong with one field, without its label ("неверный формат (e-mail)"). */
+export function fieldProblemText(
+  t: CodeTranslate,
+  language: Language,
+  problem: { message: string; code?: string; params?: CodeParams },
+): string {
+  if (!problem.code || !has(`field.${problem.code}`, language)) {
+    // A reason this portal does not know yet: its English text, or a generic word in Russian.
+    return problem.code && language === 'ru' ? t('field.custom') : problem.message;
+  }
+  return t(`field.${problem.code}`, readableParams(problem.params, language, t));
+}
+
+/** One field's problem with its label: "Эл. почта: неверный формат (e-mail)". */
+export function labelledFieldProblem(
+  t: CodeTranslate,
+  language: Language,
+  problem: { field: string; message: string; code?: string; params?: CodeParams },
+): string {
+  return t('fieldProblem', {
+    label: fieldLabel(t, problem.field),
+    problem: fieldProblemText(t, language, problem),
+  });
+}
+
+/** A refusal in words: its code translated, else the generic message of its HTTP status. */
+export function problemText(
+  t: CodeTranslate,
+  language: Language,
+  error: { status: number; code?: string; params?: CodeParams },
+): string {
+  if (error.code && has(`problem.${error.code}`, language)) {
+    return t(`problem.${error.code}`, readableParams(error.params, language, t));
+  }
+  const status = has(`http.${error.status}`, language) ? String(error.status) : 'other';
+  return t(`http.${status}`);
+}
+
+/** The helpers above bound to the current language, for components. */
+export function useCodes() {
+  const { t: translate, i18n } = useTranslation();
+  const t = translate as unknown as CodeTranslate;
+  const language: Language = i18n.resolvedLanguage === 'en' ? 'en' : 'ru';
+  return {
+    language,
+    word: (family: string, value: string | null | undefined) => codeWord(t, family, value),
+    auditAction: (action: string) => auditActionText(t, action),
+    nextAction: (application: Parameters<typeof nextActionText>[2]) =>
+      nextActionText(t, language, application),
+    line: (line: CodedLine) => lineText(t, language, line),
+    problem: (error: Parameters<typeof problemText>[2]) => problemText(t, language, error),
+    fieldProblem: (problem: Parameters<typeof fieldProblemText>[2]) =>
+      fieldProblemText(t, language, problem),
+    labelledFieldProblem: (problem: Parameters<typeof labelledFieldProblem>[2]) =>
+      labelledFieldProblem(t, language, problem),
+    fieldLabel: (field: string) => fieldLabel(t, field),
+    dateTime: (iso: string | null | undefined) => formatDateTime(iso, language),
+    date: (iso: string | null | undefined) => formatDate(iso, language),
+    money: (amount: string | null | undefined) => formatMoney(amount, language),
   };
 }

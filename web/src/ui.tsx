@@ -7,67 +7,125 @@ import {
   type ReactNode,
   type RefObject,
 } from 'react';
-import { ApiError, type AuditEntry, type FieldProblem } from './api';
-import { useT } from './i18n';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, ApiError, type AuditEntry, type FieldProblem } from './api';
+import { formatDateTime as moscowTime, useCodes, useT } from './i18n';
 
-/** Loads data from the API for a page; `reload` fetches it again after a change. */
-export function useApi<T>(load: () => Promise<T>, deps: unknown[] = []) {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [loading, setLoading] = useState(true);
-  const run = useCallback(load, deps);
-  const reload = useCallback(() => {
-    setLoading(true);
-    run()
-      .then((value) => {
-        setData(value);
-        setError(null);
-      })
-      .catch((e: unknown) => setError(e instanceof ApiError ? e : new ApiError(0, String(e))))
-      .finally(() => setLoading(false));
-  }, [run]);
-  useEffect(reload, [reload]);
-  return { data, error, loading, reload };
+/** Whatever a request failed with, as the API error the pages show (a lost connection has status 0). */
+function asApiError(e: unknown): ApiError {
+  return e instanceof ApiError ? e : new ApiError(0, e instanceof Error ? e.message : String(e));
 }
 
-/** Runs a form's action, keeping its error (with field problems) for display. */
-export function useAction() {
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState(false);
-  const run = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    setDone(false);
-    try {
-      await action();
-      setDone(true);
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, String(e)));
-    } finally {
-      setBusy(false);
-    }
+/** What a page reads while its data loads: TanStack Query's state in the shape the pages use. */
+export interface Loaded<T> {
+  data: T | undefined;
+  error: ApiError | null;
+  /** Nothing to show yet: the first load is under way. */
+  loading: boolean;
+  /** A load is under way, the first or a refresh. */
+  fetching: boolean;
+  reload: () => void;
+}
+
+export interface LoadOptions<T> {
+  /** Load only once this holds (the address of the data is not known before). */
+  enabled?: boolean;
+  /** Keep showing the previous data while another key (next page, new filter) loads. */
+  keepWhileLoading?: boolean;
+  /** Load again every moment while this holds of the data (a workflow yet to record a change). */
+  pollWhile?: (data: T | undefined) => boolean;
+}
+
+const POLL_MS = 400;
+
+/**
+ * Loads a page's data through the query cache. `key` names what is loaded (the API path
+ * when `load` is a plain GET of it); every action run through `useAction` refreshes it.
+ */
+export function useLoad<T>(
+  key: string,
+  load: () => Promise<T>,
+  options: LoadOptions<T> = {},
+): Loaded<T> {
+  const query = useQuery<T, ApiError>({
+    queryKey: [key],
+    queryFn: async () => {
+      try {
+        return await load();
+      } catch (e) {
+        throw asApiError(e);
+      }
+    },
+    enabled: options.enabled,
+    placeholderData: options.keepWhileLoading ? keepPreviousData : undefined,
+    refetchInterval: options.pollWhile
+      ? (query) => (options.pollWhile?.(query.state.data) ? POLL_MS : false)
+      : undefined,
+  });
+  const { refetch } = query;
+  const reload = useCallback(() => void refetch(), [refetch]);
+  return {
+    data: query.data,
+    error: query.error,
+    loading: query.isLoading,
+    fetching: query.isFetching,
+    reload,
   };
-  return { error, busy, done, run };
 }
 
+/** Loads `GET path` through the query cache; the path is the cache key. */
+export function useGet<T>(path: string, options: LoadOptions<T> = {}): Loaded<T> {
+  return useLoad<T>(path, () => api.get<T>(path), options);
+}
+
+/**
+ * Runs a form's action as a mutation, keeping its error (with field problems) for display.
+ * Once it has run, refused or not, every loaded query is fetched again before the action
+ * counts as finished, so each page shows the state after it (a refusal often means the
+ * state moved on); `refresh: false` is for actions that change nothing (a download).
+ */
+export function useAction(options: { refresh?: boolean } = {}) {
+  const client = useQueryClient();
+  const refresh = options.refresh ?? true;
+  const mutation = useMutation<unknown, ApiError, () => Promise<unknown>>({
+    mutationFn: async (action) => {
+      try {
+        return await action();
+      } catch (e) {
+        throw asApiError(e);
+      }
+    },
+    onSettled: () => (refresh ? client.invalidateQueries() : undefined),
+  });
+  const { mutateAsync } = mutation;
+  const run = useCallback(
+    async (action: () => Promise<unknown>): Promise<void> => {
+      try {
+        await mutateAsync(action);
+      } catch {
+        // kept in `error` for the form to show
+      }
+    },
+    [mutateAsync],
+  );
+  return { error: mutation.error, busy: mutation.isPending, done: mutation.isSuccess, run };
+}
+
+/**
+ * A refusal in the user's language: the problem's code translated with its parameters (or
+ * the generic message of its HTTP status), and each field problem under the field's label.
+ */
 export function ErrorBox({ error }: { error: ApiError | null }) {
-  const t = useT();
+  const codes = useCodes();
   if (!error) return null;
-  const message =
-    error.status === 403
-      ? t('forbidden')
-      : error.status === 404
-        ? `${t('notFound')} ${error.message}`
-        : error.message;
   return (
     <div className="error" role="alert">
-      <div>{message}</div>
+      <div>{codes.problem(error)}</div>
       {error.fields.length > 0 && (
         <ul>
           {error.fields.map((f: FieldProblem) => (
-            <li key={f.field}>
-              <code>{f.field}</code>: {f.message}
+            <li key={f.field} data-testid="field-problem">
+              {codes.labelledFieldProblem(f)}
             </li>
           ))}
         </ul>
@@ -171,13 +229,15 @@ export function Field({ label, children }: { label: string; children: ReactNode 
   );
 }
 
+/** A moment as Moscow time in the current language, labelled ("30.11.2026, 14:05 МСК"). */
 export function formatDateTime(iso: string | null | undefined): string {
-  return iso ? iso.replace('T', ' ').slice(0, 16) : '—';
+  return moscowTime(iso);
 }
 
 /** An application's audit trail: when, who, what, from which status to which. */
 export function HistoryTable({ history }: { history: AuditEntry[] }) {
   const t = useT();
+  const codes = useCodes();
   return (
     <Card title={t('history')}>
       {history.length === 0 && <EmptyState>{t('noData')}</EmptyState>}
@@ -187,9 +247,9 @@ export function HistoryTable({ history }: { history: AuditEntry[] }) {
             <tr key={i}>
               <td>{formatDateTime(h.at)}</td>
               <td>{h.actor}</td>
-              <td>{h.action}</td>
+              <td>{codes.auditAction(h.action)}</td>
               <td>
-                {h.from ?? '—'} → {h.to}
+                {codes.word('application', h.from)} → {codes.word('application', h.to)}
               </td>
             </tr>
           ))}

@@ -1,6 +1,7 @@
+import { Link } from 'react-router';
 import { api, ApiError, type Invoice } from '../api';
-import { useMoney, useT } from '../i18n';
-import { Card, ErrorBox, Loading, useAction, useApi } from '../ui';
+import { useCodes, useMoney, useT } from '../i18n';
+import { Card, ErrorBox, Loading, useAction, useGet } from '../ui';
 import { moscowDateTime, usePercent } from './partner/forms';
 
 const DOCUMENT_KINDS = ['act', 'payment-invoice', 'vat-invoice'] as const;
@@ -16,13 +17,14 @@ export function InvoiceView({
 }: {
   id: string;
   /** Where "back" leads, once the invoice is known (a manager goes to its partner). */
-  back: (invoice: Invoice) => { href: string; label: string };
+  back: (invoice: Invoice) => { to: string; label: string };
 }) {
   const t = useT();
   const money = useMoney();
   const percent = usePercent();
-  const invoice = useApi(() => api.get<Invoice>(`/v1/invoices/${id}`), [id]);
-  const download = useAction();
+  const codes = useCodes();
+  const invoice = useGet<Invoice>(`/v1/invoices/${id}`);
+  const download = useAction({ refresh: false });
   if (invoice.loading && !invoice.data) return <Loading />;
   if (invoice.error) return <ErrorBox error={invoice.error} />;
   const i = invoice.data;
@@ -31,9 +33,9 @@ export function InvoiceView({
   return (
     <Card title={`${t('invoiceTitle')} ${i.number}`} testId="invoice-detail" wide>
       <p className="muted">
-        <a href={backTo.href}>← {backTo.label}</a> · {i.month} · {t(`invoiceKind_${i.kind}`)} ·{' '}
+        <Link to={backTo.to}>← {backTo.label}</Link> · {i.month} · {t(`invoiceKind_${i.kind}`)} ·{' '}
         {t('issued')} {moscowDateTime(i.issuedAt)} {t('moscowTime')}
-        {i.dueDate ? ` · ${t('due')} ${i.dueDate}` : ''}
+        {i.dueDate ? ` · ${t('due')} ${codes.date(i.dueDate)}` : ''}
       </p>
       <div className="table-scroll" data-testid="invoice-lines">
         <table className="lines">
@@ -46,17 +48,21 @@ export function InvoiceView({
             </tr>
           </thead>
           <tbody>
-            {i.lines.map((line, n) => (
-              <tr key={n}>
-                <td className="line-description">
-                  {line.description}
-                  <div className="muted small rule-inline">{line.rule}</div>
-                </td>
-                <td className="muted small line-rule">{line.rule}</td>
-                <td className="num">{line.rate ? percent(line.rate) : ''}</td>
-                <td className="num">{money(line.amount)}</td>
-              </tr>
-            ))}
+            {i.lines.map((line, n) => {
+              // Written from the line's kind and parameters in the reader's language.
+              const text = codes.line(line);
+              return (
+                <tr key={n} data-kind={line.kind}>
+                  <td className="line-description">
+                    {text.description}
+                    <div className="muted small rule-inline">{text.rule}</div>
+                  </td>
+                  <td className="muted small line-rule">{text.rule}</td>
+                  <td className="num">{line.rate ? percent(line.rate) : ''}</td>
+                  <td className="num">{money(line.amount)}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       </div>

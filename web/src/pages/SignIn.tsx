@@ -11,7 +11,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (p: Principal) => void }) {
   const t = useT();
   const [token, setToken] = useState('');
   const [identities, setIdentities] = useState<Identity[]>([]);
-  const action = useAction();
+  const action = useAction({ refresh: false });
 
   useEffect(() => {
     api

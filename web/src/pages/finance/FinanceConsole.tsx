@@ -1,7 +1,7 @@
+import { Link, Route, Routes, useParams, useSearchParams } from 'react-router';
 import { Fragment, useState } from 'react';
 import {
   api,
-  ApiError,
   type Close,
   type FinanceInvoice,
   type FinanceMonth,
@@ -9,34 +9,46 @@ import {
   type PayoutStatus,
   type Reconciliation,
 } from '../../api';
-import { useMoney, useT, type MessageKey } from '../../i18n';
-import { Card, EmptyState, ErrorBox, Field, Loading, useAction, useApi } from '../../ui';
+import { useMoney, useT } from '../../i18n';
+import { NotFound, PerId, useRouteId, type NavItem } from '../../routing';
+import { Card, EmptyState, ErrorBox, Field, Loading, useAction, useGet } from '../../ui';
 import { InvoiceView } from '../InvoiceView';
 import { moscowDateTime } from '../partner/forms';
 
-export const financeNav: { path: string; label: MessageKey }[] = [
-  { path: 'finance', label: 'closes' },
+const home: NavItem = { path: 'finance', label: 'closes' };
+
+export const financeNav: NavItem[] = [
+  home,
   { path: 'finance/payouts', label: 'fin_payoutRegister' },
 ];
 
 const PAYOUT_STATUSES: PayoutStatus[] = ['awaiting_bank_details', 'payable', 'paid'];
 
-export function FinanceConsole({ route }: { route: string[] }) {
-  // The register's month filter rides in the address: #/finance/payouts?month=2025-06.
-  const [first, id] = route;
-  const page = first?.split('?')[0];
-  if (page === undefined) return <Closes />;
-  if (page === 'months' && id && /^\d{4}-\d{2}$/.test(id)) return <MonthPage month={id} />;
-  if (page === 'invoices' && id) return <InvoicePage id={id} />;
-  if (page === 'payouts') return <PayoutRegister />;
-  return <ErrorBox error={new ApiError(404, page)} />;
+/** Finance's area: the closes, each month, its invoices and the payout register. */
+export function FinanceConsole() {
+  return (
+    <Routes>
+      <Route index element={<Closes />} />
+      <Route path="months/:month" element={<MonthPage />} />
+      <Route
+        path="invoices/:id"
+        element={
+          <PerId>
+            <InvoicePage />
+          </PerId>
+        }
+      />
+      <Route path="payouts" element={<PayoutRegister />} />
+      <Route path="*" element={<NotFound home={home} />} />
+    </Routes>
+  );
 }
 
 /** The months closed or being closed, and a form to close a past month now. */
 function Closes() {
   const t = useT();
   const money = useMoney();
-  const closes = useApi(() => api.get<{ items: Close[] }>('/v1/closes'));
+  const closes = useGet<{ items: Close[] }>('/v1/closes');
   const [month, setMonth] = useState('');
   const close = useAction();
   return (
@@ -47,7 +59,6 @@ function Closes() {
             e.preventDefault();
             void close.run(async () => {
               await api.post('/v1/closes', { month });
-              closes.reload();
             });
           }}
         >
@@ -80,7 +91,9 @@ function Closes() {
                 <th className="num">{t('invoices')}</th>
                 <th className="num">{t('bonus')}</th>
                 <th className="num">{t('payable')}</th>
-                <th>{t('completed')}</th>
+                <th>
+                  {t('completed')} ({t('msk')})
+                </th>
                 <th />
               </tr>
             </thead>
@@ -88,7 +101,7 @@ function Closes() {
               {closes.data?.items.map((c) => (
                 <tr key={c.month}>
                   <td>
-                    <a href={`#/finance/months/${c.month}`}>{c.month}</a>
+                    <Link to={`/finance/months/${c.month}`}>{c.month}</Link>
                   </td>
                   <td>{t(`closeStatus_${c.status}`)}</td>
                   <td className="num">
@@ -116,19 +129,19 @@ function Closes() {
 }
 
 /** A month for finance: totals, reconciliation, downloads and its invoices. */
-function MonthPage({ month }: { month: string }) {
+function MonthPage() {
+  const { month = '' } = useParams();
+  if (!/^\d{4}-\d{2}$/.test(month)) return <NotFound home={home} />;
+  return <MonthView month={month} />;
+}
+
+function MonthView({ month }: { month: string }) {
   const t = useT();
   const money = useMoney();
-  const view = useApi(() => api.get<FinanceMonth>(`/v1/finance/months/${month}`), [month]);
-  const reconciliation = useApi(
-    () => api.get<Reconciliation>(`/v1/closes/${month}/reconciliation`),
-    [month],
-  );
-  const invoices = useApi(
-    () => api.get<{ items: FinanceInvoice[] }>(`/v1/finance/months/${month}/invoices`),
-    [month],
-  );
-  const download = useAction();
+  const view = useGet<FinanceMonth>(`/v1/finance/months/${month}`);
+  const reconciliation = useGet<Reconciliation>(`/v1/closes/${month}/reconciliation`);
+  const invoices = useGet<{ items: FinanceInvoice[] }>(`/v1/finance/months/${month}/invoices`);
+  const download = useAction({ refresh: false });
   const files = [
     { label: 'fin_csvInvoices', path: 'invoices.csv', name: `invoices-${month}.csv` },
     { label: 'fin_csvLines', path: 'invoice-lines.csv', name: `invoice-lines-${month}.csv` },
@@ -143,7 +156,7 @@ function MonthPage({ month }: { month: string }) {
     <div className="grid">
       <Card title={`${t('fin_totals')}: ${month}`} testId="finance-totals">
         <p className="muted">
-          <a href="#/finance">← {t('closes')}</a>
+          <Link to="/finance">← {t('closes')}</Link>
           {view.data &&
             ` · ${view.data.close ? t(`closeStatus_${view.data.close.status}`) : t('fin_notClosed')}`}
         </p>
@@ -176,7 +189,7 @@ function MonthPage({ month }: { month: string }) {
             </dt>
             <dd>{money(totals.commission.total)}</dd>
             <dt>
-              <a href={`#/finance/payouts?month=${month}`}>{t('fin_payouts')}</a>
+              <Link to={`/finance/payouts?month=${month}`}>{t('fin_payouts')}</Link>
             </dt>
             <dd>{money(totals.payouts.total)}</dd>
             {PAYOUT_STATUSES.filter((s) => totals.payouts.byStatus[s].count > 0).map((s) => (
@@ -278,7 +291,7 @@ function MonthPage({ month }: { month: string }) {
                 {invoices.data.items.map((i) => (
                   <tr key={i.id}>
                     <td>
-                      <a href={`#/finance/invoices/${i.id}`}>{i.number}</a>
+                      <Link to={`/finance/invoices/${i.id}`}>{i.number}</Link>
                     </td>
                     <td className="cell-wrap">{i.partnerName}</td>
                     <td>{i.partnerInn ?? '—'}</td>
@@ -299,23 +312,18 @@ function MonthPage({ month }: { month: string }) {
 }
 
 /** An invoice for finance: every line with its rule, the totals and the documents. */
-function InvoicePage({ id }: { id: string }) {
+function InvoicePage() {
   const t = useT();
+  const id = useRouteId();
   return (
     <InvoiceView
       id={id}
       back={(i) => ({
-        href: `#/finance/months/${i.month}`,
+        to: `/finance/months/${i.month}`,
         label: `${t('fin_backToMonth')} ${i.month}`,
       })}
     />
   );
-}
-
-/** The month filter of the register comes from the page's address (#/finance/payouts?month=). */
-function monthFromHash(): string {
-  const query = window.location.hash.split('?')[1] ?? '';
-  return new URLSearchParams(query).get('month') ?? '';
 }
 
 /** Payouts to the bank: withdrawals, commissions and final payouts, with their status. */
@@ -323,16 +331,17 @@ function PayoutRegister() {
   const t = useT();
   const money = useMoney();
   const [status, setStatus] = useState<PayoutStatus | ''>('');
-  const [month, setMonth] = useState(monthFromHash);
+  // The month filter may come with the address: #/finance/payouts?month=2025-06.
+  const [address] = useSearchParams();
+  const [month, setMonth] = useState(() => address.get('month') ?? '');
   const query = new URLSearchParams({
     ...(status ? { status } : {}),
     ...(month ? { month } : {}),
   }).toString();
-  const register = useApi(
-    () => api.get<{ items: Payout[] }>(`/v1/finance/payouts${query ? `?${query}` : ''}`),
-    [query],
-  );
-  const download = useAction();
+  const register = useGet<{ items: Payout[] }>(`/v1/finance/payouts${query ? `?${query}` : ''}`, {
+    keepWhileLoading: true,
+  });
+  const download = useAction({ refresh: false });
   return (
     <Card title={t('fin_payoutRegister')} testId="payout-register" wide>
       <form className="row" onSubmit={(e) => e.preventDefault()}>
@@ -383,7 +392,9 @@ function PayoutRegister() {
           <table>
             <thead>
               <tr>
-                <th>{t('fin_date')}</th>
+                <th>
+                  {t('fin_date')} ({t('msk')})
+                </th>
                 <th>{t('kind')}</th>
                 <th>{t('fin_status')}</th>
                 <th>{t('partnerName')}</th>

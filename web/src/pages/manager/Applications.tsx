@@ -1,9 +1,11 @@
+import { Link } from 'react-router';
 import { useState } from 'react';
 import { api, type Application } from '../../api';
-import { useT } from '../../i18n';
-import { Card, ErrorBox, Field, Loading, useAction, useApi } from '../../ui';
+import { useCodes, useT } from '../../i18n';
+import { Card, ErrorBox, Field, Loading, useAction, useGet } from '../../ui';
 import { moscowDateTime } from '../partner/forms';
 import { useNarrow } from './ReviewQueue';
+import { useRouteId } from '../../routing';
 
 /** Every status an application can be in, in the order an application goes through them. */
 const APPLICATION_STATUSES = [
@@ -36,13 +38,15 @@ type ApplicationForReview = Application;
 /** All applications, of one status or every one, newest first, each opening its review. */
 export function ApplicationList() {
   const t = useT();
+  const codes = useCodes();
   const narrow = useNarrow();
   const [status, setStatus] = useState<ApplicationStatus | ''>('');
   const path = `/v1/applications?order=newest&limit=200${status ? `&status=${status}` : ''}`;
-  const list = useApi(() => api.get<{ items: ApplicationSummary[] }>(path), [path]);
+  const list = useGet<{ items: ApplicationSummary[] }>(path, { keepWhileLoading: true });
   const items = list.data?.items ?? [];
   const company = (a: ApplicationSummary) => a.companyName ?? a.organizationId;
-  const programs = (a: ApplicationSummary) => a.programs.join(', ').toUpperCase() || '—';
+  const programs = (a: ApplicationSummary) =>
+    a.programs.map((p) => codes.word('program', p)).join(', ') || '—';
   return (
     <Card title={t('mc_applications')} testId="applications">
       <div className="row" role="group" aria-label={t('status')} data-testid="status-filter">
@@ -66,9 +70,9 @@ export function ApplicationList() {
           {items.map((a) => (
             <li key={a.applicationId} data-testid="application-row">
               <div className="entry-head">
-                <a className="strong" href={`#/manager/applications/${a.applicationId}`}>
+                <Link className="strong" to={`/manager/applications/${a.applicationId}`}>
                   {company(a)}
-                </a>
+                </Link>
                 <span className={`pill pill-${a.status}`}>{t(`st_${a.status}`)}</span>
               </div>
               <div className="muted">
@@ -101,7 +105,7 @@ export function ApplicationList() {
             {items.map((a) => (
               <tr key={a.applicationId} data-testid="application-row">
                 <td>
-                  <a href={`#/manager/applications/${a.applicationId}`}>{company(a)}</a>
+                  <Link to={`/manager/applications/${a.applicationId}`}>{company(a)}</Link>
                 </td>
                 <td className="nowrap">{a.companyInn ?? '—'}</td>
                 <td>{programs(a)}</td>
@@ -130,10 +134,12 @@ function useYesNo() {
  * (programs, taxation, questionnaire), the billing account and its check, the bank details,
  * the review's deadline and decision, and — while in review — approve or reject.
  */
-export function ApplicationDetail({ id }: { id: string }) {
+export function ApplicationDetail() {
+  const id = useRouteId();
   const t = useT();
+  const codes = useCodes();
   const yesNo = useYesNo();
-  const application = useApi(() => api.get<ApplicationForReview>(`/v1/applications/${id}`), [id]);
+  const application = useGet<ApplicationForReview>(`/v1/applications/${id}`);
   const [reason, setReason] = useState('');
   const decide = useAction();
   if (application.loading && !application.data) return <Loading />;
@@ -145,7 +151,7 @@ export function ApplicationDetail({ id }: { id: string }) {
   return (
     <div className="grid stack">
       <p style={{ gridColumn: '1 / -1', margin: 0 }}>
-        <a href="#/manager/applications">← {t('mc_applications')}</a>
+        <Link to="/manager/applications">← {t('mc_applications')}</Link>
       </p>
       <Card title={t('companyCard')} testId="company-card">
         {a.company ? (
@@ -163,7 +169,7 @@ export function ApplicationDetail({ id }: { id: string }) {
             <dt>{t('address')}</dt>
             <dd>{a.company.address}</dd>
             <dt>{t('mc_registeredOn')}</dt>
-            <dd>{a.company.registeredOn}</dd>
+            <dd>{codes.date(a.company.registeredOn)}</dd>
             <dt>{t('mc_registryStatus')}</dt>
             <dd data-testid="company-status">{t(`mc_company_${a.company.status}`)}</dd>
           </dl>
@@ -174,7 +180,7 @@ export function ApplicationDetail({ id }: { id: string }) {
           <dl className="wrap">
             <dt>{t('contactName')}</dt>
             <dd>{a.contact.name}</dd>
-            <dt>E-mail</dt>
+            <dt>{t('email')}</dt>
             <dd>
               <a href={`mailto:${a.contact.email}`}>{a.contact.email}</a>
             </dd>
@@ -186,7 +192,7 @@ export function ApplicationDetail({ id }: { id: string }) {
       <Card title={t('mc_partnership')} testId="questionnaire">
         <dl className="wrap">
           <dt>{t('programs')}</dt>
-          <dd>{a.programs.join(', ').toUpperCase() || '—'}</dd>
+          <dd>{a.programs.map((p) => codes.word('program', p)).join(', ') || '—'}</dd>
           <dt>{t('taxationType')}</dt>
           <dd data-testid="taxation-type">{a.taxationType ? t(`tax_${a.taxationType}`) : '—'}</dd>
           {a.identityMethod && (
@@ -256,7 +262,7 @@ export function ApplicationDetail({ id }: { id: string }) {
           <dt>{t('mc_step')}</dt>
           <dd>{t(`step_${a.step}`)}</dd>
           <dt>{t('nextAction')}</dt>
-          <dd>{a.nextAction}</dd>
+          <dd data-testid="next-action">{codes.nextAction(a)}</dd>
           <dt>{t('mc_started')}</dt>
           <dd>
             {moscowDateTime(a.startedAt)} {t('msk')}
@@ -282,7 +288,9 @@ export function ApplicationDetail({ id }: { id: string }) {
                 {a.decision.reason && <div className="refusal">{a.decision.reason}</div>}
                 {a.decision.partnerId && (
                   <div>
-                    <a href={`#/manager/partners/${a.decision.partnerId}`}>{t('mc_toPartner')}</a>
+                    <Link to={`/manager/partners/${a.decision.partnerId}`}>
+                      {t('mc_toPartner')}
+                    </Link>
                   </div>
                 )}
               </dd>
@@ -304,7 +312,6 @@ export function ApplicationDetail({ id }: { id: string }) {
               onClick={() =>
                 void decide.run(async () => {
                   await api.post(`/v1/applications/${a.applicationId}/approve`, {});
-                  application.reload();
                 })
               }
             >
@@ -320,7 +327,6 @@ export function ApplicationDetail({ id }: { id: string }) {
             onClick={() =>
               void decide.run(async () => {
                 await api.post(`/v1/applications/${a.applicationId}/reject`, { reason });
-                application.reload();
               })
             }
           >
@@ -338,6 +344,7 @@ export function ApplicationDetail({ id }: { id: string }) {
 /** The application's audit trail: when (Moscow time), who, what, from which status to which. */
 function ApplicationHistory({ history }: { history: Application['history'] }) {
   const t = useT();
+  const codes = useCodes();
   const status = (s: string | null) => (s ? t(`st_${s}`) : '—');
   return (
     <Card title={t('history')} testId="application-history">
@@ -357,7 +364,7 @@ function ApplicationHistory({ history }: { history: Application['history'] }) {
             <tr key={i}>
               <td className="nowrap">{moscowDateTime(h.at)}</td>
               <td>{h.actor}</td>
-              <td>{h.action}</td>
+              <td>{codes.auditAction(h.action)}</td>
               <td>
                 {status(h.from)} → {status(h.to)}
               </td>

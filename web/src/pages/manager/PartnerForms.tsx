@@ -1,19 +1,16 @@
 import { useState } from 'react';
 import { api, type Customer } from '../../api';
 import { useT } from '../../i18n';
-import { Card, Loading, useAction, useApi } from '../../ui';
+import { Card, Loading, useAction, useGet } from '../../ui';
 import { decimalText, FormErrors, ProblemField } from '../partner/forms';
 
 /**
  * The manager's deal form: the customer is chosen among the partner's own subaccounts (the
  * only customers a deal may link), with the uplift rate and the linked days.
  */
-export function DealForm({ partnerId, onSaved }: { partnerId: string; onSaved: () => void }) {
+export function DealForm({ partnerId }: { partnerId: string }) {
   const t = useT();
-  const customers = useApi(
-    () => api.get<{ items: Customer[] }>(`/v1/partners/${partnerId}/customers`),
-    [partnerId],
-  );
+  const customers = useGet<{ items: Customer[] }>(`/v1/partners/${partnerId}/customers`);
   const deal = useAction();
   const [form, setForm] = useState({
     customerAccountId: '',
@@ -41,7 +38,6 @@ export function DealForm({ partnerId, onSaved }: { partnerId: string; onSaved: (
                 startDate: form.startDate,
                 ...(form.endDate ? { endDate: form.endDate } : {}),
               });
-              onSaved();
             });
           }}
         >
@@ -113,7 +109,7 @@ export function DealForm({ partnerId, onSaved }: { partnerId: string; onSaved: (
 }
 
 /** The manager's project form: a cloud or a folder in it, its monthly baseline and rate. */
-export function ProjectForm({ partnerId, onSaved }: { partnerId: string; onSaved: () => void }) {
+export function ProjectForm({ partnerId }: { partnerId: string }) {
   const t = useT();
   const project = useAction();
   const [form, setForm] = useState({
@@ -136,7 +132,6 @@ export function ProjectForm({ partnerId, onSaved }: { partnerId: string; onSaved
               baselineMonthly: decimalText(form.baselineMonthly),
               rate: decimalText(form.rate),
             });
-            onSaved();
           });
         }}
       >

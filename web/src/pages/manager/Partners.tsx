@@ -1,3 +1,4 @@
+import { Link, useNavigate, useParams } from 'react-router';
 import { useEffect, useState } from 'react';
 import {
   api,
@@ -8,14 +9,14 @@ import {
   type Rebates,
   type Registration,
 } from '../../api';
-import { useMoney, useT } from '../../i18n';
-import { navigate } from '../../router';
-import { Card, ErrorBox, Loading, useAction, useApi } from '../../ui';
+import { useCodes, useMoney, useT } from '../../i18n';
+import { Card, ErrorBox, Loading, useAction, useGet } from '../../ui';
 import { moscowDateTime, usePercent } from '../partner/forms';
 import { InvoiceView } from '../InvoiceView';
 import { DealForm, ProjectForm } from './PartnerForms';
 import { useNarrow } from './ReviewQueue';
 import { HeldSpecializations } from './SpecializationReview';
+import { useRouteId } from '../../routing';
 
 /** A partner's status inside a row: the status colours at the row's size. */
 const INLINE_STATUS = { fontSize: 'inherit', margin: 0 };
@@ -70,7 +71,8 @@ export function PartnerList() {
   const [offset, setOffset] = useState(0);
   useEffect(() => setOffset(0), [q]);
   const path = `/v1/partners?limit=${PAGE}&offset=${offset}${q ? `&q=${encodeURIComponent(q)}` : ''}`;
-  const partners = useApi(() => api.get<PartnerPage>(path), [path]);
+  // The page shown stays while the next one (or a new search) loads.
+  const partners = useGet<PartnerPage>(path, { keepWhileLoading: true });
   const page = partners.data;
   const narrow = useNarrow();
   const items = page?.items ?? [];
@@ -94,9 +96,9 @@ export function PartnerList() {
           {items.map((p) => (
             <li key={p.id} data-testid="partner-row">
               <div className="entry-head">
-                <a className="strong" href={`#/manager/partners/${p.id}`}>
+                <Link className="strong" to={`/manager/partners/${p.id}`}>
                   {p.name}
-                </a>
+                </Link>
                 <span className={`status status-${p.status}`} style={INLINE_STATUS}>
                   {t(`status_${p.status}`)}
                 </span>
@@ -123,7 +125,7 @@ export function PartnerList() {
             {items.map((p) => (
               <tr key={p.id} data-testid="partner-row">
                 <td>
-                  <a href={`#/manager/partners/${p.id}`}>{p.name}</a>
+                  <Link to={`/manager/partners/${p.id}`}>{p.name}</Link>
                   <div className="muted small">{p.organizationId}</div>
                 </td>
                 <td className="nowrap">{p.inn ?? '—'}</td>
@@ -143,7 +145,7 @@ export function PartnerList() {
       {page && page.total > 0 && (
         <div className="row" style={{ alignItems: 'center', marginTop: '0.75rem' }}>
           <button
-            disabled={offset === 0 || partners.loading}
+            disabled={offset === 0 || partners.fetching}
             onClick={() => setOffset(Math.max(0, offset - PAGE))}
           >
             ← {t('mc_previous')}
@@ -152,7 +154,7 @@ export function PartnerList() {
             {page.offset + 1}–{page.offset + items.length} {t('mc_of')} {page.total}
           </span>
           <button
-            disabled={offset + PAGE >= page.total || partners.loading}
+            disabled={offset + PAGE >= page.total || partners.fetching}
             onClick={() => setOffset(offset + PAGE)}
           >
             {t('mc_next')} →
@@ -171,9 +173,11 @@ type Tab = (typeof TABS)[number];
  * projects (with the partner's registrations and the manager's forms), invoices, the rebate
  * ledger, customer subaccounts and specializations. The section is part of the address.
  */
-export function PartnerDetail({ id, tab }: { id: string; tab?: string }) {
+export function PartnerDetail() {
+  const { id = '', tab } = useParams();
+  const navigate = useNavigate();
   const t = useT();
-  const partner = useApi(() => api.get<Partner>(`/v1/partners/${id}`), [id]);
+  const partner = useGet<Partner>(`/v1/partners/${id}`);
   const current: Tab = (TABS as readonly string[]).includes(tab ?? '') ? (tab as Tab) : 'overview';
   if (partner.loading && !partner.data) return <Loading />;
   if (partner.error) return <ErrorBox error={partner.error} />;
@@ -182,7 +186,7 @@ export function PartnerDetail({ id, tab }: { id: string; tab?: string }) {
     <div className="grid stack">
       <div style={{ gridColumn: '1 / -1' }}>
         <p style={{ margin: '0 0 0.5rem' }}>
-          <a href="#/manager/partners">← {t('partners')}</a>
+          <Link to="/manager/partners">← {t('partners')}</Link>
         </p>
         <h1 style={{ margin: '0 0 0.5rem', fontSize: '1.4rem' }} data-testid="partner-name">
           {p.name}{' '}
@@ -198,14 +202,14 @@ export function PartnerDetail({ id, tab }: { id: string; tab?: string }) {
               aria-selected={current === name}
               className={current === name ? 'primary' : ''}
               data-tab={name}
-              onClick={() => navigate(`manager/partners/${p.id}/${name}`)}
+              onClick={() => void navigate(`/manager/partners/${p.id}/${name}`)}
             >
               {t(`mc_tab_${name}`)}
             </button>
           ))}
         </nav>
       </div>
-      {current === 'overview' && <Overview partner={p} onChange={partner.reload} />}
+      {current === 'overview' && <Overview partner={p} />}
       {current === 'deals' && <DealsAndProjects partner={p} />}
       {current === 'invoices' && <PartnerInvoices partner={p} />}
       {current === 'rebates' && <PartnerRebates partner={p} />}
@@ -215,8 +219,9 @@ export function PartnerDetail({ id, tab }: { id: string; tab?: string }) {
   );
 }
 
-function Overview({ partner: p, onChange }: { partner: Partner; onChange: () => void }) {
+function Overview({ partner: p }: { partner: Partner }) {
   const t = useT();
+  const codes = useCodes();
   const [reason, setReason] = useState('');
   const revoke = useAction();
   const current = p.status === 'active' || p.status === 'leaving';
@@ -244,7 +249,8 @@ function Overview({ partner: p, onChange }: { partner: Partner; onChange: () => 
           <dd>
             {p.memberships.map((m) => (
               <div key={`${m.program}-${m.startDate}`}>
-                {m.program.toUpperCase()}: {m.startDate} — {m.endDate ?? t('heldOpenEnded')}
+                {codes.word('program', m.program)}: {codes.date(m.startDate)} —{' '}
+                {m.endDate ? codes.date(m.endDate) : t('heldOpenEnded')}
               </div>
             ))}
           </dd>
@@ -276,7 +282,6 @@ function Overview({ partner: p, onChange }: { partner: Partner; onChange: () => 
               if (!window.confirm(t('mc_revokeConfirm'))) return;
               void revoke.run(async () => {
                 await api.post(`/v1/partners/${p.id}/revoke`, { reason });
-                onChange();
               });
             }}
           >
@@ -294,14 +299,10 @@ function DealsAndProjects({ partner: p }: { partner: Partner }) {
   const t = useT();
   const percent = usePercent();
   const money = useMoney();
-  const deals = useApi(() => api.get<{ items: Deal[] }>(`/v1/partners/${p.id}/deals`), [p.id]);
-  const projects = useApi(
-    () => api.get<{ items: ProjectView[] }>(`/v1/partners/${p.id}/projects`),
-    [p.id],
-  );
-  const registrations = useApi(
-    () => api.get<{ items: Registration[] }>(`/v1/registrations?partnerId=${p.id}&limit=500`),
-    [p.id],
+  const deals = useGet<{ items: Deal[] }>(`/v1/partners/${p.id}/deals`);
+  const projects = useGet<{ items: ProjectView[] }>(`/v1/partners/${p.id}/projects`);
+  const registrations = useGet<{ items: Registration[] }>(
+    `/v1/registrations?partnerId=${p.id}&limit=500`,
   );
   const current = p.status === 'active' || p.status === 'leaving';
   return (
@@ -397,7 +398,7 @@ function DealsAndProjects({ partner: p }: { partner: Partner }) {
               {registrations.data.items.map((r) => (
                 <tr key={r.id} data-testid="registration-row">
                   <td>
-                    <a href={`#/manager/registrations/${r.id}`}>{t(`kind_${r.kind}`)}</a>
+                    <Link to={`/manager/registrations/${r.id}`}>{t(`kind_${r.kind}`)}</Link>
                   </td>
                   <td>
                     {r.kind === 'deal'
@@ -414,8 +415,8 @@ function DealsAndProjects({ partner: p }: { partner: Partner }) {
           </table>
         )}
       </Card>
-      {current && <DealForm partnerId={p.id} onSaved={deals.reload} />}
-      {current && <ProjectForm partnerId={p.id} onSaved={projects.reload} />}
+      {current && <DealForm partnerId={p.id} />}
+      {current && <ProjectForm partnerId={p.id} />}
     </>
   );
 }
@@ -423,10 +424,7 @@ function DealsAndProjects({ partner: p }: { partner: Partner }) {
 function PartnerInvoices({ partner: p }: { partner: Partner }) {
   const t = useT();
   const money = useMoney();
-  const invoices = useApi(
-    () => api.get<{ items: InvoiceSummary[] }>(`/v1/partners/${p.id}/invoices`),
-    [p.id],
-  );
+  const invoices = useGet<{ items: InvoiceSummary[] }>(`/v1/partners/${p.id}/invoices`);
   return (
     <Card title={t('invoices')} testId="partner-invoices">
       {invoices.loading && !invoices.data && <Loading />}
@@ -448,7 +446,7 @@ function PartnerInvoices({ partner: p }: { partner: Partner }) {
             {invoices.data.items.map((i) => (
               <tr key={i.id} data-testid="invoice-row">
                 <td className="nowrap">
-                  <a href={`#/manager/invoices/${i.id}`}>{i.number}</a>
+                  <Link to={`/manager/invoices/${i.id}`}>{i.number}</Link>
                 </td>
                 <td className="nowrap">{i.month}</td>
                 <td>{t(`mc_invoice_${i.kind}`)}</td>
@@ -467,7 +465,7 @@ function PartnerInvoices({ partner: p }: { partner: Partner }) {
 function PartnerRebates({ partner: p }: { partner: Partner }) {
   const t = useT();
   const money = useMoney();
-  const rebates = useApi(() => api.get<Rebates>(`/v1/partners/${p.id}/rebates`), [p.id]);
+  const rebates = useGet<Rebates>(`/v1/partners/${p.id}/rebates`);
   const entries = rebates.data?.entries ?? [];
   return (
     <Card title={t('rebates')} testId="partner-rebates">
@@ -516,10 +514,7 @@ function PartnerRebates({ partner: p }: { partner: Partner }) {
 
 function PartnerCustomers({ partner: p }: { partner: Partner }) {
   const t = useT();
-  const customers = useApi(
-    () => api.get<{ items: Customer[] }>(`/v1/partners/${p.id}/customers`),
-    [p.id],
-  );
+  const customers = useGet<{ items: Customer[] }>(`/v1/partners/${p.id}/customers`);
   return (
     <Card title={t('mc_tab_customers')} testId="partner-customers">
       {customers.loading && !customers.data && <Loading />}
@@ -556,12 +551,13 @@ function PartnerCustomers({ partner: p }: { partner: Partner }) {
 }
 
 /** An invoice as a manager reads it, from a partner's page: its lines and documents. */
-export function ManagerInvoice({ id }: { id: string }) {
+export function ManagerInvoice() {
+  const id = useRouteId();
   const t = useT();
   return (
     <InvoiceView
       id={id}
-      back={(i) => ({ href: `#/manager/partners/${i.partnerId}/invoices`, label: t('invoices') })}
+      back={(i) => ({ to: `/manager/partners/${i.partnerId}/invoices`, label: t('invoices') })}
     />
   );
 }

@@ -1,3 +1,5 @@
+import { Link } from 'react-router';
+import { useRouteId } from '../../routing';
 import { useState } from 'react';
 import {
   api,
@@ -7,7 +9,7 @@ import {
   type Principal,
 } from '../../api';
 import { useT } from '../../i18n';
-import { Card, ErrorBox, Field, Loading, formatDateTime, useAction, useApi } from '../../ui';
+import { Card, ErrorBox, Field, Loading, formatDateTime, useAction, useGet } from '../../ui';
 import { DecisionTrail, detailList, fullRow } from './DecisionTrail';
 
 type Move = 'assign' | 'in_progress' | 'done' | 'declined';
@@ -39,26 +41,15 @@ const MOVE_LABEL: Record<Move, string> = {
 };
 
 /** A presale request for staff: details, status history, comments and the next moves. */
-export function PresaleRequestPage({
-  id,
-  area,
-  principal,
-}: {
-  id: string;
-  area: string;
-  principal: Principal;
-}) {
+export function PresaleRequestPage({ area, principal }: { area: string; principal: Principal }) {
+  const id = useRouteId();
   const t = useT();
-  const request = useApi(() => api.get<PresaleDetail>(`/v1/presale-requests/${id}`), [id]);
+  const request = useGet<PresaleDetail>(`/v1/presale-requests/${id}`);
   const partnerId = request.data?.partnerId;
   // Managers see partners' names; presale staff know the request by its organization.
-  const partner = useApi(
-    () =>
-      partnerId && principal.role === 'manager'
-        ? api.get<Partner>(`/v1/partners/${partnerId}`)
-        : Promise.resolve(null),
-    [partnerId, principal.role],
-  );
+  const partner = useGet<Partner>(`/v1/partners/${partnerId}`, {
+    enabled: partnerId !== undefined && principal.role === 'manager',
+  });
   const [reason, setReason] = useState('');
   const [comment, setComment] = useState('');
   const move = useAction();
@@ -80,7 +71,6 @@ export function PresaleRequestPage({
             : { status: m },
       );
       setReason('');
-      request.reload();
     });
 
   return (
@@ -96,7 +86,7 @@ export function PresaleRequestPage({
           <dt>{t('partnerName')}</dt>
           <dd>
             {partner.data ? (
-              <a href={`#/manager/partners/${r.partnerId}`}>{partner.data.name}</a>
+              <Link to={`/manager/partners/${r.partnerId}`}>{partner.data.name}</Link>
             ) : (
               r.organizationId
             )}
@@ -193,7 +183,6 @@ export function PresaleRequestPage({
               void post.run(async () => {
                 await api.post(`/v1/presale-requests/${r.id}/comments`, { text: comment.trim() });
                 setComment('');
-                request.reload();
               });
             }}
           >
@@ -214,9 +203,9 @@ export function PresaleRequestPage({
       </Card>
       <DecisionTrail entries={r.history} title={t('statusHistory')} testId="presale-history" />
       <p style={fullRow}>
-        <a href={`#/${area}`} data-testid="back-to-queue">
+        <Link to={`/${area}`} data-testid="back-to-queue">
           ← {t('backToQueue')}
-        </a>
+        </Link>
       </p>
     </div>
   );

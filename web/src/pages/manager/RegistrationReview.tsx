@@ -1,8 +1,10 @@
+import { Link } from 'react-router';
 import { useState } from 'react';
 import { api, type Partner, type RegistrationDetail } from '../../api';
-import { useMoney, useT } from '../../i18n';
-import { Card, ErrorBox, Field, Loading, formatDateTime, useAction, useApi } from '../../ui';
+import { useCodes, useMoney, useT } from '../../i18n';
+import { Card, ErrorBox, Field, Loading, formatDateTime, useAction, useGet } from '../../ui';
 import { DecisionTrail, detailList, fullRow } from './DecisionTrail';
+import { useRouteId } from '../../routing';
 
 /** The cap on a deal's uplift and a project's rate, as the API enforces it. */
 const MAX_RATE = 0.15;
@@ -15,15 +17,16 @@ export function percentHint(fraction: string): string {
 }
 
 /** A partner's deal or project registration: what was registered, and the manager's decision. */
-export function RegistrationReview({ id }: { id: string }) {
+export function RegistrationReview() {
+  const id = useRouteId();
   const t = useT();
+  const codes = useCodes();
   const money = useMoney();
-  const registration = useApi(() => api.get<RegistrationDetail>(`/v1/registrations/${id}`), [id]);
+  const registration = useGet<RegistrationDetail>(`/v1/registrations/${id}`);
   const partnerId = registration.data?.partnerId;
-  const partner = useApi(
-    () => (partnerId ? api.get<Partner>(`/v1/partners/${partnerId}`) : Promise.resolve(null)),
-    [partnerId],
-  );
+  const partner = useGet<Partner>(`/v1/partners/${partnerId}`, {
+    enabled: partnerId !== undefined,
+  });
   const [rate, setRate] = useState('');
   const [baseline, setBaseline] = useState('');
   const [reason, setReason] = useState('');
@@ -44,12 +47,10 @@ export function RegistrationReview({ id }: { id: string }) {
           ? { upliftRate: rateValue }
           : { rate: rateValue, ...(baseline.trim() ? { baselineMonthly: baseline.trim() } : {}) },
       );
-      registration.reload();
     });
   const reject = () =>
     void decide.run(async () => {
       await api.post(`/v1/registrations/${r.id}/reject`, { reason: reason.trim() });
-      registration.reload();
     });
 
   return (
@@ -89,7 +90,7 @@ export function RegistrationReview({ id }: { id: string }) {
               <dt>{t('scope')}</dt>
               <dd>
                 {r.scope === 'folder' ? `${r.cloudId} / ${r.folderId}` : r.cloudId}
-                <span className="badge">{r.scope}</span>
+                <span className="badge">{codes.word('scope', r.scope)}</span>
               </dd>
               <dt>{t('expectedGrowth')}</dt>
               <dd>{r.expectedGrowth ?? '—'}</dd>
@@ -204,9 +205,9 @@ export function RegistrationReview({ id }: { id: string }) {
         }))}
       />
       <p style={fullRow}>
-        <a href="#/manager" data-testid="back-to-queue">
+        <Link to="/manager" data-testid="back-to-queue">
           ← {t('backToQueue')}
-        </a>
+        </Link>
       </p>
     </div>
   );

@@ -1,20 +1,21 @@
+import { Link } from 'react-router';
 import { useEffect, useState } from 'react';
-import { api, QUEUE_KINDS, type QueueItem, type QueueKind } from '../../api';
-import { useT } from '../../i18n';
-import { Card, ErrorBox, Loading, useApi } from '../../ui';
+import { QUEUE_KINDS, type QueueItem, type QueueKind } from '../../api';
+import { useCodes, useT } from '../../i18n';
+import { Card, ErrorBox, Loading, useGet } from '../../ui';
 
 /** Where a queue item is reviewed, under the console's area ("manager" or "presale"). */
 export function queueItemPath(area: string, item: Pick<QueueItem, 'kind' | 'id'>): string {
   switch (item.kind) {
     case 'application':
-      return `#/${area}/applications/${item.id}`;
+      return `/${area}/applications/${item.id}`;
     case 'deal':
     case 'project':
-      return `#/${area}/registrations/${item.id}`;
+      return `/${area}/registrations/${item.id}`;
     case 'specialization':
-      return `#/${area}/specializations/${item.id}`;
+      return `/${area}/specializations/${item.id}`;
     case 'presale':
-      return `#/${area}/presales/${item.id}`;
+      return `/${area}/presales/${item.id}`;
   }
 }
 
@@ -61,9 +62,10 @@ export function ReviewQueue({
   title: string;
 }) {
   const t = useT();
+  const codes = useCodes();
   const [kind, setKind] = useState<QueueKind | ''>(kinds.length === 1 ? kinds[0]! : '');
   const path = kind ? `/v1/review-queue?kind=${kind}` : '/v1/review-queue';
-  const queue = useApi(() => api.get<{ items: QueueItem[] }>(path), [path]);
+  const queue = useGet<{ items: QueueItem[] }>(path, { keepWhileLoading: true });
   const showKind = kinds.length > 1;
   const narrow = useNarrow();
   const items = (queue.data?.items ?? [])
@@ -136,9 +138,9 @@ export function ReviewQueue({
                   {item.escalated && <span className="badge">{t('escalated')}</span>}
                 </span>
                 <span className="spacer" style={{ flex: 1 }} />
-                <a href={queueItemPath(area, item)} data-testid="queue-open">
+                <Link to={queueItemPath(area, item)} data-testid="queue-open">
                   {t('open')} →
-                </a>
+                </Link>
               </div>
             </li>
           ))}
@@ -175,7 +177,9 @@ export function ReviewQueue({
                   {item.kind === 'application' && item.companyInn && (
                     <div className="muted">
                       {item.companyInn}
-                      {item.programs?.length ? ` · ${item.programs.join(', ').toUpperCase()}` : ''}
+                      {item.programs?.length
+                        ? ` · ${item.programs.map((p) => codes.word('program', p)).join(', ')}`
+                        : ''}
                     </div>
                   )}
                   {item.kind === 'presale' && item.assignee && (
@@ -196,9 +200,9 @@ export function ReviewQueue({
                   {item.escalated && <span className="badge">{t('escalated')}</span>}
                 </td>
                 <td>
-                  <a href={queueItemPath(area, item)} data-testid="queue-open">
+                  <Link to={queueItemPath(area, item)} data-testid="queue-open">
                     {t('open')}
-                  </a>
+                  </Link>
                 </td>
               </tr>
             ))}

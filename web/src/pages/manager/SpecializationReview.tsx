@@ -1,4 +1,5 @@
-import { useContext, useState } from 'react';
+import { Link } from 'react-router';
+import { useState } from 'react';
 import {
   api,
   type CatalogueEntry,
@@ -6,32 +7,25 @@ import {
   type Partner,
   type SpecializationApplicationDetail,
 } from '../../api';
-import { LanguageContext, useT } from '../../i18n';
-import { Card, ErrorBox, Field, Loading, formatDateTime, useAction, useApi } from '../../ui';
+import { useLanguage, useT } from '../../i18n';
+import { Card, ErrorBox, Field, Loading, formatDateTime, useAction, useGet } from '../../ui';
 import { DecisionTrail, detailList, fullRow } from './DecisionTrail';
+import { useRouteId } from '../../routing';
 
 /** A partner's application for a specialization, beside the catalogue's requirements. */
-export function SpecializationReview({ id }: { id: string }) {
+export function SpecializationReview() {
+  const id = useRouteId();
   const t = useT();
-  const language = useContext(LanguageContext);
-  const application = useApi(
-    () => api.get<SpecializationApplicationDetail>(`/v1/specialization-applications/${id}`),
-    [id],
+  const language = useLanguage();
+  const application = useGet<SpecializationApplicationDetail>(
+    `/v1/specialization-applications/${id}`,
   );
   const a = application.data;
-  const catalogue = useApi(
-    () =>
-      a
-        ? api.get<{ items: CatalogueEntry[] }>(
-            `/v1/specializations/catalogue?on=${a.submittedAt.slice(0, 10)}`,
-          )
-        : Promise.resolve(null),
-    [a?.submittedAt],
+  const catalogue = useGet<{ items: CatalogueEntry[] }>(
+    `/v1/specializations/catalogue?on=${a?.submittedAt.slice(0, 10)}`,
+    { enabled: a !== undefined },
   );
-  const partner = useApi(
-    () => (a ? api.get<Partner>(`/v1/partners/${a.partnerId}`) : Promise.resolve(null)),
-    [a?.partnerId],
-  );
+  const partner = useGet<Partner>(`/v1/partners/${a?.partnerId}`, { enabled: a !== undefined });
   const [validFrom, setValidFrom] = useState('');
   const [reason, setReason] = useState('');
   const decide = useAction();
@@ -47,12 +41,10 @@ export function SpecializationReview({ id }: { id: string }) {
         ...(validFrom ? { validFrom } : {}),
         ...(reason.trim() ? { reason: reason.trim() } : {}),
       });
-      application.reload();
     });
   const refuse = () =>
     void decide.run(async () => {
       await api.post(`/v1/specialization-applications/${a.id}/refuse`, { reason: reason.trim() });
-      application.reload();
     });
 
   return (
@@ -65,7 +57,7 @@ export function SpecializationReview({ id }: { id: string }) {
           <dt>{t('partnerName')}</dt>
           <dd>
             {partner.data ? (
-              <a href={`#/manager/partners/${a.partnerId}`}>{partner.data.name}</a>
+              <Link to={`/manager/partners/${a.partnerId}`}>{partner.data.name}</Link>
             ) : (
               a.partnerId
             )}
@@ -162,9 +154,9 @@ export function SpecializationReview({ id }: { id: string }) {
       )}
       <DecisionTrail entries={a.history} />
       <p style={fullRow}>
-        <a href="#/manager" data-testid="back-to-queue">
+        <Link to="/manager" data-testid="back-to-queue">
           ← {t('backToQueue')}
-        </a>
+        </Link>
       </p>
     </div>
   );
@@ -173,10 +165,7 @@ export function SpecializationReview({ id }: { id: string }) {
 /** The specializations a partner holds or held, each withdrawable from a last day. */
 export function HeldSpecializations({ partnerId }: { partnerId: string }) {
   const t = useT();
-  const held = useApi(
-    () => api.get<{ items: HeldSpecialization[] }>(`/v1/partners/${partnerId}/specializations`),
-    [partnerId],
-  );
+  const held = useGet<{ items: HeldSpecialization[] }>(`/v1/partners/${partnerId}/specializations`);
   const [editing, setEditing] = useState<string | null>(null);
   const [validTo, setValidTo] = useState('');
   const [reason, setReason] = useState('');
@@ -227,7 +216,6 @@ export function HeldSpecializations({ partnerId }: { partnerId: string }) {
                 ...(reason.trim() ? { reason: reason.trim() } : {}),
               });
               setEditing(null);
-              held.reload();
             });
           }}
         >

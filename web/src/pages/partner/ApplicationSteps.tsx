@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, type Application } from '../../api';
 import { useT } from '../../i18n';
-import { Card, ErrorBox, Field, useAction, useApi } from '../../ui';
+import { Card, ErrorBox, Field, useAction, useGet } from '../../ui';
 
 /** The information video's length in this portal's stand-in player, in seconds. */
 const VIDEO_SECONDS = 3;
@@ -10,55 +10,42 @@ const VIDEO_SECONDS = 3;
  * The form for the applicant's current step, posting to the same step endpoints as curl
  * would. What the API refuses is shown with its field-level messages.
  */
-export function ApplicationSteps({
-  application: a,
-  onChange,
-}: {
-  application: Application;
-  onChange: () => void;
-}) {
+export function ApplicationSteps({ application: a }: { application: Application }) {
   if (a.status === 'draft' && a.step === 'application') {
     return a.company && !a.companyConfirmed ? (
-      <ConfirmCompany a={a} onChange={onChange} />
+      <ConfirmCompany a={a} />
     ) : (
-      <ContactAndCompany a={a} onChange={onChange} />
+      <ContactAndCompany a={a} />
     );
   }
   if (a.status === 'draft' && a.step === 'partnership_type') {
-    return a.videoWatched ? (
-      <Partnership a={a} onChange={onChange} />
-    ) : (
-      <Video a={a} onChange={onChange} />
-    );
+    return a.videoWatched ? <Partnership a={a} /> : <Video a={a} />;
   }
   if (a.status === 'draft' && a.step === 'billing_account') {
-    return <BillingAccount a={a} onChange={onChange} />;
+    return <BillingAccount a={a} />;
   }
   return null;
 }
 
 interface StepProps {
   a: Application;
-  onChange: () => void;
 }
 
-function useStep(a: Application, onChange: () => void) {
+/** Posts a step of the application; the page then shows the application as it is after it. */
+function useStep(a: Application) {
   const action = useAction();
   const post = (step: string, body: unknown) =>
     action.run(async () => {
       await api.post(`/v1/applications/${a.applicationId}/${step}`, body);
-      onChange();
     });
   return { ...action, post };
 }
 
-function ContactAndCompany({ a, onChange }: StepProps) {
+function ContactAndCompany({ a }: StepProps) {
   const t = useT();
-  const step = useStep(a, onChange);
-  const accounts = useApi(() =>
-    api.get<{ items: { id: string; name: string; verificationStatus: string }[] }>(
-      '/v1/billing-accounts',
-    ),
+  const step = useStep(a);
+  const accounts = useGet<{ items: { id: string; name: string; verificationStatus: string }[] }>(
+    '/v1/billing-accounts',
   );
   const [form, setForm] = useState({
     name: a.contact?.name ?? '',
@@ -85,7 +72,7 @@ function ContactAndCompany({ a, onChange }: StepProps) {
         <Field label={t('contactName')}>
           <input name="contactName" value={form.name} onChange={set('name')} />
         </Field>
-        <Field label="E-mail">
+        <Field label={t('email')}>
           <input name="contactEmail" type="email" value={form.email} onChange={set('email')} />
         </Field>
         <Field label={t('phone')}>
@@ -121,9 +108,9 @@ function ContactAndCompany({ a, onChange }: StepProps) {
   );
 }
 
-function ConfirmCompany({ a, onChange }: StepProps) {
+function ConfirmCompany({ a }: StepProps) {
   const t = useT();
-  const step = useStep(a, onChange);
+  const step = useStep(a);
   const c = a.company!;
   return (
     <Card title={t('companyCard')} testId="step-form">
@@ -160,9 +147,9 @@ function ConfirmCompany({ a, onChange }: StepProps) {
 }
 
 /** A stand-in for the information video: it plays to the end, then reports the position. */
-function Video({ a, onChange }: StepProps) {
+function Video({ a }: StepProps) {
   const t = useT();
-  const step = useStep(a, onChange);
+  const step = useStep(a);
   const [position, setPosition] = useState<number | null>(null);
   useEffect(() => {
     if (position === null) return;
@@ -190,9 +177,9 @@ function Video({ a, onChange }: StepProps) {
   );
 }
 
-function Partnership({ a, onChange }: StepProps) {
+function Partnership({ a }: StepProps) {
   const t = useT();
-  const step = useStep(a, onChange);
+  const step = useStep(a);
   const [form, setForm] = useState({
     var: true,
     referral: false,
@@ -311,9 +298,9 @@ function Partnership({ a, onChange }: StepProps) {
   );
 }
 
-function BillingAccount({ a, onChange }: StepProps) {
+function BillingAccount({ a }: StepProps) {
   const t = useT();
-  const step = useStep(a, onChange);
+  const step = useStep(a);
   const [name, setName] = useState('');
   const [type, setType] = useState('business');
   const rejected = a.billingAccount?.verification === 'rejected';

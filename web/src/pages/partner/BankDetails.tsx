@@ -8,7 +8,7 @@ import { FormErrors, ProblemField } from './forms';
  * The bank details rebates are paid to (a withdrawal to the bank, the final payout on
  * leaving). Giving them after leaving pays a held final payout at once; the answer says so.
  */
-export function BankDetailsCard({ onSaved }: { onSaved?: () => void }) {
+export function BankDetailsCard() {
   const t = useT();
   const money = useMoney();
   const [bik, setBik] = useState('');
@@ -29,7 +29,6 @@ export function BankDetailsCard({ onSaved }: { onSaved?: () => void }) {
               account: account.replace(/\s/g, ''),
             });
             setResult(answer);
-            onSaved?.();
           });
         }}
       >

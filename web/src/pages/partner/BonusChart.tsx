@@ -1,6 +1,5 @@
-import { useContext } from 'react';
 import type { BonusMonth } from '../../api';
-import { LanguageContext, useMoney, useT } from '../../i18n';
+import { useLanguage, useMoney, useT } from '../../i18n';
 import { ScrollArea } from '../../ui';
 import { usePercent } from './forms';
 import { twelveMonths, yScale } from './bonus-scale';
@@ -24,7 +23,7 @@ export function BonusChart({ months, now = new Date() }: { months: BonusMonth[];
   const t = useT();
   const money = useMoney();
   const percent = usePercent();
-  const language = useContext(LanguageContext);
+  const language = useLanguage();
   const series = twelveMonths(months, now);
   const { top, ticks } = yScale(Math.max(...series.map((m) => Number(m.discount))));
   const compact = new Intl.NumberFormat(language, {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api, type Customer } from '../../api';
 import { useT } from '../../i18n';
-import { Card, EmptyState, ErrorBox, Loading, ScrollArea, useAction, useApi } from '../../ui';
+import { Card, EmptyState, ErrorBox, Loading, ScrollArea, useAction, useGet } from '../../ui';
 import { FormErrors, ProblemField, moscowDateTime } from './forms';
 
 /**
@@ -10,7 +10,7 @@ import { FormErrors, ProblemField, moscowDateTime } from './forms';
  */
 export function CustomersPage() {
   const t = useT();
-  const customers = useApi(() => api.get<{ items: Customer[] }>('/v1/partners/me/customers'));
+  const customers = useGet<{ items: Customer[] }>('/v1/partners/me/customers');
   const items = customers.data?.items ?? [];
   return (
     <div className="stack">
@@ -47,12 +47,12 @@ export function CustomersPage() {
           </ScrollArea>
         )}
       </Card>
-      <NewCustomerForm onOpened={customers.reload} />
+      <NewCustomerForm />
     </div>
   );
 }
 
-function NewCustomerForm({ onOpened }: { onOpened: () => void }) {
+function NewCustomerForm() {
   const t = useT();
   const [name, setName] = useState('');
   const [inn, setInn] = useState('');
@@ -72,7 +72,6 @@ function NewCustomerForm({ onOpened }: { onOpened: () => void }) {
             setOpened(customer);
             setName('');
             setInn('');
-            onOpened();
           });
         }}
       >

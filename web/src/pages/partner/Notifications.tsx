@@ -1,6 +1,6 @@
-import { api, type PortalNotification } from '../../api';
+import type { PortalNotification } from '../../api';
 import { useT } from '../../i18n';
-import { Card, EmptyState, ErrorBox, Loading, useApi } from '../../ui';
+import { Card, EmptyState, ErrorBox, Loading, formatDateTime, useGet } from '../../ui';
 import { moscowDateTime } from './forms';
 
 /**
@@ -9,9 +9,7 @@ import { moscowDateTime } from './forms';
  */
 export function NotificationsPage() {
   const t = useT();
-  const notifications = useApi(() =>
-    api.get<{ items: PortalNotification[] }>('/v1/notifications?limit=100'),
-  );
+  const notifications = useGet<{ items: PortalNotification[] }>('/v1/notifications?limit=100');
   const items = notifications.data?.items ?? [];
   return (
     <Card title={t('notificationsNav')} testId="notifications">
@@ -32,7 +30,7 @@ export function NotificationsPage() {
               <p className="muted small">
                 {t('sentTo')} {n.recipient} ·{' '}
                 {n.deliveredAt
-                  ? `${t('delivered')} ${moscowDateTime(n.deliveredAt)}`
+                  ? `${t('delivered')} ${formatDateTime(n.deliveredAt)}`
                   : t('notDeliveredYet')}
               </p>
             </li>

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { Link, Route, Routes, useNavigate } from 'react-router';
+import { useState, type ReactNode } from 'react';
 import {
   api,
   ApiError,
@@ -8,11 +9,10 @@ import {
   type InvoiceSummary,
   type Partner,
   type Preview,
-  type Principal,
   type Rebates,
 } from '../../api';
-import { useMoney, useT, type MessageKey } from '../../i18n';
-import { navigate } from '../../router';
+import { useCodes, useMoney, useT } from '../../i18n';
+import { NotFound, PerId, useRouteId, type NavItem } from '../../routing';
 import {
   Card,
   ConfirmDialog,
@@ -22,8 +22,10 @@ import {
   HistoryTable,
   Loading,
   useAction,
-  useApi,
+  useGet,
+  useLoad,
   ScrollArea,
+  type LoadOptions,
 } from '../../ui';
 import { ApplicationSteps } from './ApplicationSteps';
 import { BankDetailsCard } from './BankDetails';
@@ -37,8 +39,10 @@ import { ReferralsPage, StatementDetail } from './Referrals';
 import { RegistrationDetail, RegistrationsPage } from './Registrations';
 import { SpecializationsPage } from './Specializations';
 
-export const partnerNav: { path: string; label: MessageKey }[] = [
-  { path: 'partner', label: 'overview' },
+const home: NavItem = { path: 'partner', label: 'overview' };
+
+export const partnerNav: NavItem[] = [
+  home,
   { path: 'partner/application', label: 'application' },
   { path: 'partner/invoices', label: 'invoices' },
   { path: 'partner/rebates', label: 'rebates' },
@@ -51,49 +55,50 @@ export const partnerNav: { path: string; label: MessageKey }[] = [
   { path: 'partner/exit', label: 'exit' },
 ];
 
-export function PartnerPortal({ route }: { principal: Principal; route: string[] }) {
-  const [page, id] = route;
-  switch (page) {
-    case undefined:
-      return <Overview />;
-    case 'application':
-      return <ApplicationProgress />;
-    case 'invoices':
-      return id ? <InvoiceDetail id={id} /> : <InvoiceList />;
-    case 'rebates':
-      return <RebatesPage />;
-    case 'customers':
-      return <CustomersPage />;
-    case 'referrals':
-      return id ? <StatementDetail id={id} /> : <ReferralsPage />;
-    case 'notifications':
-      return <NotificationsPage />;
-    case 'registrations':
-      return id ? <RegistrationDetail id={id} /> : <RegistrationsPage />;
-    case 'presales':
-      return id ? <PresaleDetail id={id} /> : <PresalesPage />;
-    case 'specializations':
-      return <SpecializationsPage />;
-    case 'exit':
-      return <ExitNotice />;
-    default:
-      return <ErrorBox error={new ApiError(404, page)} />;
-  }
+/** The partner's area: its status, application, money, customers and requests. */
+export function PartnerPortal() {
+  /** A page about one item ("…/:id"), started afresh for each item. */
+  const item = (page: ReactNode) => <PerId>{page}</PerId>;
+  return (
+    <Routes>
+      <Route index element={<Overview />} />
+      <Route path="application" element={<ApplicationProgress />} />
+      <Route path="invoices" element={<InvoiceList />} />
+      <Route path="invoices/:id" element={item(<InvoiceDetail />)} />
+      <Route path="rebates" element={<RebatesPage />} />
+      <Route path="customers" element={<CustomersPage />} />
+      <Route path="referrals" element={<ReferralsPage />} />
+      <Route path="referrals/:id" element={item(<StatementDetail />)} />
+      <Route path="notifications" element={<NotificationsPage />} />
+      <Route path="registrations" element={<RegistrationsPage />} />
+      <Route path="registrations/:id" element={item(<RegistrationDetail />)} />
+      <Route path="presales" element={<PresalesPage />} />
+      <Route path="presales/:id" element={item(<PresaleDetail />)} />
+      <Route path="specializations" element={<SpecializationsPage />} />
+      <Route path="exit" element={<ExitNotice />} />
+      <Route path="*" element={<NotFound home={home} />} />
+    </Routes>
+  );
 }
 
-function usePartner() {
-  return useApi(async () => {
-    try {
-      return await api.get<Partner>('/v1/partners/me');
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404) return null; // not a partner yet
-      throw e;
-    }
-  });
+function usePartner(options: LoadOptions<Partner | null> = {}) {
+  return useLoad(
+    'partner-or-none',
+    async () => {
+      try {
+        return await api.get<Partner>('/v1/partners/me');
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) return null; // not a partner yet
+        throw e;
+      }
+    },
+    options,
+  );
 }
 
 function Overview() {
   const t = useT();
+  const navigate = useNavigate();
   const partner = usePartner();
   if (partner.loading && !partner.data) return <Loading />;
   if (partner.error) return <ErrorBox error={partner.error} />;
@@ -101,7 +106,7 @@ function Overview() {
     return (
       <Card title={t('partnerStatus')} testId="partner-status">
         <p>{t('notPartnerYet')}</p>
-        <button onClick={() => navigate('partner/application')}>{t('application')}</button>
+        <button onClick={() => void navigate('/partner/application')}>{t('application')}</button>
       </Card>
     );
   }
@@ -137,7 +142,7 @@ function Overview() {
 export function RunningInvoice() {
   const t = useT();
   const money = useMoney();
-  const preview = useApi(() => api.get<Preview>('/v1/partners/me/invoices/preview'));
+  const preview = useGet<Preview>('/v1/partners/me/invoices/preview');
   return (
     <Card title={t('runningInvoice')} testId="running-invoice">
       {preview.loading && !preview.data && <Loading />}
@@ -194,7 +199,7 @@ function DealUplift({ line }: { line: InvoiceLine }) {
 
 function BonusCard() {
   const t = useT();
-  const bonus = useApi(() => api.get<{ items: BonusMonth[] }>('/v1/partners/me/bonus?months=12'));
+  const bonus = useGet<{ items: BonusMonth[] }>('/v1/partners/me/bonus?months=12');
   return (
     <Card title={t('bonusChart')} testId="bonus-chart" wide>
       {bonus.loading && !bonus.data && <Loading />}
@@ -216,7 +221,8 @@ const STEPS = [
 
 function ApplicationProgress() {
   const t = useT();
-  const application = useApi(async () => {
+  const codes = useCodes();
+  const application = useLoad('newest-application', async () => {
     const list = await api.get<{ items: { applicationId: string }[] }>('/v1/applications');
     const newest = list.items[0];
     return newest ? api.get<Application>(`/v1/applications/${newest.applicationId}`) : null;
@@ -247,7 +253,6 @@ function ApplicationProgress() {
         onClick={() =>
           void start.run(async () => {
             await api.post('/v1/applications', { identityMethod });
-            application.reload();
           })
         }
       >
@@ -257,7 +262,7 @@ function ApplicationProgress() {
     </Card>
   );
   if (!a) return startCard;
-  const index = STEPS.indexOf(a.step as (typeof STEPS)[number]);
+  const index = STEPS.indexOf(a.step);
   return (
     <div className="grid">
       <Card title={t('steps')} testId="application-steps">
@@ -274,8 +279,8 @@ function ApplicationProgress() {
           ))}
         </ol>
         <p>
-          <strong>{a.status}</strong> — {t('nextAction')}:{' '}
-          <span data-testid="next-action">{a.nextAction}</span>
+          <strong data-testid="application-status">{codes.word('application', a.status)}</strong> —{' '}
+          {t('nextAction')}: <span data-testid="next-action">{codes.nextAction(a)}</span>
         </p>
         {a.decision && a.status === 'rejected' && (
           <div className="refusal-box" role="status" data-testid="rejection-reason">
@@ -287,7 +292,7 @@ function ApplicationProgress() {
           </div>
         )}
       </Card>
-      <ApplicationSteps application={a} onChange={application.reload} />
+      <ApplicationSteps application={a} />
       {['cancelled', 'rejected', 'expired'].includes(a.status) && startCard}
       {['draft', 'awaiting_billing_verification', 'in_review'].includes(a.status) && (
         <Card title={t('cancelApplication')}>
@@ -309,7 +314,6 @@ function ApplicationProgress() {
                   await api.post(`/v1/applications/${a.applicationId}/cancel`, {});
                 } finally {
                   setConfirmCancel(false);
-                  application.reload();
                 }
               })
             }
@@ -325,8 +329,9 @@ function ApplicationProgress() {
 
 function InvoiceList() {
   const t = useT();
+  const codes = useCodes();
   const money = useMoney();
-  const invoices = useApi(() => api.get<{ items: InvoiceSummary[] }>('/v1/partners/me/invoices'));
+  const invoices = useGet<{ items: InvoiceSummary[] }>('/v1/partners/me/invoices');
   return (
     <Card title={t('invoices')} testId="invoices">
       {invoices.loading && !invoices.data && <Loading />}
@@ -348,10 +353,10 @@ function InvoiceList() {
               {invoices.data.items.map((i) => (
                 <tr key={i.id}>
                   <td>
-                    <a href={`#/partner/invoices/${i.id}`}>{i.number}</a>
+                    <Link to={`/partner/invoices/${i.id}`}>{i.number}</Link>
                   </td>
                   <td>{i.month}</td>
-                  <td>{i.kind}</td>
+                  <td>{codes.word('invoiceKind', i.kind)}</td>
                   <td className="num">{money(i.discountTotal)}</td>
                   <td className="num">{money(i.payable)}</td>
                 </tr>
@@ -364,17 +369,17 @@ function InvoiceList() {
   );
 }
 
-function InvoiceDetail({ id }: { id: string }) {
+function InvoiceDetail() {
+  const id = useRouteId();
   const t = useT();
-  return (
-    <InvoiceView id={id} back={() => ({ href: '#/partner/invoices', label: t('invoices') })} />
-  );
+  return <InvoiceView id={id} back={() => ({ to: '/partner/invoices', label: t('invoices') })} />;
 }
 
 function RebatesPage() {
   const t = useT();
+  const codes = useCodes();
   const money = useMoney();
-  const rebates = useApi(() => api.get<Rebates>('/v1/partners/me/rebates'));
+  const rebates = useGet<Rebates>('/v1/partners/me/rebates');
   const [amount, setAmount] = useState('');
   const [target, setTarget] = useState<'bonus' | 'bank'>('bonus');
   const [confirming, setConfirming] = useState(false);
@@ -442,7 +447,6 @@ function RebatesPage() {
                 setAmount('');
               } finally {
                 setConfirming(false);
-                rebates.reload();
               }
             })
           }
@@ -461,7 +465,9 @@ function RebatesPage() {
             <table>
               <thead>
                 <tr>
-                  <th>{t('when')}</th>
+                  <th>
+                    {t('when')} ({t('msk')})
+                  </th>
                   <th>{t('kind')}</th>
                   <th>{t('month')}</th>
                   <th className="num">{t('amount')}</th>
@@ -472,7 +478,7 @@ function RebatesPage() {
                 {entries.map((e) => (
                   <tr key={e.id}>
                     <td>{moscowDateTime(e.createdAt)}</td>
-                    <td>{e.kind}</td>
+                    <td>{codes.word('ledgerKind', e.kind)}</td>
                     <td className="nowrap">{e.month ?? ''}</td>
                     <td className="num">{money(e.amount)}</td>
                     <td className="num muted">{money(e.balanceAfter)}</td>
@@ -495,42 +501,22 @@ function RunningInvoiceIfVar() {
   return isVar ? <RunningInvoice /> : null;
 }
 
-/**
- * Reloads the partner until its status is the expected one: the exit workflow records a
- * notice (or its withdrawal) a moment after the API accepts it.
- */
-function useSettle(reload: () => void, status: Partner['status'] | undefined) {
-  const [waitingFor, setWaitingFor] = useState<Partner['status'] | null>(null);
-  const [tries, setTries] = useState(0);
-  useEffect(() => {
-    if (waitingFor === null) return;
-    if (status === waitingFor || tries >= 20) {
-      setWaitingFor(null);
-      return;
-    }
-    const timer = setTimeout(() => {
-      setTries((n) => n + 1);
-      reload();
-    }, 400);
-    return () => clearTimeout(timer);
-  }, [waitingFor, status, tries, reload]);
-  return (next: Partner['status']) => {
-    setTries(0);
-    setWaitingFor(next);
-    reload();
-  };
-}
-
 function ExitNotice() {
   const t = useT();
-  const partner = usePartner();
+  // The exit workflow records a notice (or its withdrawal) a moment after the API accepts it:
+  // the partner is loaded again until its status is the awaited one, for a few seconds at most.
+  const [awaited, setAwaited] = useState<{ status: Partner['status']; until: number } | null>(null);
+  const partner = usePartner({
+    pollWhile: (data) =>
+      awaited !== null && data?.status !== awaited.status && Date.now() < awaited.until,
+  });
+  const settle = (status: Partner['status']) => setAwaited({ status, until: Date.now() + 8_000 });
   const [exitDate, setExitDate] = useState('');
   const [confirm, setConfirm] = useState<'notice' | 'withdraw' | null>(null);
   // The notice the API accepted (202): shown at once, before the workflow records it.
   const [given, setGiven] = useState<{ exitDate: string } | null>(null);
   const action = useAction();
   const p = partner.data;
-  const settle = useSettle(partner.reload, p?.status);
   const leaving = p?.status === 'leaving' || (p?.status === 'active' && given !== null);
   return (
     <div className="grid">
@@ -623,9 +609,7 @@ function ExitNotice() {
           <p>{t('withdrawNoticeHelp')}</p>
         </ConfirmDialog>
       </Card>
-      {p && (p.status === 'left' || p.status === 'revoked' || leaving) && (
-        <BankDetailsCard onSaved={partner.reload} />
-      )}
+      {p && (p.status === 'left' || p.status === 'revoked' || leaving) && <BankDetailsCard />}
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { Link, useNavigate } from 'react-router';
 import { useState } from 'react';
 import {
   api,
@@ -9,13 +10,22 @@ import {
   type Project,
 } from '../../api';
 import { useT } from '../../i18n';
-import { navigate } from '../../router';
-import { Card, ErrorBox, Field, Loading, useAction, useApi } from '../../ui';
+import {
+  Card,
+  ErrorBox,
+  Field,
+  Loading,
+  formatDateTime,
+  useAction,
+  useGet,
+  useLoad,
+} from '../../ui';
 import { FormErrors, ProblemField, moscowDateTime } from './forms';
+import { useRouteId } from '../../routing';
 
 /** What the partner can name in a presale request: its customers and registered projects. */
 function useTargets() {
-  return useApi(async () => {
+  return useLoad('presale-targets', async () => {
     const [customers, partner] = await Promise.all([
       api.get<{ items: Customer[] }>('/v1/partners/me/customers'),
       api.get<Partner>('/v1/partners/me'),
@@ -34,7 +44,7 @@ function projectLabel(p: Project, t: (key: string) => string): string {
 /** The customer's name or the project's cloud and folder a request is about. */
 function targetName(
   r: PresaleRequest,
-  targets: { customers: Customer[]; projects: Project[] } | null,
+  targets: { customers: Customer[]; projects: Project[] } | undefined,
   t: (key: string) => string,
 ): string {
   if (r.customerAccountId) {
@@ -48,9 +58,8 @@ function targetName(
 /** The partner's presale requests, newest first, and the form to ask for the experts. */
 export function PresalesPage() {
   const t = useT();
-  const requests = useApi(() =>
-    api.get<{ items: PresaleRequest[] }>('/v1/partners/me/presale-requests'),
-  );
+  const navigate = useNavigate();
+  const requests = useGet<{ items: PresaleRequest[] }>('/v1/partners/me/presale-requests');
   const targets = useTargets();
   const nameOf = (r: PresaleRequest) => targetName(r, targets.data, t);
   return (
@@ -75,10 +84,10 @@ export function PresalesPage() {
                 <tr
                   key={r.id}
                   data-testid="presale-row"
-                  onClick={() => navigate(`partner/presales/${r.id}`)}
+                  onClick={() => void navigate(`/partner/presales/${r.id}`)}
                 >
                   <td className="wrap">
-                    <a href={`#/partner/presales/${r.id}`}>{r.topic}</a>
+                    <Link to={`/partner/presales/${r.id}`}>{r.topic}</Link>
                   </td>
                   <td>
                     <span className={`pill pill-${r.status}`} data-testid="presale-status">
@@ -96,7 +105,7 @@ export function PresalesPage() {
           </table>
         )}
       </Card>
-      <PresaleForm targets={targets} onSubmitted={requests.reload} />
+      <PresaleForm targets={targets} />
     </div>
   );
 }
@@ -107,7 +116,7 @@ function FirstAnswer({ request: r }: { request: PresaleRequest }) {
   if (r.firstAnsweredAt) {
     return (
       <span className="muted">
-        {t('answeredAt')} {moscowDateTime(r.firstAnsweredAt)}
+        {t('answeredAt')} {formatDateTime(r.firstAnsweredAt)}
       </span>
     );
   }
@@ -120,13 +129,7 @@ function FirstAnswer({ request: r }: { request: PresaleRequest }) {
   );
 }
 
-function PresaleForm({
-  targets,
-  onSubmitted,
-}: {
-  targets: ReturnType<typeof useTargets>;
-  onSubmitted: () => void;
-}) {
+function PresaleForm({ targets }: { targets: ReturnType<typeof useTargets> }) {
   const t = useT();
   const [about, setAbout] = useState<'customer' | 'project'>('customer');
   const [customerAccountId, setCustomerAccountId] = useState('');
@@ -157,7 +160,6 @@ function PresaleForm({
             setTopic('');
             setDescription('');
             setDesiredDate('');
-            onSubmitted();
           });
         }}
       >
@@ -252,9 +254,10 @@ function PresaleForm({
 }
 
 /** One request: its details, every status change, and the conversation with presale staff. */
-export function PresaleDetail({ id }: { id: string }) {
+export function PresaleDetail() {
+  const id = useRouteId();
   const t = useT();
-  const request = useApi(() => api.get<PresaleWithThread>(`/v1/presale-requests/${id}`), [id]);
+  const request = useGet<PresaleWithThread>(`/v1/presale-requests/${id}`);
   const targets = useTargets();
   if (request.loading && !request.data) return <Loading />;
   if (request.error) return <ErrorBox error={request.error} />;
@@ -263,7 +266,7 @@ export function PresaleDetail({ id }: { id: string }) {
   return (
     <div className="stack">
       <p>
-        <a href="#/partner/presales">← {t('presaleRequests')}</a>
+        <Link to="/partner/presales">← {t('presaleRequests')}</Link>
       </p>
       <div className="grid">
         <Card title={r.topic} testId="presale-detail">
@@ -280,7 +283,7 @@ export function PresaleDetail({ id }: { id: string }) {
             <dd>{r.desiredDate}</dd>
             <dt>{r.firstAnsweredAt ? t('firstAnswer') : t('firstAnswerBy')}</dt>
             <dd>
-              {r.firstAnsweredAt ? moscowDateTime(r.firstAnsweredAt) : <FirstAnswer request={r} />}
+              {r.firstAnsweredAt ? formatDateTime(r.firstAnsweredAt) : <FirstAnswer request={r} />}
             </dd>
             {r.assignee && (
               <>
@@ -296,7 +299,7 @@ export function PresaleDetail({ id }: { id: string }) {
             )}
             <dt>{t('submitted')}</dt>
             <dd>
-              {moscowDateTime(r.createdAt)} · {r.createdBy}
+              {formatDateTime(r.createdAt)} · {r.createdBy}
             </dd>
             <dt>{t('description')}</dt>
             <dd className="prewrap">{r.description}</dd>
@@ -307,7 +310,7 @@ export function PresaleDetail({ id }: { id: string }) {
           {closed ? (
             <p className="muted">{t('commentsClosed')}</p>
           ) : (
-            <CommentBox requestId={r.id} onAdded={request.reload} />
+            <CommentBox requestId={r.id} />
           )}
         </Card>
       </div>
@@ -315,7 +318,9 @@ export function PresaleDetail({ id }: { id: string }) {
         <table>
           <thead>
             <tr>
-              <th>{t('when')}</th>
+              <th>
+                {t('when')} ({t('msk')})
+              </th>
               <th>{t('who')}</th>
               <th>{t('statusChange')}</th>
               <th>{t('assignee')}</th>
@@ -349,7 +354,7 @@ function CommentThread({ comments }: { comments: PresaleComment[] }) {
       {comments.map((c) => (
         <li key={c.id} className={`comment comment-${c.authorRole}`} data-testid="presale-comment">
           <div className="muted small">
-            {c.author} · {t(`author_${c.authorRole}`)} · {moscowDateTime(c.createdAt)}
+            {c.author} · {t(`author_${c.authorRole}`)} · {formatDateTime(c.createdAt)}
           </div>
           <div className="prewrap">{c.body}</div>
         </li>
@@ -358,7 +363,7 @@ function CommentThread({ comments }: { comments: PresaleComment[] }) {
   );
 }
 
-function CommentBox({ requestId, onAdded }: { requestId: string; onAdded: () => void }) {
+function CommentBox({ requestId }: { requestId: string }) {
   const t = useT();
   const [text, setText] = useState('');
   const action = useAction();
@@ -370,7 +375,6 @@ function CommentBox({ requestId, onAdded }: { requestId: string; onAdded: () => 
         void action.run(async () => {
           await api.post(`/v1/presale-requests/${requestId}/comments`, { text });
           setText('');
-          onAdded();
         });
       }}
     >

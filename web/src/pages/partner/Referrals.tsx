@@ -1,6 +1,6 @@
+import { Link } from 'react-router';
 import { useState } from 'react';
 import {
-  api,
   ApiError,
   type CommissionStatement,
   type CommissionStatementSummary,
@@ -8,8 +8,9 @@ import {
   type ReferralLink,
 } from '../../api';
 import { useMoney, useT } from '../../i18n';
-import { Card, EmptyState, ErrorBox, Loading, useApi } from '../../ui';
+import { Card, EmptyState, ErrorBox, Loading, useGet } from '../../ui';
 import { dateOnly, moscowDateTime, usePercent } from './forms';
+import { useRouteId } from '../../routing';
 
 /**
  * The referral program as a partner sees it: the link to share (with a copy button), the
@@ -32,7 +33,7 @@ export function ReferralsPage() {
 
 function ReferralLinkCard() {
   const t = useT();
-  const link = useApi(() => api.get<ReferralLink>('/v1/partners/me/referral-link'));
+  const link = useGet<ReferralLink>('/v1/partners/me/referral-link');
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
   const copy = async (url: string) => {
     try {
@@ -90,9 +91,7 @@ function Refusal({ error }: { error: ApiError }) {
 
 function ReferredCustomers() {
   const t = useT();
-  const referrals = useApi(() =>
-    api.get<{ items: ReferralAttribution[] }>('/v1/partners/me/referrals'),
-  );
+  const referrals = useGet<{ items: ReferralAttribution[] }>('/v1/partners/me/referrals');
   if (referrals.loading && !referrals.data) return <Loading />;
   if (referrals.error) return <Refusal error={referrals.error} />;
   const items = referrals.data?.items ?? [];
@@ -129,8 +128,8 @@ function ReferredCustomers() {
 function StatementList() {
   const t = useT();
   const money = useMoney();
-  const statements = useApi(() =>
-    api.get<{ items: CommissionStatementSummary[] }>('/v1/partners/me/commission-statements'),
+  const statements = useGet<{ items: CommissionStatementSummary[] }>(
+    '/v1/partners/me/commission-statements',
   );
   if (statements.loading && !statements.data) return <Loading />;
   if (statements.error) return <Refusal error={statements.error} />;
@@ -152,7 +151,7 @@ function StatementList() {
           {items.map((s) => (
             <tr key={s.id} data-testid="statement-row">
               <td className="nowrap">
-                <a href={`#/partner/referrals/${s.id}`}>{s.number}</a>
+                <Link to={`/partner/referrals/${s.id}`}>{s.number}</Link>
               </td>
               <td className="nowrap">{s.month}</td>
               <td>{t(`statement_${s.kind}`)}</td>
@@ -167,21 +166,19 @@ function StatementList() {
 }
 
 /** One commission statement: a line per customer and month, base × rate = commission. */
-export function StatementDetail({ id }: { id: string }) {
+export function StatementDetail() {
+  const id = useRouteId();
   const t = useT();
   const money = useMoney();
   const percent = usePercent();
-  const statement = useApi(
-    () => api.get<CommissionStatement>(`/v1/commission-statements/${id}`),
-    [id],
-  );
+  const statement = useGet<CommissionStatement>(`/v1/commission-statements/${id}`);
   if (statement.loading && !statement.data) return <Loading />;
   if (statement.error) return <ErrorBox error={statement.error} />;
   const s = statement.data!;
   return (
     <Card title={`${t('commissionStatement')} ${s.number}`} testId="statement-detail">
       <p className="muted">
-        <a href="#/partner/referrals">← {t('referralsNav')}</a> · {s.month} ·{' '}
+        <Link to="/partner/referrals">← {t('referralsNav')}</Link> · {s.month} ·{' '}
         {t(`statement_${s.kind}`)} · {t('issued')} {moscowDateTime(s.issuedAt)} {t('moscowTime')}
       </p>
       <dl className="totals narrow">
@@ -211,7 +208,14 @@ export function StatementDetail({ id }: { id: string }) {
                 <tr key={line.position}>
                   <td className="cell-wrap">
                     {line.customerAccountId}
-                    <div className="muted small">{line.description}</div>
+                    <div className="muted small">
+                      {t(line.forMonth === s.month ? 'commissionLine' : 'commissionLineLate', {
+                        rate: percent(line.rate),
+                        forMonth: line.forMonth,
+                        month: s.month,
+                        customer: line.customerAccountId,
+                      })}
+                    </div>
                     <div className="muted small narrow-only">
                       {line.forMonth}: {money(line.base)} × {percent(line.rate)}
                     </div>

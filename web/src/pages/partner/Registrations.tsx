@@ -1,3 +1,4 @@
+import { Link, useNavigate } from 'react-router';
 import { useState } from 'react';
 import {
   api,
@@ -6,8 +7,7 @@ import {
   type RegistrationDetail as RegistrationWithEvents,
 } from '../../api';
 import { useMoney, useT } from '../../i18n';
-import { navigate } from '../../router';
-import { Card, ErrorBox, Field, Loading, useAction, useApi } from '../../ui';
+import { Card, ErrorBox, Field, Loading, useAction, useGet } from '../../ui';
 import {
   FormErrors,
   ProblemField,
@@ -16,6 +16,7 @@ import {
   moscowDateTime,
   usePercent,
 } from './forms';
+import { useRouteId } from '../../routing';
 
 /**
  * Deals and projects the partner registers: its registrations with their review status, the
@@ -23,9 +24,7 @@ import {
  */
 export function RegistrationsPage() {
   const t = useT();
-  const registrations = useApi(() =>
-    api.get<{ items: Registration[] }>('/v1/partners/me/registrations'),
-  );
+  const registrations = useGet<{ items: Registration[] }>('/v1/partners/me/registrations');
   return (
     <div className="stack">
       <Card title={t('dealsAndProjects')} testId="registrations">
@@ -37,8 +36,8 @@ export function RegistrationsPage() {
         )}
       </Card>
       <div className="grid">
-        <DealForm onRegistered={registrations.reload} />
-        <ProjectForm onRegistered={registrations.reload} />
+        <DealForm />
+        <ProjectForm />
       </div>
     </div>
   );
@@ -75,6 +74,7 @@ function useRate() {
 
 function RegistrationTable({ items }: { items: Registration[] }) {
   const t = useT();
+  const navigate = useNavigate();
   const rateOf = useRate();
   const subject = useSubject();
   return (
@@ -97,10 +97,10 @@ function RegistrationTable({ items }: { items: Registration[] }) {
               key={r.id}
               data-testid="registration-row"
               data-id={r.id}
-              onClick={() => navigate(`partner/registrations/${r.id}`)}
+              onClick={() => void navigate(`/partner/registrations/${r.id}`)}
             >
               <td>
-                <a href={`#/partner/registrations/${r.id}`}>{t(`kind_${r.kind}`)}</a>
+                <Link to={`/partner/registrations/${r.id}`}>{t(`kind_${r.kind}`)}</Link>
               </td>
               <td className="wrap">
                 {s.main}
@@ -128,9 +128,9 @@ function RegistrationTable({ items }: { items: Registration[] }) {
   );
 }
 
-function DealForm({ onRegistered }: { onRegistered: () => void }) {
+function DealForm() {
   const t = useT();
-  const customers = useApi(() => api.get<{ items: Customer[] }>('/v1/partners/me/customers'));
+  const customers = useGet<{ items: Customer[] }>('/v1/partners/me/customers');
   const [mode, setMode] = useState<'account' | 'inn'>('account');
   const [customerAccountId, setCustomerAccountId] = useState('');
   const [customerInn, setCustomerInn] = useState('');
@@ -157,7 +157,6 @@ function DealForm({ onRegistered }: { onRegistered: () => void }) {
             setCustomerInn('');
             setConsumption('');
             setDescription('');
-            onRegistered();
           });
         }}
       >
@@ -271,7 +270,7 @@ function DealForm({ onRegistered }: { onRegistered: () => void }) {
   );
 }
 
-function ProjectForm({ onRegistered }: { onRegistered: () => void }) {
+function ProjectForm() {
   const t = useT();
   const [scope, setScope] = useState<'cloud' | 'folder'>('cloud');
   const [cloudId, setCloudId] = useState('');
@@ -297,7 +296,6 @@ function ProjectForm({ onRegistered }: { onRegistered: () => void }) {
             setFolderId('');
             setExpectedGrowth('');
             setDescription('');
-            onRegistered();
           });
         }}
       >
@@ -361,15 +359,14 @@ function ProjectForm({ onRegistered }: { onRegistered: () => void }) {
 }
 
 /** One registration: what was asked, what was decided, and every step with who and why. */
-export function RegistrationDetail({ id }: { id: string }) {
+export function RegistrationDetail() {
+  const id = useRouteId();
   const t = useT();
+  const navigate = useNavigate();
   const money = useMoney();
   const rateOf = useRate();
   const subject = useSubject();
-  const registration = useApi(
-    () => api.get<RegistrationWithEvents>(`/v1/registrations/${id}`),
-    [id],
-  );
+  const registration = useGet<RegistrationWithEvents>(`/v1/registrations/${id}`);
   const renew = useAction();
   if (registration.loading && !registration.data) return <Loading />;
   if (registration.error) return <ErrorBox error={registration.error} />;
@@ -379,7 +376,7 @@ export function RegistrationDetail({ id }: { id: string }) {
   return (
     <div className="stack">
       <p>
-        <a href="#/partner/registrations">← {t('dealsAndProjects')}</a>
+        <Link to="/partner/registrations">← {t('dealsAndProjects')}</Link>
       </p>
       <Card title={`${t(`kind_${r.kind}`)}: ${s.main}`} testId="registration-detail">
         <p className={`pill pill-${r.status}`} data-testid="registration-status">
@@ -462,7 +459,9 @@ export function RegistrationDetail({ id }: { id: string }) {
             <>
               <dt>{t('renewalOf')}</dt>
               <dd>
-                <a href={`#/partner/registrations/${r.renewalOf}`}>{t('previousRegistration')}</a>
+                <Link to={`/partner/registrations/${r.renewalOf}`}>
+                  {t('previousRegistration')}
+                </Link>
               </dd>
             </>
           )}
@@ -479,8 +478,7 @@ export function RegistrationDetail({ id }: { id: string }) {
               onClick={() =>
                 void renew.run(async () => {
                   const next = await api.post<Registration>(`/v1/registrations/${r.id}/renew`);
-                  if (next.id !== r.id) navigate(`partner/registrations/${next.id}`);
-                  else registration.reload();
+                  if (next.id !== r.id) await navigate(`/partner/registrations/${next.id}`);
                 })
               }
             >

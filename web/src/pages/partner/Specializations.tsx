@@ -1,13 +1,13 @@
-import { useContext, useState } from 'react';
+import { useState } from 'react';
 import {
   api,
   type CatalogueEntry,
   type HeldSpecialization,
   type SpecializationApplication,
 } from '../../api';
-import { LanguageContext, useT } from '../../i18n';
-import { Card, ErrorBox, Loading, useAction, useApi } from '../../ui';
-import { FormErrors, ProblemField, moscowDateTime, usePercent } from './forms';
+import { useLanguage, useT } from '../../i18n';
+import { Card, ErrorBox, Loading, formatDateTime, useAction, useGet } from '../../ui';
+import { FormErrors, ProblemField, usePercent } from './forms';
 
 /** Today as the browser's calendar day, YYYY-MM-DD. */
 function today(): string {
@@ -22,16 +22,14 @@ function today(): string {
  */
 export function SpecializationsPage() {
   const t = useT();
-  const language = useContext(LanguageContext);
+  const language = useLanguage();
   const percent = usePercent();
-  const catalogue = useApi(() =>
-    api.get<{ items: CatalogueEntry[] }>(`/v1/specializations/catalogue?on=${today()}`),
+  const catalogue = useGet<{ items: CatalogueEntry[] }>(
+    `/v1/specializations/catalogue?on=${today()}`,
   );
-  const held = useApi(() =>
-    api.get<{ items: HeldSpecialization[] }>('/v1/partners/me/specializations'),
-  );
-  const applications = useApi(() =>
-    api.get<{ items: SpecializationApplication[] }>('/v1/partners/me/specialization-applications'),
+  const held = useGet<{ items: HeldSpecialization[] }>('/v1/partners/me/specializations');
+  const applications = useGet<{ items: SpecializationApplication[] }>(
+    '/v1/partners/me/specialization-applications',
   );
   const entries = catalogue.data?.items ?? [];
   const nameOf = (code: string) => {
@@ -96,7 +94,7 @@ export function SpecializationsPage() {
             </table>
           )}
         </Card>
-        <ApplyForm catalogue={entries} nameOf={nameOf} onApplied={applications.reload} />
+        <ApplyForm catalogue={entries} nameOf={nameOf} />
       </div>
       <Card title={t('specializationApplications')} testId="specialization-applications">
         {applications.error && <ErrorBox error={applications.error} />}
@@ -115,7 +113,7 @@ export function SpecializationsPage() {
                   <td className="wrap">
                     {nameOf(a.code)}
                     <div className="muted small">
-                      {t('submitted')} {moscowDateTime(a.submittedAt)} · {t('engineersShort')}:{' '}
+                      {t('submitted')} {formatDateTime(a.submittedAt)} · {t('engineersShort')}:{' '}
                       {a.certifiedEngineers}
                     </div>
                     <div className="muted small prewrap">{a.evidence}</div>
@@ -129,7 +127,7 @@ export function SpecializationsPage() {
                     </span>
                     {a.decidedAt && (
                       <div className="muted small">
-                        {moscowDateTime(a.decidedAt)} · {a.decidedBy}
+                        {formatDateTime(a.decidedAt)} · {a.decidedBy}
                       </div>
                     )}
                     {a.reason && (
@@ -155,11 +153,9 @@ export function SpecializationsPage() {
 function ApplyForm({
   catalogue,
   nameOf,
-  onApplied,
 }: {
   catalogue: CatalogueEntry[];
   nameOf: (code: string) => string;
-  onApplied: () => void;
 }) {
   const t = useT();
   const [code, setCode] = useState('');
@@ -181,7 +177,6 @@ function ApplyForm({
             );
             setEvidence('');
             setEngineers('');
-            onApplied();
           });
         }}
       >

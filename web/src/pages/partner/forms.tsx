@@ -1,6 +1,6 @@
-import { useContext, type ReactNode } from 'react';
-import { ApiError } from '../../api';
-import { LanguageContext } from '../../i18n';
+import { type ReactNode } from 'react';
+import { ApiError, type FieldProblem } from '../../api';
+import { fieldPath, formatDate, formatDateTime, useCodes, useLanguage } from '../../i18n';
 import { ErrorBox } from '../../ui';
 
 /**
@@ -10,14 +10,11 @@ import { ErrorBox } from '../../ui';
  */
 
 /** The API names body fields as `body.<name>` (form checks) or `<name>` (program rules). */
-function fieldName(field: string): string {
-  return field.startsWith('body.') ? field.slice('body.'.length) : field;
-}
+const fieldName = fieldPath;
 
 /** What the API said about one field of the last submission, if anything. */
-export function problemFor(error: ApiError | null, name: string): string | null {
-  const problem = error?.fields.find((f) => fieldName(f.field) === name);
-  return problem ? problem.message : null;
+export function problemFor(error: ApiError | null, name: string): FieldProblem | null {
+  return error?.fields.find((f) => fieldName(f.field) === name) ?? null;
 }
 
 /** A labelled input with the API's message about it underneath. */
@@ -34,6 +31,7 @@ export function ProblemField({
   hint?: string;
   children: ReactNode;
 }) {
+  const codes = useCodes();
   const problem = problemFor(error, name);
   return (
     <label className={problem ? 'field invalid' : 'field'}>
@@ -42,7 +40,7 @@ export function ProblemField({
       {hint && <small className="muted">{hint}</small>}
       {problem && (
         <small className="field-error" data-testid={`problem-${name}`}>
-          {problem}
+          {codes.fieldProblem(problem)}
         </small>
       )}
     </label>
@@ -53,7 +51,9 @@ export function ProblemField({
 export function FormErrors({ error, shown }: { error: ApiError | null; shown: string[] }) {
   if (!error) return null;
   const rest = error.fields.filter((f) => !shown.includes(fieldName(f.field)));
-  return <ErrorBox error={new ApiError(error.status, error.message, rest)} />;
+  return (
+    <ErrorBox error={new ApiError(error.status, error.message, rest, error.code, error.params)} />
+  );
 }
 
 /** "150 000,50" typed by a person → "150000.50" as the API takes money. */
@@ -63,7 +63,7 @@ export function decimalText(input: string): string {
 
 /** A fraction as the API gives it ("0.0525") as a percentage for reading: "5,25 %". */
 export function usePercent(): (rate: string | null | undefined) => string {
-  const language = useContext(LanguageContext);
+  const language = useLanguage();
   return (rate) => {
     if (rate === null || rate === undefined || !/^\d+(\.\d+)?$/.test(rate)) return rate ?? '—';
     const [whole = '0', fraction = ''] = rate.split('.');
@@ -75,26 +75,15 @@ export function usePercent(): (rate: string | null | undefined) => string {
   };
 }
 
-/** The calendar day of an ISO date or instant ("2025-03-14"), or a dash. */
+/** The calendar day of an ISO date or instant in the current language ("14.03.2025"), or a dash. */
 export function dateOnly(iso: string | null | undefined): string {
-  return iso ? iso.slice(0, 10) : '—';
+  return formatDate(iso);
 }
 
-const MOSCOW = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Moscow',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** An instant as Moscow wall-clock time ("2025-03-14 10:30"): deadlines run on Moscow days. */
+/**
+ * An instant as Moscow wall-clock time in the current language ("14.03.2025, 10:30"), for
+ * places whose heading or neighbouring text already says it is Moscow time.
+ */
 export function moscowDateTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return iso;
-  const part = (type: string) => MOSCOW.formatToParts(at).find((p) => p.type === type)?.value;
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
+  return formatDateTime(iso, undefined, false);
 }

@@ -1,22 +1,32 @@
-import { ApiError, type Principal } from '../../api';
-import { useT, type MessageKey } from '../../i18n';
-import { ErrorBox } from '../../ui';
+import { Route, Routes } from 'react-router';
+import type { Principal } from '../../api';
+import { useT } from '../../i18n';
+import { NotFound, PerId, type NavItem } from '../../routing';
 import { PresaleRequestPage } from '../manager/PresaleDesk';
 import { ReviewQueue } from '../manager/ReviewQueue';
 
-export const presaleNav: { path: string; label: MessageKey }[] = [
-  { path: 'presale', label: 'presaleDesk' },
-];
+const home: NavItem = { path: 'presale', label: 'presaleDesk' };
+
+export const presaleNav: NavItem[] = [home];
 
 /** Presale staff: the partners' requests, nearest first-answer deadline first, and each one. */
-export function PresaleConsole({ route, principal }: { route: string[]; principal: Principal }) {
+export function PresaleConsole({ principal }: { principal: Principal }) {
   const t = useT();
-  const [page, id] = route;
-  if (page === undefined) {
-    return <ReviewQueue area="presale" kinds={['presale']} title={t('presaleDesk')} />;
-  }
-  if (page === 'presales' && id) {
-    return <PresaleRequestPage key={id} id={id} area="presale" principal={principal} />;
-  }
-  return <ErrorBox error={new ApiError(404, page)} />;
+  return (
+    <Routes>
+      <Route
+        index
+        element={<ReviewQueue area="presale" kinds={['presale']} title={t('presaleDesk')} />}
+      />
+      <Route
+        path="presales/:id"
+        element={
+          <PerId>
+            <PresaleRequestPage area="presale" principal={principal} />
+          </PerId>
+        }
+      />
+      <Route path="*" element={<NotFound home={home} />} />
+    </Routes>
+  );
 }
