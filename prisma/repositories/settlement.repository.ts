@@ -22,6 +22,7 @@ import {
   type RecordedRange,
 } from '../../domain/settlement/billing';
 import type { ConsumptionDay, VarMonthInput, VarSettlement } from '../../domain/settlement';
+import { accountsSettledByDay, coversWholeMonths } from '../../domain/settlement/daily-detail';
 import { dateInMoscow } from '../../domain/programs';
 import type { Database } from '../client';
 import { committedWatermark } from './consumption.repository';
@@ -291,9 +292,22 @@ export function createSettlementRepository(
    * The (account, day) sums of the lines of `accounts` inside any of `ranges`. Sums and dates
    * come back as text: exact, and no Decimal or Date objects to build for the thousands of rows
    * of a partner. The bonus exclusions are the domain's list of service ids.
+   *
+   * Given `byDay` (domain accountsSettledByDay), only those accounts are summed per day; every
+   * other account is summed per month, the row dated by its first day with consumption. The
+   * caller reads whole-month ranges only then (domain coversWholeMonths), so each such row lies
+   * wholly inside or outside every range.
    */
-  async function daysIn(accounts: string[], ranges: readonly BilledRange[]): Promise<DayRow[]> {
+  async function daysIn(
+    accounts: string[],
+    ranges: readonly BilledRange[],
+    byDay?: readonly string[],
+  ): Promise<DayRow[]> {
     if (ranges.length === 0 || accounts.length === 0) return [];
+    const dayOf = byDay
+      ? Prisma.sql`CASE WHEN cl.billing_account_id = ANY(${[...byDay]}) THEN cl.usage_date
+                        ELSE date_trunc('month', cl.usage_date)::date END`
+      : Prisma.sql`cl.usage_date`;
     const inRanges = Prisma.join(
       ranges.map(
         (r) =>
@@ -312,14 +326,14 @@ export function createSettlementRepository(
         lines: number;
       }[]
     >`
-      SELECT cl.billing_account_id AS account_id, to_char(cl.usage_date, 'YYYY-MM-DD') AS usage_date,
+      SELECT cl.billing_account_id AS account_id, to_char(min(cl.usage_date), 'YYYY-MM-DD') AS usage_date,
              sum(cl.amount)::text AS amount, sum(cl.grant_amount)::text AS grants,
              sum(CASE WHEN cl.service_id = ANY(${BONUS_EXCLUDED_SERVICE_IDS as string[]}) THEN 0
                       ELSE cl.amount - cl.grant_amount END)::text AS eligible,
              count(*)::int AS lines
         FROM consumption_lines cl
        WHERE cl.billing_account_id = ANY(${accounts}) AND (${inRanges})
-       GROUP BY cl.billing_account_id, cl.usage_date`;
+       GROUP BY cl.billing_account_id, ${dayOf}`;
     return rows.map((row) => ({
       accountId: row.account_id,
       date: row.usage_date,
@@ -468,9 +482,14 @@ export function createSettlementRepository(
       });
 
     // The shared aggregate reads the widest candidate ranges; each partner then keeps the days
-    // inside its own ranges (its billable start can be later than the program's).
+    // inside its own ranges (its billable start can be later than the program's). Both are
+    // whole months, so accounts without a deal come back as one sum per month.
+    const dealsFor = await dealsOf(ids);
     const simple = billing.filter(
-      (p) => p.exitDate === null && bases.get(p.partnerId)?.billedUpTo === '0',
+      (p) =>
+        p.exitDate === null &&
+        bases.get(p.partnerId)?.billedUpTo === '0' &&
+        rangesOf(p).every(coversWholeMonths),
     );
     const ownerOfAccount = new Map<string, string>();
     for (const p of simple) {
@@ -486,13 +505,19 @@ export function createSettlementRepository(
       previousWatermark: plan.previousWatermark,
       watermark: plan.watermark,
     });
-    const shared = simple.length ? await daysIn([...ownerOfAccount.keys()], widest) : [];
+    const byDay = accountsSettledByDay(simple.flatMap((p) => dealsFor(p.partnerId)));
+    const shared = simple.length
+      ? await daysIn(
+          [...ownerOfAccount.keys()],
+          widest,
+          widest.every(coversWholeMonths) ? byDay : undefined,
+        )
+      : [];
     const daysOf = new Map<string, DayRow[]>(simple.map((p) => [p.partnerId, []]));
     for (const day of shared) daysOf.get(ownerOfAccount.get(day.accountId) as string)?.push(day);
 
-    const [terms, dealsFor, projectOwners, withdrawals] = await Promise.all([
+    const [terms, projectOwners, withdrawals] = await Promise.all([
       programTerms(),
-      dealsOf(ids),
       db.project.findMany({ where: { partnerId: { in: ids } }, select: { partnerId: true } }),
       db.withdrawal.groupBy({
         by: ['partnerId'],
@@ -593,11 +618,27 @@ export function createSettlementRepository(
       RETURNING id::text AS id`;
     const written = new Set(inserted.map((r) => r.id));
     const kept = invoices.filter((i) => written.has(i.row.id));
-    await tx.invoiceLine.createMany({
-      data: kept.flatMap(({ row, settlement }) =>
-        lineRows(settlement).map((line) => ({ ...line, invoiceId: row.id })),
-      ),
-    });
+    // The lines in one statement too: a few arrays instead of every field of every line bound.
+    const lines = kept.flatMap(({ row, settlement }) =>
+      lineRows(settlement).map((line) => ({ ...line, invoiceId: row.id })),
+    );
+    if (lines.length > 0) {
+      const lcol = <T>(f: (l: (typeof lines)[number]) => T) => lines.map(f);
+      await tx.$executeRaw`
+        INSERT INTO invoice_lines (invoice_id, position, kind, description, rule, rate, base, amount,
+                                   deal_id, account_id, details)
+        SELECT l.invoice_id, l.position, l.kind, l.description, l.rule, l.rate, l.base, l.amount,
+               l.deal_id, l.account_id, l.details::jsonb
+          FROM unnest(${lcol((l) => l.invoiceId)}::uuid[], ${lcol((l) => l.position)}::int[],
+                      ${lcol((l) => l.kind)}::text[], ${lcol((l) => l.description)}::text[],
+                      ${lcol((l) => l.rule)}::text[], ${lcol((l) => l.rate)}::numeric[],
+                      ${lcol((l) => (l.base === null ? null : l.base.toFixed(2)))}::numeric[],
+                      ${lcol((l) => l.amount)}::numeric[], ${lcol((l) => l.dealId)}::uuid[],
+                      ${lcol((l) => l.accountId)}::text[],
+                      ${lcol((l) => JSON.stringify(l.details))}::text[])
+               AS l(invoice_id, position, kind, description, rule, rate, base, amount, deal_id,
+                    account_id, details)`;
+    }
     const ranges = kept.flatMap((i) =>
       i.ranges.map((r) => ({ ...r, invoiceId: i.row.id, partnerId: i.row.partner.partnerId })),
     );

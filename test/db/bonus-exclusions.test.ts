@@ -74,13 +74,12 @@ describe('services excluded from the bonus', () => {
     const partner = partners.get(fixture.partnerId)!;
     const bases = await repo.billingBases([fixture.partnerId], MONTH);
     const read = (await repo.closeInputs([partner], plan, bases)).get(fixture.partnerId)!;
-    // The SQL sums each day's eligible consumption: only compute's day counts.
+    // The SQL sums the eligible consumption: only compute's 1000.00 counts. The customer has
+    // no deal, so its month comes as one sum, dated by its first day with consumption.
     expect(read.input.days.map((d) => [d.date, Number(d.amount), Number(d.eligible)])).toEqual([
-      [`${MONTH}-01`, 1000, 1000],
-      [`${MONTH}-02`, 300, 0],
-      [`${MONTH}-03`, 200, 0],
-      [`${MONTH}-04`, 100, 0],
+      [`${MONTH}-01`, 1600, 1000],
     ]);
+    expect(read.days.map((d) => d.lines)).toEqual([4]);
 
     const settlement = settleVarMonth(read.input);
     const issued = await repo.issueMonthlyInvoices(
