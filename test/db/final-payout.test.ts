@@ -87,8 +87,8 @@ describe('final payout without bank details', () => {
       status: 'awaiting_bank_details',
       amount: '1234.56',
       problems: [
-        { field: 'bik', message: 'is not recorded' },
-        { field: 'account', message: 'is not recorded' },
+        { field: 'bik', message: 'is not recorded', code: 'required' },
+        { field: 'account', message: 'is not recorded', code: 'required' },
       ],
     };
     expect(first).toEqual(expected);
@@ -122,7 +122,9 @@ describe('final payout without bank details', () => {
     expect(await lifecycle.payOutRebateBalance(partner.partnerId)).toEqual({
       status: 'awaiting_bank_details',
       amount: '10.00',
-      problems: [{ field: 'account', message: 'control key does not match the BIK' }],
+      problems: [
+        { field: 'account', message: 'control key does not match the BIK', code: 'account_key' },
+      ],
     });
     expect(await moneyOf(partner.partnerId)).toEqual({ balance: '10.00', withdrawals: [] });
   });

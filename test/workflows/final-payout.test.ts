@@ -80,8 +80,8 @@ describe('final payout of a partner without bank details', () => {
     });
     await waitUntilClosed(handle);
     const problems = [
-      { field: 'bik', message: 'is not recorded' },
-      { field: 'account', message: 'is not recorded' },
+      { field: 'bik', message: 'is not recorded', code: 'required' },
+      { field: 'account', message: 'is not recorded', code: 'required' },
     ];
     expect(await handle.result()).toEqual({
       month: null,
