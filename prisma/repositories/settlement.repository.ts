@@ -414,6 +414,62 @@ export function createSettlementRepository(
     );
   }
 
+  /**
+   * projectsWithConsumption for a batch of partners in one query: each partner's projects
+   * (oldest first) with the month's consumption of the project's cloud (and folder) on the
+   * partner's accounts, up to the watermark and before the partner's exit date.
+   */
+  async function projectsOfBatch(
+    partners: { partnerId: string; accounts: string[]; until: string | null }[],
+    month: string,
+    watermark: string,
+  ): Promise<Map<string, VarMonthInput['projects'][number][]>> {
+    const out = new Map<string, VarMonthInput['projects'][number][]>(
+      partners.map((p) => [p.partnerId, []]),
+    );
+    if (partners.length === 0) return out;
+    const owners = partners.flatMap((p) => p.accounts.map(() => p.partnerId));
+    const accounts = partners.flatMap((p) => p.accounts);
+    const rows = await db.$queryRaw<
+      {
+        id: string;
+        partner_id: string;
+        registered_on: Date;
+        baseline_monthly: Prisma.Decimal;
+        rate: Prisma.Decimal;
+        total: Prisma.Decimal | null;
+      }[]
+    >`
+      WITH owned AS (SELECT o.partner_id, array_agg(o.account_id) AS accounts
+                       FROM unnest(${owners}::uuid[], ${accounts}::text[]) AS o(partner_id, account_id)
+                      GROUP BY o.partner_id),
+           limits AS (SELECT * FROM unnest(${partners.map((p) => p.partnerId)}::uuid[],
+                                           ${partners.map((p) => p.until)}::date[]) AS l(partner_id, until))
+      SELECT p.id::text AS id, p.partner_id::text AS partner_id, p.registered_on, p.baseline_monthly,
+             p.rate,
+             (SELECT sum(cl.amount) FROM consumption_lines cl
+               WHERE cl.billing_account_id = ANY(o.accounts)
+                 AND cl.cloud_id = p.cloud_id
+                 AND (p.folder_id IS NULL OR cl.folder_id = p.folder_id)
+                 AND cl.usage_date >= ${monthStart(month)}::date AND cl.usage_date < ${nextMonthStart(month)}::date
+                 AND (l.until IS NULL OR cl.usage_date < l.until)
+                 AND cl.seq <= ${BigInt(watermark)}) AS total
+        FROM projects p
+        JOIN limits l ON l.partner_id = p.partner_id
+        JOIN owned o ON o.partner_id = p.partner_id
+       ORDER BY p.created_at, p.id`;
+    for (const row of rows) {
+      out.get(row.partner_id)?.push({
+        projectId: row.id,
+        registeredOn: isoDate(row.registered_on),
+        baselineMonthly: row.baseline_monthly.toString(),
+        rate: row.rate.toString(),
+        consumptionThisMonth: dec(row.total),
+      });
+    }
+    return out;
+  }
+
   /** What interim and final invoices of these partner-months billed, in one query. */
   async function billingBases(
     partnerIds: string[],
@@ -516,17 +572,31 @@ export function createSettlementRepository(
     const daysOf = new Map<string, DayRow[]>(simple.map((p) => [p.partnerId, []]));
     for (const day of shared) daysOf.get(ownerOfAccount.get(day.accountId) as string)?.push(day);
 
-    const [terms, projectOwners, withdrawals] = await Promise.all([
+    const [terms, withdrawals] = await Promise.all([
       programTerms(),
-      db.project.findMany({ where: { partnerId: { in: ids } }, select: { partnerId: true } }),
       db.withdrawal.groupBy({
         by: ['partnerId'],
         where: { partnerId: { in: ids }, month, target: 'bonus' },
         _sum: { amount: true },
       }),
     ]);
-    const withProjects = new Set(projectOwners.map((p) => p.partnerId));
     const withdrawn = new Map(withdrawals.map((w) => [w.partnerId, w._sum.amount]));
+    const settledElsewhereOf = (partner: ClosePartner) =>
+      settledByFinalInvoice({
+        finalInvoiceIssued: bases.get(partner.partnerId)?.finalInvoiceId != null,
+        afterExitMonth: partner.exitDate !== null && month > exitMonthOf(partner.exitDate),
+      });
+    const projectsOf = await projectsOfBatch(
+      billing
+        .filter((p) => !settledElsewhereOf(p))
+        .map((p) => ({
+          partnerId: p.partnerId,
+          accounts: accountsByOwner.get(p.ownAccountId) ?? [p.ownAccountId],
+          until: p.exitDate,
+        })),
+      month,
+      plan.watermark,
+    );
 
     const inputs = new Map<string, CloseInput>();
     for (const partner of billing) {
@@ -555,16 +625,7 @@ export function createSettlementRepository(
           days,
           adjustments,
           deals: dealsFor(partner.partnerId),
-          projects:
-            settledElsewhere || !withProjects.has(partner.partnerId)
-              ? []
-              : await projectsWithConsumption(
-                  partner.partnerId,
-                  accounts,
-                  month,
-                  plan.watermark,
-                  partner.exitDate,
-                ),
+          projects: settledElsewhere ? [] : (projectsOf.get(partner.partnerId) ?? []),
           specializations:
             isQuarterEnd(month) && !settledElsewhere
               ? await specializationQuarter(partner.partnerId, accounts, month, plan)
@@ -665,63 +726,38 @@ export function createSettlementRepository(
         );
       }
     }
-    for (const { row, settlement } of kept) await writeInvoiceEffects(tx, row, settlement);
+    await writeInvoiceEffects(tx, kept);
     return kept.length;
   }
 
-  /** What an invoice moves besides itself: withdrawal return, advance, rebate accruals. */
-  async function writeInvoiceEffects(
-    tx: Tx,
-    row: InvoiceWrite['row'],
-    settlement: VarSettlement,
-  ): Promise<void> {
-    const { id, partner } = row;
-    if (settlement.withdrawal) {
-      const unused = new Prisma.Decimal(settlement.withdrawal.requested).minus(
-        settlement.withdrawal.applied,
-      );
-      if (unused.greaterThan(0)) {
-        // Requested more than the invoice could take: the rest goes back to the balance.
-        await tx.rebateLedgerEntry.create({
-          data: {
+  /**
+   * What the invoices move besides themselves: withdrawal returns, advance draw-downs, rebate
+   * accruals — a few statements for the whole batch rather than a few per invoice.
+   */
+  async function writeInvoiceEffects(tx: Tx, invoices: InvoiceWrite[]): Promise<void> {
+    const returns: Prisma.RebateLedgerEntryCreateManyInput[] = [];
+    const accruals: Prisma.RebateLedgerEntryCreateManyInput[] = [];
+    for (const { row, settlement } of invoices) {
+      const { id, partner } = row;
+      if (settlement.withdrawal) {
+        const unused = new Prisma.Decimal(settlement.withdrawal.requested).minus(
+          settlement.withdrawal.applied,
+        );
+        if (unused.greaterThan(0)) {
+          // Requested more than the invoice could take: the rest goes back to the balance.
+          returns.push({
             partnerId: partner.partnerId,
             idempotencyKey: `withdrawal-return:${partner.partnerId}:${row.month}`,
             kind: 'withdrawal_to_bonus',
             amount: unused.toFixed(2),
             month: row.month,
             explanation: { reason: settlement.withdrawal.explanation, invoiceId: id },
-          },
-        });
+          });
+        }
       }
-    }
-    if (partner.paymentModel === 'advance') {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`advance:${partner.partnerId}`}))`;
-      const [prepaid] = await tx.$queryRaw<{ balance: Prisma.Decimal | null }[]>`
-        SELECT sum(amount) AS balance FROM advance_ledger WHERE partner_id = ${partner.partnerId}::uuid`;
-      const available = prepaid?.balance ?? new Prisma.Decimal(0);
-      const covered = Prisma.Decimal.max(
-        0,
-        Prisma.Decimal.min(available, settlement.totals.payable),
-      );
-      if (covered.greaterThan(0)) {
-        await tx.advanceLedgerEntry.create({
-          data: {
-            partnerId: partner.partnerId,
-            idempotencyKey: `invoice:${id}:advance`,
-            amount: covered.negated().toFixed(2),
-            invoiceId: id,
-          },
-        });
-        await tx.invoice.update({
-          where: { id },
-          data: { advanceCovered: covered.toFixed(2) },
-        });
-      }
-    }
-    for (const accrual of settlement.rebateAccruals) {
-      if (accrual.amount === '0.00') continue;
-      await tx.rebateLedgerEntry.create({
-        data: {
+      for (const accrual of settlement.rebateAccruals) {
+        if (accrual.amount === '0.00') continue;
+        accruals.push({
           partnerId: partner.partnerId,
           idempotencyKey: `${accrual.kind}:${partner.partnerId}:${accrual.projectId ?? accrual.specialization ?? ''}:${accrual.period}`,
           kind: accrual.kind === 'project_growth' ? 'project_rebate' : 'specialization_rebate',
@@ -729,9 +765,56 @@ export function createSettlementRepository(
           month: row.month,
           projectId: accrual.projectId ?? null,
           explanation: JSON.parse(JSON.stringify(accrual)) as Prisma.InputJsonValue,
-        },
-      });
+        });
+      }
     }
+    if (returns.length > 0) await tx.rebateLedgerEntry.createMany({ data: returns });
+
+    // Advances: each payer's lock (in one order), every balance in one query, then each
+    // invoice covered by what its payer has, at most its payable.
+    const advance = invoices
+      .filter((i) => i.row.partner.paymentModel === 'advance')
+      .sort((a, b) => a.row.partner.partnerId.localeCompare(b.row.partner.partnerId));
+    if (advance.length > 0) {
+      const payers = advance.map((i) => i.row.partner.partnerId);
+      const keys = payers.map((id) => `advance:${id}`);
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest(${keys}::text[]) AS k`;
+      const balances = await tx.$queryRaw<{ partner_id: string; balance: Prisma.Decimal | null }[]>`
+        SELECT partner_id::text AS partner_id, sum(amount) AS balance FROM advance_ledger
+         WHERE partner_id = ANY(${payers}::uuid[]) GROUP BY partner_id`;
+      const available = new Map(balances.map((b) => [b.partner_id, b.balance]));
+      const draws: { partnerId: string; invoiceId: string; covered: string }[] = [];
+      for (const { row, settlement } of advance) {
+        const balance = available.get(row.partner.partnerId) ?? new Prisma.Decimal(0);
+        const covered = Prisma.Decimal.max(
+          0,
+          Prisma.Decimal.min(balance, settlement.totals.payable),
+        );
+        if (!covered.greaterThan(0)) continue;
+        available.set(row.partner.partnerId, balance.minus(covered));
+        draws.push({
+          partnerId: row.partner.partnerId,
+          invoiceId: row.id,
+          covered: covered.toFixed(2),
+        });
+      }
+      if (draws.length > 0) {
+        await tx.advanceLedgerEntry.createMany({
+          data: draws.map((d) => ({
+            partnerId: d.partnerId,
+            idempotencyKey: `invoice:${d.invoiceId}:advance`,
+            amount: new Prisma.Decimal(d.covered).negated().toFixed(2),
+            invoiceId: d.invoiceId,
+          })),
+        });
+        await tx.$executeRaw`
+          UPDATE invoices i SET advance_covered = d.covered
+            FROM unnest(${draws.map((d) => d.invoiceId)}::uuid[],
+                        ${draws.map((d) => d.covered)}::numeric[]) AS d(id, covered)
+           WHERE i.id = d.id`;
+      }
+    }
+    if (accruals.length > 0) await tx.rebateLedgerEntry.createMany({ data: accruals });
   }
 
   function invoiceWrite(
