@@ -56,7 +56,7 @@ async function startTimeSkippingServer(path: string): Promise<TestWorkflowEnviro
       });
     } catch (error) {
       const slow = error instanceof Error && error.message.includes('did not start within');
-      if (!slow || attempt >= 4) throw error;
+      if (!slow || attempt >= 6) throw error;
     }
   }
 }
