@@ -47,6 +47,45 @@ export interface ApplicationEvent {
   changes?: ApplicationChanges;
 }
 
+/** What the projection statement reads: the row's columns and the related rows as JSON. */
+interface ProjectionRow {
+  id: string;
+  organizationId: string;
+  workflowId: string;
+  workflowRunId: string;
+  identityMethod: IdentityMethod;
+  status: ApplicationStatus;
+  step: string;
+  startedBy: string;
+  startedAt: Date;
+  contactName: string | null;
+  contactEmail: string | null;
+  contactPhone: string | null;
+  companyInn: string | null;
+  programs: ('var' | 'referral')[];
+  taxationType: string | null;
+  details: Record<string, unknown> | null;
+  submittedAt: Date | null;
+  reviewDeadline: Date | null;
+  reminderAt: Date | null;
+  escalatedAt: Date | null;
+  decidedAt: Date | null;
+  decidedBy: string | null;
+  decisionReason: string | null;
+  account: {
+    id: string;
+    creationKey: string | null;
+    verificationStatus: 'not_requested' | 'pending' | 'approved' | 'rejected';
+    verificationReason: string | null;
+    upgradedAt: string | null;
+    bik: string | null;
+    settlementAccount: string | null;
+  } | null;
+  partner: { id: string; startDate: string } | null;
+  remindedAt: Date | null;
+  events: { at: string; actor: string; action: string; from: string | null; to: string | null }[];
+}
+
 /**
  * Everything the database knows of one application, as the workflow's activities keep it:
  * the projection row, its audit trail, its billing account, the partner it made and when
@@ -173,26 +212,43 @@ export function createApplicationRepository(db: Database) {
 
     /** The application as the database knows it; null when there is no such application. */
     async projection(id: string): Promise<ApplicationProjection | null> {
-      const row = await db.application.findUnique({ where: { id } });
-      if (!row) return null;
-      const [events, account, partner, reminder] = await Promise.all([
-        db.auditEvent.findMany({
-          where: { entityType: 'application', entityId: id },
-          orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
-        }),
-        row.billingAccountId
-          ? db.billingAccount.findUnique({ where: { id: row.billingAccountId } })
-          : null,
-        db.partner.findUnique({ where: { applicationId: id } }),
-        db.notification.findFirst({
-          where: {
-            organizationId: row.organizationId,
-            idempotencyKey: { startsWith: `application:${id}:notification:` },
-            kind: 'review-reminder',
-          },
-          orderBy: { createdAt: 'desc' },
-        }),
-      ]);
+      // One statement (the status page is the most read route): the row with its history,
+      // billing account, partner and latest reminder beside it.
+      const [found] = await db.$queryRaw<ProjectionRow[]>`
+        SELECT a.id::text AS id, a.organization_id AS "organizationId", a.workflow_id AS "workflowId",
+               a.workflow_run_id AS "workflowRunId", a.identity_method::text AS "identityMethod",
+               a.status::text AS status, a.step, a.started_by AS "startedBy", a.started_at AS "startedAt",
+               a.contact_name AS "contactName", a.contact_email AS "contactEmail",
+               a.contact_phone AS "contactPhone", a.company_inn AS "companyInn",
+               coalesce(to_jsonb(a.programs::text[]), '[]'::jsonb) AS programs, a.taxation_type AS "taxationType", a.details,
+               a.submitted_at AS "submittedAt", a.review_deadline AS "reviewDeadline",
+               a.reminder_at AS "reminderAt", a.escalated_at AS "escalatedAt",
+               a.decided_at AS "decidedAt", a.decided_by AS "decidedBy",
+               a.decision_reason AS "decisionReason",
+               (SELECT jsonb_build_object(
+                         'id', b.id, 'creationKey', b.creation_key,
+                         'verificationStatus', b.verification_status,
+                         'verificationReason', b.verification_reason, 'upgradedAt', b.upgraded_at,
+                         'bik', b.bik, 'settlementAccount', b.settlement_account)
+                  FROM billing_accounts b WHERE b.id = a.billing_account_id) AS account,
+               (SELECT jsonb_build_object('id', p.id, 'startDate', p.start_date)
+                  FROM partners p WHERE p.application_id = a.id) AS partner,
+               (SELECT n.created_at FROM notifications n
+                 WHERE n.organization_id = a.organization_id
+                   AND n.idempotency_key LIKE 'application:' || a.id::text || ':notification:%'
+                   AND n.kind = 'review-reminder'
+                 ORDER BY n.created_at DESC LIMIT 1) AS "remindedAt",
+               (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                         'at', e.occurred_at, 'actor', e.actor, 'action', e.action,
+                         'from', e.from_state, 'to', e.to_state) ORDER BY e.occurred_at, e.id), '[]'::jsonb)
+                  FROM audit_events e
+                 WHERE e.entity_type = 'application' AND e.entity_id = a.id::text) AS events
+          FROM applications a
+         WHERE a.id = ${id}::uuid`;
+      if (!found) return null;
+      const row = found;
+      const account = row.account;
+      const partner = row.partner;
       return {
         record: {
           id: row.id,
@@ -229,23 +285,21 @@ export function createApplicationRepository(db: Database) {
               creationKey: account.creationKey,
               verificationStatus: account.verificationStatus,
               verificationReason: account.verificationReason,
-              upgradedAt: account.upgradedAt,
+              upgradedAt: account.upgradedAt ? new Date(account.upgradedAt) : null,
               bankDetails:
                 account.bik && account.settlementAccount
                   ? { bik: account.bik, account: account.settlementAccount }
                   : null,
             }
           : null,
-        partner: partner
-          ? { id: partner.id, startDate: partner.startDate.toISOString().slice(0, 10) }
-          : null,
-        remindedAt: reminder?.createdAt ?? null,
-        history: events.map((event) => ({
-          at: event.occurredAt,
+        partner: partner ? { id: partner.id, startDate: partner.startDate.slice(0, 10) } : null,
+        remindedAt: row.remindedAt,
+        history: row.events.map((event) => ({
+          at: new Date(event.at),
           actor: event.actor,
           action: event.action,
-          from: event.fromState as ApplicationStatus | null,
-          to: event.toState as ApplicationStatus,
+          from: event.from as ApplicationStatus | null,
+          to: event.to as ApplicationStatus,
         })),
       };
     },
