@@ -22,7 +22,11 @@ import {
   type RecordedRange,
 } from '../../domain/settlement/billing';
 import type { ConsumptionDay, VarMonthInput, VarSettlement } from '../../domain/settlement';
-import { accountsSettledByDay, coversWholeMonths } from '../../domain/settlement/daily-detail';
+import {
+  coversWholeMonths,
+  daysSettledByDay,
+  type DailySpan,
+} from '../../domain/settlement/daily-detail';
 import { dateInMoscow } from '../../domain/programs';
 import type { Database } from '../client';
 import { committedWatermark } from './consumption.repository';
@@ -293,20 +297,21 @@ export function createSettlementRepository(
    * come back as text: exact, and no Decimal or Date objects to build for the thousands of rows
    * of a partner. The bonus exclusions are the domain's list of service ids.
    *
-   * Given `byDay` (domain accountsSettledByDay), only those accounts are summed per day; every
-   * other account is summed per month, the row dated by its first day with consumption. The
-   * caller reads whole-month ranges only then (domain coversWholeMonths), so each such row lies
-   * wholly inside or outside every range.
+   * Given `byDay` (domain daysSettledByDay), only the days of those spans are summed per day;
+   * every other day is summed into its account's month, the row dated by its first day with
+   * consumption. The caller reads whole-month ranges only then (domain coversWholeMonths), so
+   * each such row lies wholly inside or outside every range.
    */
   async function daysIn(
     accounts: string[],
     ranges: readonly BilledRange[],
-    byDay?: readonly string[],
+    byDay?: readonly DailySpan[],
   ): Promise<DayRow[]> {
     if (ranges.length === 0 || accounts.length === 0) return [];
+    const spans = byDay ?? [];
     const dayOf = byDay
-      ? Prisma.sql`CASE WHEN cl.billing_account_id = ANY(${[...byDay]}) THEN cl.usage_date
-                        ELSE date_trunc('month', cl.usage_date)::date END`
+      ? Prisma.sql`CASE WHEN cl.usage_date >= s.from_day AND (s.to_day IS NULL OR cl.usage_date <= s.to_day)
+                        THEN cl.usage_date ELSE date_trunc('month', cl.usage_date)::date END`
       : Prisma.sql`cl.usage_date`;
     const inRanges = Prisma.join(
       ranges.map(
@@ -332,6 +337,9 @@ export function createSettlementRepository(
                       ELSE cl.amount - cl.grant_amount END)::text AS eligible,
              count(*)::int AS lines
         FROM consumption_lines cl
+        LEFT JOIN unnest(${spans.map((d) => d.accountId)}::text[], ${spans.map((d) => d.from)}::date[],
+                         ${spans.map((d) => d.to)}::date[]) AS s(account_id, from_day, to_day)
+          ON s.account_id = cl.billing_account_id
        WHERE cl.billing_account_id = ANY(${accounts}) AND (${inRanges})
        GROUP BY cl.billing_account_id, ${dayOf}`;
     return rows.map((row) => ({
@@ -561,7 +569,7 @@ export function createSettlementRepository(
       previousWatermark: plan.previousWatermark,
       watermark: plan.watermark,
     });
-    const byDay = accountsSettledByDay(simple.flatMap((p) => dealsFor(p.partnerId)));
+    const byDay = daysSettledByDay(simple.flatMap((p) => dealsFor(p.partnerId)));
     const shared = simple.length
       ? await daysIn(
           [...ownerOfAccount.keys()],
