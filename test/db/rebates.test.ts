@@ -159,8 +159,14 @@ describe('rebate balance and withdrawals', () => {
     await withdraw(partnerId, 'a', '200.00');
     const error = await refusal(withdraw(partnerId, 'b', '300.01'));
     expect(error.code).toBe('validation_failed');
+    // 500.00 − 200.00 = 300.00 available, named in the message and in the parameters.
     expect(error.fields).toEqual([
-      { field: 'amount', message: expect.stringContaining('300.00') as string },
+      {
+        field: 'amount',
+        message: expect.stringContaining('300.00') as string,
+        code: 'exceeds_balance',
+        params: { balance: '300.00' },
+      },
     ]);
     expect(await rebates.balance(partnerId)).toBe('300.00');
     expect(await db.withdrawal.count({ where: { partnerId } })).toBe(1);

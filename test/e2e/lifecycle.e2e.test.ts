@@ -60,9 +60,12 @@ describe('partner lifecycle through the HTTP API', () => {
       { exitDate: addDays(today, 29) },
     );
     expect(res.status).toBe(422);
+    // The code and its parameters let the portal say it in the partner's language.
     expect(res.body.errors[0]).toEqual({
       field: 'exitDate',
       message: `must be on or after ${addDays(today, 30)} (30 days after the notice)`,
+      code: 'notice_too_short',
+      params: { days: 30, earliest: addDays(today, 30) },
     });
     expect(await status()).toBe('active');
   });

@@ -7292,6 +7292,11 @@ export interface operations {
                 | {
                     field: string;
                     message: string;
+                    /** @description Stable reason, as in a problem’s errors[] */
+                    code?: string;
+                    params?: {
+                      [key: string]: string | number;
+                    };
                   }[]
                 | null;
               /** Format: date-time */
@@ -7422,6 +7427,11 @@ export interface operations {
                       problems: {
                         field: string;
                         message: string;
+                        /** @description Stable reason, as in a problem’s errors[] */
+                        code?: string;
+                        params?: {
+                          [key: string]: string | number;
+                        };
                       }[];
                     }
                 )
@@ -7585,6 +7595,11 @@ export interface operations {
                       problems: {
                         field: string;
                         message: string;
+                        /** @description Stable reason, as in a problem’s errors[] */
+                        code?: string;
+                        params?: {
+                          [key: string]: string | number;
+                        };
                       }[];
                     }
                 )

@@ -6,7 +6,12 @@ const money = z
   .string()
   .describe('Rubles, two decimals')
   .meta({ examples: ['18250.00'] });
-const fieldProblem = z.object({ field: z.string(), message: z.string() });
+const fieldProblem = z.object({
+  field: z.string(),
+  message: z.string(),
+  code: z.string().optional().describe('Stable reason, as in a problem’s errors[]'),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
 
 const finalPayoutResult = z
   .discriminatedUnion('status', [
