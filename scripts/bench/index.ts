@@ -31,7 +31,16 @@ function parseOptions(argv: string[]): Options {
     text ? text.split(',').map((n) => Number(n.replace(/_/g, ''))) : fallback;
   return {
     only: (value('only') ?? 'close,scaling,starts,latency').split(','),
-    lines: list(value('lines'), quick ? [100_000, 200_000] : [1_000_000, 5_000_000]),
+    // --large: the close at 5M and 20M lines (about 12,000 partners), to show the time linear
+    // in the lines and the worker's memory flat.
+    lines: list(
+      value('lines'),
+      quick
+        ? [100_000, 200_000]
+        : argv.includes('--large')
+          ? [5_000_000, 20_000_000]
+          : [1_000_000, 5_000_000],
+    ),
     scaling: Number(value('scaling') ?? (quick ? 50_000 : 250_000)),
     starts: Number(value('starts') ?? (quick ? 50 : 300)),
     seconds: Number(value('seconds') ?? (quick ? 3 : 10)),
