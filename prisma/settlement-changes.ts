@@ -32,15 +32,20 @@ export function listenForSettlementChanges(
   let client: pg.Client | null = null;
   let retry: NodeJS.Timeout | null = null;
 
-  const lost = (error?: Error) => {
-    if (error) options.onError?.(error);
-    generation += 1;
+  /** Stops listening on the current connection and closes it, whatever state it is in. */
+  const drop = async () => {
     connected = false;
     const old = client;
     client = null;
     old?.removeAllListeners();
     old?.on('error', () => undefined);
-    void old?.end().catch(() => undefined);
+    await old?.end().catch(() => undefined);
+  };
+
+  const lost = (error?: Error) => {
+    if (error) options.onError?.(error);
+    generation += 1;
+    void drop();
     if (!closed && !retry) {
       retry = setTimeout(() => {
         retry = null;
@@ -110,12 +115,7 @@ export function listenForSettlementChanges(
     async close() {
       closed = true;
       if (retry) clearTimeout(retry);
-      connected = false;
-      const old = client;
-      client = null;
-      old?.removeAllListeners();
-      old?.on('error', () => undefined);
-      await old?.end().catch(() => undefined);
+      await drop();
     },
   };
 }

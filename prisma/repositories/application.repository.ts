@@ -48,43 +48,37 @@ export interface ApplicationEvent {
 }
 
 /** What the projection statement reads: the row's columns and the related rows as JSON. */
-interface ProjectionRow {
-  id: string;
-  organizationId: string;
-  workflowId: string;
-  workflowRunId: string;
-  identityMethod: IdentityMethod;
-  status: ApplicationStatus;
-  step: string;
-  startedBy: string;
-  startedAt: Date;
-  contactName: string | null;
-  contactEmail: string | null;
-  contactPhone: string | null;
-  companyInn: string | null;
-  programs: ('var' | 'referral')[];
-  taxationType: string | null;
-  details: Record<string, unknown> | null;
-  submittedAt: Date | null;
-  reviewDeadline: Date | null;
-  reminderAt: Date | null;
-  escalatedAt: Date | null;
-  decidedAt: Date | null;
-  decidedBy: string | null;
-  decisionReason: string | null;
-  account: {
-    id: string;
-    creationKey: string | null;
-    verificationStatus: 'not_requested' | 'pending' | 'approved' | 'rejected';
-    verificationReason: string | null;
-    upgradedAt: string | null;
-    bik: string | null;
-    settlementAccount: string | null;
-  } | null;
-  partner: { id: string; startDate: string } | null;
-  remindedAt: Date | null;
-  events: { at: string; actor: string; action: string; from: string | null; to: string | null }[];
-}
+type ProjectionRow = ApplicationRecord &
+  Pick<
+    ApplicationProjection,
+    | 'companyInn'
+    | 'programs'
+    | 'taxationType'
+    | 'submittedAt'
+    | 'reviewDeadline'
+    | 'reminderAt'
+    | 'escalatedAt'
+    | 'decidedAt'
+    | 'decidedBy'
+    | 'decisionReason'
+  > & {
+    contactName: string | null;
+    contactEmail: string | null;
+    contactPhone: string | null;
+    details: Record<string, unknown> | null;
+    account: {
+      id: string;
+      creationKey: string | null;
+      verificationStatus: 'not_requested' | 'pending' | 'approved' | 'rejected';
+      verificationReason: string | null;
+      upgradedAt: string | null;
+      bik: string | null;
+      settlementAccount: string | null;
+    } | null;
+    partner: { id: string; startDate: string } | null;
+    remindedAt: Date | null;
+    events: { at: string; actor: string; action: string; from: string | null; to: string | null }[];
+  };
 
 /**
  * Everything the database knows of one application, as the workflow's activities keep it:
@@ -257,7 +251,7 @@ export function createApplicationRepository(db: Database) {
           workflowRunId: row.workflowRunId,
           identityMethod: row.identityMethod,
           status: row.status,
-          step: row.step as OnboardingStep,
+          step: row.step,
           startedBy: row.startedBy,
           startedAt: row.startedAt,
         },
