@@ -274,15 +274,15 @@ export function createSettlementService(deps: SettlementServiceDeps) {
      * computed by the same rules and the same SQL as the close.
      */
     async preview(principal: Principal) {
-      const partner = await partnerOf(principal);
       const month = monthInMoscow(now().toISOString());
-      const closePartner = await deps.settlements.partnerForClose(partner.id);
-      if (!closePartner)
-        throw new DomainError('not_found', 'Your organization is not a partner', [], {
-          reason: 'not_a_partner',
-        });
       const compute = async (): Promise<RunningInvoice> => {
         const asOf = now().toISOString();
+        const partner = await partnerOf(principal);
+        const closePartner = await deps.settlements.partnerForClose(partner.id);
+        if (!closePartner)
+          throw new DomainError('not_found', 'Your organization is not a partner', [], {
+            reason: 'not_a_partner',
+          });
         const plan = await deps.settlements.previewPlan(month);
         const input = await deps.settlements.settlementInput(closePartner, plan);
         const settlement = settleVarMonth(input);
@@ -296,9 +296,11 @@ export function createSettlementService(deps: SettlementServiceDeps) {
           rebateAccruals: settlement.rebateAccruals,
         };
       };
-      // `asOf` is when the kept invoice was computed: nothing it depends on changed since.
+      // Kept per organization and month, the partner's look-up included (the partner tables
+      // announce their changes too); refusals are never kept. `asOf` is when the kept invoice
+      // was computed: nothing it depends on changed since.
       return deps.previewCache
-        ? deps.previewCache.get(`${partner.id}:${month}`, compute)
+        ? deps.previewCache.get(`${principal.organizationId ?? ''}:${month}`, compute)
         : compute();
     },
   };
