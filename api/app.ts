@@ -83,6 +83,8 @@ export interface AppDeps {
   settlements: SettlementRepository;
   /** Announcements of committed changes to settlement inputs: running invoices are kept while none arrives. */
   settlementChanges?: SettlementChanges;
+  /** The same for what an application's status is read from. */
+  applicationChanges?: SettlementChanges;
   documents: DocumentRepository;
   rebates: RebateRepository;
   payouts: PayoutRepository;
@@ -212,6 +214,7 @@ export function createApp(deps: AppDeps): Express {
     applications: deps.applications,
     partners: deps.partners,
     ...deps.settings,
+    projectionCache: deps.applicationChanges && createPreviewCache(deps.applicationChanges),
   });
   const documentService = createDocumentService({
     settlements: deps.settlements,

@@ -11,7 +11,10 @@ import type { Config } from '../config';
 import { createLogger } from '../config/logger';
 import { temporalConnectionOptions } from '../config/temporal';
 import { createDatabase } from '../prisma/client';
-import { listenForSettlementChanges } from '../prisma/settlement-changes';
+import {
+  listenForApplicationChanges,
+  listenForSettlementChanges,
+} from '../prisma/settlement-changes';
 import { createApplicationRepository } from '../prisma/repositories/application.repository';
 import { createBillingAccountRepository } from '../prisma/repositories/billing-account.repository';
 import { createPartnerRepository } from '../prisma/repositories/partner.repository';
@@ -76,8 +79,16 @@ export async function startApi(
         'Listening for settlement changes failed; running invoices uncached until it resumes',
       ),
   });
+  const applicationChanges = listenForApplicationChanges(config.databaseUrl, {
+    onError: (error) =>
+      logger.warn(
+        { err: error },
+        'Listening for application changes failed; statuses uncached until it resumes',
+      ),
+  });
   const app = createApp({
     settlementChanges,
+    applicationChanges,
     workflows: client.workflow,
     taskQueue: config.temporal.taskQueue,
     applications: createApplicationRepository(db),
@@ -139,6 +150,7 @@ export async function startApi(
       server.closeAllConnections();
       await connection.close();
       await settlementChanges.close();
+      await applicationChanges.close();
       await db.$disconnect();
     },
   };

@@ -1,15 +1,15 @@
 import pg from 'pg';
 
 /**
- * Notices from PostgreSQL that something a settlement is computed from has changed (channel
- * 'settlement_inputs', sent by triggers when the writing transaction commits).
+ * Notices from PostgreSQL that something a kept read is computed from has changed (a channel
+ * per kind of read, sent by triggers when the writing transaction commits).
  *
  * `generation()` moves on with every notice, and also whenever the listening connection is
  * lost or comes back, since notices may have been missed meanwhile. A reader that recorded the
  * generation before it read the database may keep what it read only while the generation is
  * still the same. While not listening, nothing may be kept at all (`listening()` is false).
  */
-export interface SettlementChanges {
+export interface ChangeFeed {
   generation(): number;
   listening(): boolean;
   /**
@@ -21,10 +21,34 @@ export interface SettlementChanges {
   close(): Promise<void>;
 }
 
+export type SettlementChanges = ChangeFeed;
+
+/** Changes to what a settlement reads (running invoices). */
 export function listenForSettlementChanges(
   databaseUrl: string,
-  options: { reconnectMs?: number; onError?: (error: Error) => void } = {},
-): SettlementChanges {
+  options: ListenOptions = {},
+): ChangeFeed {
+  return listenForChanges(databaseUrl, 'settlement_inputs', options);
+}
+
+/** Changes to what an application's status is read from (channel 'application_inputs'). */
+export function listenForApplicationChanges(
+  databaseUrl: string,
+  options: ListenOptions = {},
+): ChangeFeed {
+  return listenForChanges(databaseUrl, 'application_inputs', options);
+}
+
+interface ListenOptions {
+  reconnectMs?: number;
+  onError?: (error: Error) => void;
+}
+
+function listenForChanges(
+  databaseUrl: string,
+  channel: 'settlement_inputs' | 'application_inputs',
+  options: ListenOptions,
+): ChangeFeed {
   const reconnectMs = options.reconnectMs ?? 1_000;
   let generation = 0;
   let connected = false;
@@ -67,7 +91,7 @@ export function listenForSettlementChanges(
     });
     try {
       await next.connect();
-      await next.query('LISTEN settlement_inputs');
+      await next.query(`LISTEN ${channel}`);
       if (closed || client !== next) {
         await next.end().catch(() => undefined);
         return;

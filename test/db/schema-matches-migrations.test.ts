@@ -122,6 +122,10 @@ describe('schema.prisma and prisma/migrations', () => {
             on_table: 'consumption_lines',
           })),
           ...noticed.map((table) => ({ tgname: `${table}_settlement_notice`, on_table: table })),
+          // And one per table an application's status is read from.
+          ...['applications', 'audit_events', 'billing_accounts', 'partners', 'notifications'].map(
+            (table) => ({ tgname: `${table}_application_notice`, on_table: table }),
+          ),
         ].sort((a, b) => (a.tgname < b.tgname ? -1 : 1)),
       );
     } finally {

@@ -1,3 +1,4 @@
+import type { PreviewCache } from '../settlement/preview-cache';
 import { carriedReason } from '../../../domain/problem-codes';
 import { temporalWorkflowUrl } from '../../http/temporal-links';
 import { randomUUID } from 'node:crypto';
@@ -11,7 +12,10 @@ import { ActivityFailure, ApplicationFailure, type UpdateDefinition } from '@tem
 import { DomainError, type FieldProblem } from '../../../domain/errors';
 import { holdsPartnerStatus } from '../../../domain/lifecycle';
 import type { ApplicationStatus, IdentityMethod } from '../../../domain/onboarding';
-import type { ApplicationRepository } from '../../../prisma/repositories/application.repository';
+import type {
+  ApplicationProjection,
+  ApplicationRepository,
+} from '../../../prisma/repositories/application.repository';
 import type { PartnerRepository } from '../../../prisma/repositories/partner.repository';
 import {
   ONBOARDING_FAILURES,
@@ -38,6 +42,8 @@ export interface ApplicationServiceDeps {
   temporalUiUrl: string;
   namespace: string;
   now?: () => Date;
+  /** Application projections kept between requests until their tables announce a change. */
+  projectionCache?: PreviewCache<ApplicationProjection | null>;
 }
 
 /**
@@ -219,7 +225,9 @@ export function createApplicationService(deps: ApplicationServiceDeps) {
      * down, and costs one indexed read instead of a round trip through a worker.
      */
     async get(principal: Principal, applicationId: string): Promise<ApplicationView> {
-      const projection = await deps.applications.projection(applicationId);
+      const read = () => deps.applications.projection(applicationId);
+      // Access is checked on every request; only the database's answer is kept.
+      const projection = await (deps.projectionCache?.get(applicationId, read) ?? read());
       if (!projection)
         throw new DomainError('not_found', `No application ${applicationId}`, [], {
           reason: 'application_not_found',

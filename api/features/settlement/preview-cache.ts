@@ -1,8 +1,9 @@
 import type { SettlementChanges } from '../../../prisma/settlement-changes';
 
 /**
- * Running invoices kept between requests. An entry is served only while no change to the
- * settlement's inputs has been announced since it was read (same generation) and for at most
+ * Reads kept between requests: running invoices, and applications' status. An entry is served
+ * only while no change to what it was read from has been announced since (its feed's
+ * generation is the same) (same generation) and for at most
  * `maxAgeMs`; a read that began before an announced change is handed to its caller but not
  * kept. Each read first makes sure every change committed before it has been counted, so a
  * caller sees its own writes. Callers asking for the same entry at the same time share one computation.
