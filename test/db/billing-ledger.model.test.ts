@@ -403,6 +403,16 @@ class Exit implements Cmd {
     // Exits happen now, in the open period; an exit date is at least a day after the start.
     let exitDate = plusDays(firstOpenDate(m), this.days);
     if (exitDate <= partner.startDate) exitDate = plusDays(partner.startDate, 1);
+    // Consumption is reported after the day it was used, so now is later than every usage
+    // date sent, and an exit (notice or revocation) is never dated before now. (Without this
+    // the model dated an exit 2026-01-22 after an interim invoice had billed a line of
+    // 2026-02-06 — seed -285235751, path 93 — a sequence the calendar never allows.)
+    const latestUsage = m.sent
+      .flat()
+      .map((l) => `${MONTHS[l.month]}-${String(l.day).padStart(2, '0')}`)
+      .sort()
+      .at(-1);
+    if (latestUsage && exitDate <= latestUsage) exitDate = plusDays(latestUsage, 1);
     await r.db.partner.update({
       where: { id: partner.id },
       data: { status: 'left', exitDate: new Date(`${exitDate}T00:00:00Z`), endedAt: new Date() },
