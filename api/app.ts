@@ -1,5 +1,6 @@
 import { requestContext } from './http/request-context';
 import path from 'node:path';
+import { projectRoot } from '../config/paths';
 import swaggerUi from 'swagger-ui-express';
 import type { MetricsRepository } from '../prisma/repositories/metrics.repository';
 import { createMetrics } from './http/metrics';
@@ -65,13 +66,16 @@ import type { TokenService } from './http/auth';
 import { buildOpenApi } from './http/openapi';
 import { notFoundHandler, problemMiddleware } from './http/problem';
 import { unavailableDependency } from './http/dependencies';
+import type { HttpSecurity } from '../config';
 import {
-  answerOtherMethods,
-  defineRoute,
-  mountRoutes,
-  ownBodyLimits,
-  type AnyRoute,
-} from './http/route';
+  docsAccess,
+  docsSecurityHeaders,
+  metricsAccess,
+  OPEN_HTTP_SECURITY,
+  rateLimits,
+  securityHeaders,
+} from './http/hardening';
+import { answerOtherMethods, defineRoute, mountRoutes, type AnyRoute } from './http/route';
 
 export interface AppDeps {
   workflows: WorkflowClient;
@@ -117,6 +121,8 @@ export interface AppDeps {
     namespace: string;
   };
   tokens: TokenService;
+  /** Security headers, rate limits, /metrics and /docs access; unset = open (development). */
+  security?: HttpSecurity;
   healthChecks: HealthCheck[];
   logger: Logger;
 }
@@ -150,7 +156,7 @@ async function startThresholdChecks(deps: AppDeps, accounts: string[]): Promise<
 }
 
 /** Where `npm run web:build` puts the portal (served at /). */
-export const WEB_DIST = path.resolve(__dirname, '..', 'web', 'dist');
+export const WEB_DIST = path.join(projectRoot, 'web', 'dist');
 
 /**
  * The partner portal and consoles: a static single-page app that calls this same API.
@@ -183,6 +189,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const security = deps.security ?? OPEN_HTTP_SECURITY;
+  app.use(securityHeaders(security));
 
   const metrics = createMetrics(deps.metrics);
   app.use(metrics.middleware);
@@ -205,6 +213,8 @@ export function createApp(deps: AppDeps): Express {
     });
     requestContext.run({ requestId }, next);
   });
+  // Limits come before any body is read or token verified (docs/SECURITY.md).
+  app.use(rateLimits(security));
 
   const workflowUrl = (workflowId: string) =>
     temporalWorkflowUrl(deps.settings.temporalUiUrl, deps.settings.namespace, workflowId);
@@ -370,24 +380,18 @@ export function createApp(deps: AppDeps): Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
-  app.get('/metrics', metrics.handler);
+  app.get('/metrics', metricsAccess(security), metrics.handler);
   answerOtherMethods(app, operationsRoutes);
   app.use(
     '/docs',
+    docsAccess(security),
+    docsSecurityHeaders(security),
     swaggerUi.serve,
     swaggerUi.setup(document, { customSiteTitle: 'Partner platform API' }),
   );
   app.use(webApp());
 
-  app.use(ownBodyLimits(routes));
-  app.use(
-    express.json({
-      limit: '256kb',
-      strict: true,
-      type: ['application/json', 'application/*+json'],
-    }),
-  );
-
+  // Each route reads its JSON body itself, after the caller is authenticated (route.ts).
   const router = Router();
   mountRoutes(router, routes, deps.tokens);
   app.use(router);

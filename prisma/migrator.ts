@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
+import { projectRoot } from '../config/paths';
 
 /**
  * Applies the SQL migrations in prisma/migrations and records them in `_prisma_migrations`
@@ -13,7 +14,7 @@ import { Client } from 'pg';
  * Differences from Prisma, both safer: each migration runs in one transaction together
  * with its record, and an applied migration whose file changed stops the run.
  */
-export const MIGRATIONS_DIR = path.resolve(__dirname, 'migrations');
+export const MIGRATIONS_DIR = path.join(projectRoot, 'prisma', 'migrations');
 
 /** The key Prisma's migrate engine takes with pg_advisory_lock, so both never run at once. */
 const PRISMA_ADVISORY_LOCK_KEY = 72707369;

@@ -25,15 +25,23 @@ export interface CloseFigures {
   /** The month's reconciliation when the close completed: "0" when every line is billed. */
   reconciliationDifference: string | null;
   workerPeakMiB: number;
-  /** The worker's peak before the close started: its own start (loading, bundling workflows). */
+  /** The worker's peak before the close started: its own start (loading the compiled code). */
   workerStartMiB: number;
+  /** Worker processes polling the close's task queue. */
+  workers: number;
+  /** Activities each worker process ran (most first), told apart by their identities. */
+  activitiesByWorker: number[];
 }
 
 /**
  * Generates a month of `partners` × 20 customers × 30 days, then times (a) the raw aggregate
  * and (b) the close, on a fresh database and a fresh worker process.
  */
-export async function benchClose(infra: BenchInfra, partners: number): Promise<CloseFigures> {
+export async function benchClose(
+  infra: BenchInfra,
+  partners: number,
+  workers = 1,
+): Promise<CloseFigures> {
   await infra.resetDatabase();
   const client = new pg.Client({ connectionString: infra.databaseUrl });
   await client.connect();
@@ -62,14 +70,19 @@ export async function benchClose(infra: BenchInfra, partners: number): Promise<C
 
     // (b) The close through Temporal, on a worker process of its own.
     const taskQueue = `bench-${randomUUID().slice(0, 8)}`;
-    const worker = await startWorkerProcess(
-      { DATABASE_URL: infra.databaseUrl, TEMPORAL_ADDRESS: infra.temporalAddress },
-      taskQueue,
+    const processes = await Promise.all(
+      Array.from({ length: workers }, () =>
+        startWorkerProcess(
+          { DATABASE_URL: infra.databaseUrl, TEMPORAL_ADDRESS: infra.temporalAddress },
+          taskQueue,
+        ),
+      ),
     );
+    const peak = () => Math.max(...processes.map((p) => p.peakMiB()));
     const connection = await Connection.connect({ address: infra.temporalAddress });
     try {
       const temporal = new Client({ connection });
-      const workerStartMiB = worker.peakMiB();
+      const workerStartMiB = peak();
       started = performance.now();
       const handle = await temporal.workflow.start(MONTH_CLOSE_WORKFLOW_TYPE, {
         taskQueue,
@@ -78,6 +91,12 @@ export async function benchClose(infra: BenchInfra, partners: number): Promise<C
       });
       const result = (await handle.result()) as MonthCloseResult;
       const closeSeconds = (performance.now() - started) / 1000;
+      // Which worker process ran each activity: its identity on the started event.
+      const byIdentity = new Map<string, number>();
+      for (const event of (await handle.fetchHistory()).events ?? []) {
+        const identity = event.activityTaskStartedEventAttributes?.identity;
+        if (identity) byIdentity.set(identity, (byIdentity.get(identity) ?? 0) + 1);
+      }
       return {
         lines,
         partners,
@@ -87,12 +106,14 @@ export async function benchClose(infra: BenchInfra, partners: number): Promise<C
         closeSeconds,
         invoices: result.invoicesCreated,
         reconciliationDifference: result.reconciliationDifference ?? null,
-        workerPeakMiB: worker.peakMiB(),
+        workerPeakMiB: peak(),
         workerStartMiB,
+        workers,
+        activitiesByWorker: [...byIdentity.values()].sort((a, b) => b - a),
       };
     } finally {
       await connection.close();
-      await worker.stop();
+      await Promise.all(processes.map((p) => p.stop()));
     }
   } finally {
     await client.end();

@@ -4,11 +4,12 @@ import { localDir } from '../infra/paths';
 import { step } from '../infra/step';
 import { benchLatency, benchOnboardingStarts, type LatencyFigures, type StartFigures } from './api';
 import { LINES_PER_PARTNER, benchClose, type CloseFigures } from './close';
-import { startBenchInfra } from './infra';
+import { removeProductionBuild, startBenchInfra } from './infra';
 
 /**
- * `npm run bench [-- --lines 1000000,5000000] [--scaling 250000] [--starts 300]
- * [--seconds 10] [--quick]`: the close against the physical limit, the close's scaling, the
+ * `npm run bench [-- --lines 1000000,5000000] [--workers 2] [--scaling 250000] [--starts 300]
+ * [--seconds 10] [--quick]`: the close against the physical limit, the close on several
+ * worker processes, the close's scaling, the
  * cost of the HTTP API on onboarding starts and on latency — each as a ratio measured in
  * the same run, on the benchmark's own PostgreSQL and Temporal dev server. Prints tables and
  * writes them as JSON and Markdown to .local/bench/.
@@ -19,6 +20,8 @@ interface Options {
   scaling: number;
   starts: number;
   seconds: number;
+  /** Worker processes of the close on several workers. */
+  workers: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -30,7 +33,8 @@ function parseOptions(argv: string[]): Options {
   const list = (text: string | undefined, fallback: number[]) =>
     text ? text.split(',').map((n) => Number(n.replace(/_/g, ''))) : fallback;
   return {
-    only: (value('only') ?? 'close,scaling,starts,latency').split(','),
+    only: (value('only') ?? 'close,workers,scaling,starts,latency').split(','),
+    workers: Number(value('workers') ?? 2),
     // --large: the close at 5M and 20M lines (about 12,000 partners), to show the time linear
     // in the lines and the worker's memory flat.
     lines: list(
@@ -70,6 +74,7 @@ async function main(): Promise<void> {
   const infra = await step('benchmark PostgreSQL and Temporal dev server', startBenchInfra);
   const closes: CloseFigures[] = [];
   const scaling: CloseFigures[] = [];
+  const spread: CloseFigures[] = [];
   let starts: StartFigures | undefined;
   let latency: LatencyFigures[] = [];
   try {
@@ -77,6 +82,15 @@ async function main(): Promise<void> {
     for (const lines of run('close') ? options.lines : []) {
       closes.push(
         await step(`close of ~${fmt(lines)} lines`, () => benchClose(infra, partnersFor(lines))),
+      );
+    }
+    // The same close on one worker process and on several polling one task queue: how the
+    // close scales past one machine (here both share the machine's cores with PostgreSQL).
+    for (const workers of run('workers') ? [1, options.workers] : []) {
+      spread.push(
+        await step(`close of ~${fmt(options.lines[0] ?? 0)} lines on ${workers} worker(s)`, () =>
+          benchClose(infra, partnersFor(options.lines[0] ?? 0), workers),
+        ),
       );
     }
     for (const factor of run('scaling') ? [1, 2, 4] : []) {
@@ -98,6 +112,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await infra.stop();
+    removeProductionBuild();
   }
 
   const out: string[] = [];
@@ -132,6 +147,34 @@ async function main(): Promise<void> {
       ]),
     ),
   );
+  const single = spread[0];
+  if (single) {
+    out.push('', '### The close on several worker processes', '');
+    out.push(
+      table(
+        [
+          'workers',
+          'lines',
+          'close s',
+          'time vs one worker',
+          'activities per worker',
+          'invoices',
+          'reconciliation difference',
+          'peak MiB per worker',
+        ],
+        spread.map((c) => [
+          fmt(c.workers),
+          fmt(c.lines),
+          fmt(c.closeSeconds, 2),
+          `${fmt(c.closeSeconds / single.closeSeconds, 2)}×`,
+          c.activitiesByWorker.join(' + '),
+          fmt(c.invoices),
+          c.reconciliationDifference ?? '—',
+          fmt(c.workerPeakMiB),
+        ]),
+      ),
+    );
+  }
   const base = scaling[0];
   out.push('', '### Scaling', '');
   out.push(
@@ -207,7 +250,7 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(dir, `bench-${stamp}.md`), `${text}\n`);
   fs.writeFileSync(
     path.join(dir, `bench-${stamp}.json`),
-    JSON.stringify({ options, closes, scaling, starts, latency }, null, 2),
+    JSON.stringify({ options, closes, spread, scaling, starts, latency }, null, 2),
   );
   process.stdout.write(
     `Written to ${path.relative(process.cwd(), dir)}/bench-${stamp}.{md,json}\n`,

@@ -5,7 +5,7 @@ import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { buildWorkflowBundle } from '../../worker/bundle';
 import { localDir, projectRoot } from '../infra/paths';
 import { startPostgres, type LocalPostgres } from '../infra/postgres';
-import { freePort } from '../infra/process';
+import { freePort, run } from '../infra/process';
 import { ensureTemporalCli } from '../infra/temporal-cli';
 import { startTemporalDevServer, type DevServer } from '../infra/temporal-dev-server';
 import { recreateDatabase } from '../infra/database';
@@ -57,28 +57,53 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
-/** Built once per benchmark run, as a production image does (`npm run workflows:build`). */
-let workflowBundle: Promise<string> | undefined;
-function prebuiltWorkflows(): Promise<string> {
-  const file = path.join(localDir, 'bench', `workflow-bundle-${process.pid}.js`);
-  workflowBundle ??= buildWorkflowBundle(file).then(() => file);
-  return workflowBundle;
+/**
+ * The production build, made once per benchmark run as a production image makes it
+ * (`npm run build`): the compiled worker, run by plain node, and the pre-built workflow
+ * bundle it loads instead of running webpack at start.
+ */
+interface ProductionBuild {
+  worker: string;
+  workflowBundle: string;
+}
+let productionBuild: Promise<ProductionBuild> | undefined;
+function buildForProduction(): Promise<ProductionBuild> {
+  const dir = path.join(localDir, 'bench', `build-${process.pid}`);
+  productionBuild ??= (async () => {
+    const tsc = path.join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+    await run(process.execPath, [
+      tsc,
+      '-p',
+      path.join(projectRoot, 'tsconfig.build.json'),
+      '--outDir',
+      path.join(dir, 'app'),
+    ]);
+    const workflowBundle = path.join(dir, 'workflow-bundle.js');
+    await buildWorkflowBundle(workflowBundle);
+    return { worker: path.join(dir, 'app', 'worker', 'main.js'), workflowBundle };
+  })();
+  return productionBuild;
+}
+
+/** Removes this run's production build. */
+export function removeProductionBuild(): void {
+  fs.rmSync(path.join(localDir, 'bench', `build-${process.pid}`), { recursive: true, force: true });
 }
 
 export async function startWorkerProcess(
   env: Record<string, string>,
   taskQueue: string,
 ): Promise<WorkerProcess> {
-  // The worker starts the way production starts it: from the pre-built workflow bundle, so
-  // no webpack run competes with the close for the CPU.
-  const bundlePath = await prebuiltWorkflows();
+  // The worker starts the way production starts it: compiled, from the pre-built workflow
+  // bundle, so neither a TypeScript loader nor webpack competes with the close.
+  const build = await buildForProduction();
   // BENCH_CPU_PROFILE=1 writes the worker's CPU profile to .local/bench/profiles/.
   const profile = process.env.BENCH_CPU_PROFILE
     ? ['--cpu-prof', '--cpu-prof-dir', path.join(localDir, 'bench', 'profiles')]
     : [];
   const child: ChildProcess = spawn(
     process.execPath,
-    [...profile, '--import', 'tsx', 'worker/main.ts'],
+    [...profile, build.worker],
     {
       cwd: projectRoot,
       env: {
@@ -87,7 +112,7 @@ export async function startWorkerProcess(
         TEMPORAL_TASK_QUEUE: taskQueue,
         WORKER_SCHEDULES: 'false',
         LOG_LEVEL: 'warn',
-        WORKFLOW_BUNDLE_PATH: bundlePath,
+        WORKFLOW_BUNDLE_PATH: build.workflowBundle,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
