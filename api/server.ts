@@ -125,6 +125,7 @@ export async function startApi(
       namespace: config.temporal.namespace,
     },
     tokens: createTokenService(config.auth),
+    security: config.http,
     logger,
     healthChecks: [
       { name: 'database', check: async () => void (await db.$queryRaw`SELECT 1`) },

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { isYearMonth } from '../domain/settlement/dates';
+import { DEVELOPMENT_AUTH_SECRET, weakSecretReason } from './known-secrets';
 
 /**
  * The one place that reads the environment. Everything else receives a typed Config.
  * Parsing fails fast at start-up with every problem listed.
  */
-const DEV_AUTH_SECRET = 'development-only-secret-change-me-in-production-0001';
+const DEV_AUTH_SECRET = DEVELOPMENT_AUTH_SECRET;
 
 const optionalString = z
   .string()
@@ -61,6 +62,14 @@ const schema = z
      * workflow of a presale request) stored while Temporal was unreachable.
      */
     WORKER_SWEEP_SECONDS: z.coerce.number().int().min(5).max(86_400).default(300),
+
+    // --- Worker health (docs/DEPLOYMENT.md) ---
+    /**
+     * Port of the worker's health endpoint: GET /healthz answers 200 while the Temporal worker
+     * is running, 503 otherwise; GET /metrics has its task slots. Unset = no endpoint.
+     */
+    WORKER_HEALTH_PORT: optionalString.pipe(z.coerce.number().int().min(1).max(65535).optional()),
+
     TEMPORAL_API_KEY: optionalString,
     TEMPORAL_TLS: z.enum(['true', 'false']).default('false'),
     TEMPORAL_TLS_CERT_PATH: optionalString,
@@ -103,16 +112,54 @@ const schema = z
     /** Where the API is reachable from outside; referral links are built on it. */
     PUBLIC_BASE_URL: optionalString.pipe(z.url().optional()),
     AUTH_ISSUER: z.string().default('partner-platform'),
+
+    // --- Hardened HTTP defaults (docs/SECURITY.md) ---
+    /** Requests per window one bearer token may make; unset = 600 in production, unbounded-ish elsewhere. */
+    RATE_LIMIT_PER_TOKEN: z.coerce.number().int().min(1).optional(),
+    /** Requests per window from one client address (health checks exempt). */
+    RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).optional(),
+    /** Requests per window from one client address answered 401 (guessed or forged tokens). */
+    RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).optional(),
+    RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+    /** Bearer token Prometheus sends to scrape /metrics. */
+    METRICS_TOKEN: optionalString,
+    /** /metrics without a token; unset = public except in production. */
+    METRICS_PUBLIC: z.enum(['true', 'false']).optional(),
+    /** Swagger UI at /docs; unset = public except in production. /openapi.json stays public. */
+    DOCS_PUBLIC: z.enum(['true', 'false']).optional(),
+    /** Extra origins the portal may call from the browser (CSP connect-src), space-separated. */
+    CSP_CONNECT_SOURCES: optionalString,
+
+    // --- Traces (docs/OBSERVABILITY.md) ---
+    /** OTLP/HTTP collector, e.g. http://localhost:4318; unset = no spans leave the process. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
+    /** Headers for the collector, `name=value` pairs separated by commas (e.g. an API key). */
+    OTEL_EXPORTER_OTLP_HEADERS: optionalString,
+    /** Share of new traces recorded, 0..1 (a trace started upstream keeps its caller's choice). */
+    TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
   })
   // Cross-field rules run even when a field failed, so one start-up lists every problem.
   .superRefine(
     (env, ctx) => {
-      if (env.NODE_ENV === 'production' && (!env.AUTH_SECRET || env.AUTH_SECRET.length < 32)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['AUTH_SECRET'],
-          message: 'must be set to at least 32 characters in production',
-        });
+      if (env.NODE_ENV === 'production') {
+        // Production refuses secrets anyone can read in the repository, and weak ones.
+        if (!env.AUTH_SECRET) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['AUTH_SECRET'],
+            message: 'must be set in production (generate one with `openssl rand -base64 48`)',
+          });
+        }
+        for (const name of [
+          'AUTH_SECRET',
+          'NOTIFICATION_WEBHOOK_SECRET',
+          'METRICS_TOKEN',
+        ] as const) {
+          const value = env[name];
+          const reason = value === undefined ? undefined : weakSecretReason(value);
+          if (reason)
+            ctx.addIssue({ code: 'custom', path: [name], message: `${reason} (production)` });
+        }
       }
       if (env.COMPANY_REGISTRY_PROVIDER === 'http' && !env.COMPANY_REGISTRY_URL) {
         ctx.addIssue({
@@ -186,7 +233,36 @@ export interface Config {
   programFirstMonth: string;
   /** The worker's pre-built workflow bundle, if any. */
   workflowBundlePath?: string;
+  /** Port of the worker's health endpoint (worker/health.ts); none when unset. */
+  workerHealthPort?: number;
   referral: { signupUrl: string; publicBaseUrl: string };
+  /** Hardened HTTP defaults: headers, rate limits, who may read /metrics and /docs. */
+  http: HttpSecurity;
+  /** Traces: where spans are sent by OTLP/HTTP (none when the endpoint is unset). */
+  tracing: TracingConfig;
+}
+
+export interface TracingConfig {
+  /** Collector base URL; spans go to `<endpoint>/v1/traces`. */
+  otlpEndpoint?: string;
+  otlpHeaders: Record<string, string>;
+  sampleRatio: number;
+  environment: 'development' | 'test' | 'production';
+}
+
+export interface HttpSecurity {
+  /** Strict-Transport-Security and upgrade-insecure-requests (production only). */
+  hsts: boolean;
+  /** Extra origins for the portal's CSP connect-src (e.g. the identity provider). */
+  connectSources: string[];
+  rateLimit: {
+    windowSeconds: number;
+    perToken: number;
+    perAddress: number;
+    authFailuresPerAddress: number;
+  };
+  metrics: { public: boolean; token?: string };
+  docsPublic: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -264,9 +340,53 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     referralProgramOpen: e.REFERRAL_PROGRAM_OPEN === 'true',
     programFirstMonth: e.PROGRAM_FIRST_MONTH,
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
+    workerHealthPort: e.WORKER_HEALTH_PORT,
     referral: {
       signupUrl: e.REFERRAL_SIGNUP_URL,
       publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     },
+    http: httpSecurity(e),
+    tracing: {
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, ''),
+      otlpHeaders: parseHeaderList(e.OTEL_EXPORTER_OTLP_HEADERS),
+      sampleRatio: e.TRACE_SAMPLE_RATIO,
+      environment: e.NODE_ENV,
+    },
   };
+}
+
+/**
+ * Production defaults are strict; development and tests (and `npm run bench`) get limits no
+ * test or benchmark reaches, and open /metrics and /docs.
+ */
+function httpSecurity(e: z.output<typeof schema>): HttpSecurity {
+  const production = e.NODE_ENV === 'production';
+  const unbounded = 1_000_000;
+  return {
+    hsts: production,
+    connectSources: e.CSP_CONNECT_SOURCES?.split(/\s+/).filter(Boolean) ?? [],
+    rateLimit: {
+      windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+      perToken: e.RATE_LIMIT_PER_TOKEN ?? (production ? 600 : unbounded),
+      perAddress: e.RATE_LIMIT_PER_ADDRESS ?? (production ? 1200 : unbounded),
+      authFailuresPerAddress:
+        e.RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS ?? (production ? 30 : unbounded),
+    },
+    metrics: {
+      public: (e.METRICS_PUBLIC ?? (production ? 'false' : 'true')) === 'true',
+      token: e.METRICS_TOKEN,
+    },
+    docsPublic: (e.DOCS_PUBLIC ?? (production ? 'false' : 'true')) === 'true',
+  };
+}
+
+/** `a=1,b=2` (the OpenTelemetry header-list format) as an object; values may be URL-encoded. */
+function parseHeaderList(list: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const pair of list?.split(',') ?? []) {
+    const at = pair.indexOf('=');
+    if (at <= 0) continue;
+    headers[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim());
+  }
+  return headers;
 }

@@ -30,6 +30,10 @@ export const PROBLEM_CODES = {
   },
   malformed_json: { params: [], en: 'The request body is not valid JSON' },
   payload_too_large: { params: [], en: 'The request body exceeds the size limit' },
+  rate_limited: {
+    params: ['seconds'],
+    en: 'Too many requests; try again in {{seconds}} s',
+  },
   unsupported_media_type: { params: [], en: 'Send the body as application/json' },
   dependency_unavailable: {
     params: ['dependency'],

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import express, { Router, type Request, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { type Principal, type Role, type TokenService } from './auth';
 import { fieldProblems, HttpProblem } from './problem';
@@ -191,24 +191,39 @@ function parsePart<T extends z.ZodType>(
   return result.data;
 }
 
+/** The JSON body limit of routes that declare none. */
+export const DEFAULT_BODY_LIMIT = '256kb';
+
 /**
- * JSON parsers for the routes that declare a bodyLimit. Mount it before the app's default
- * parser: a body read here is skipped there, so only these routes accept larger bodies.
+ * The caller is authenticated (and authorized) before a byte of the body is read: a request
+ * without a valid token is answered 401 at once, whatever it sends. Its connection is then
+ * closed rather than drained, so a large unread body costs the server nothing.
  */
-export function ownBodyLimits(routes: AnyRoute[]): Router {
-  const router = Router();
-  for (const route of routes) {
-    if (!route.bodyLimit) continue;
-    router[route.method](
-      route.path,
-      express.json({
-        limit: route.bodyLimit,
-        strict: true,
-        type: ['application/json', 'application/*+json'],
-      }),
+function authenticateFirst(route: AnyRoute, tokens: TokenService): RequestHandler {
+  return (req, res, next) => {
+    authenticate(route, req, tokens).then(
+      (principal) => {
+        res.locals.principal = principal;
+        next();
+      },
+      (error: unknown) => {
+        const bodyPending =
+          req.headers['transfer-encoding'] !== undefined ||
+          Number(req.headers['content-length'] ?? 0) > 0;
+        if (bodyPending && !req.complete) res.set('Connection', 'close');
+        next(error);
+      },
     );
-  }
-  return router;
+  };
+}
+
+/** Reads a JSON body up to the route's own limit (bulk routes declare a larger one). */
+function jsonBody(route: AnyRoute): RequestHandler {
+  return express.json({
+    limit: route.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    strict: true,
+    type: ['application/json', 'application/*+json'],
+  });
 }
 
 /** A readable stream, Node's own or a library's (archiver streams with readable-stream). */
@@ -221,32 +236,37 @@ function isStream(body: unknown): body is Readable {
 
 export function mountRoutes(router: Router, routes: AnyRoute[], tokens: TokenService): void {
   for (const route of routes) {
-    router[route.method](route.path, async (req, res) => {
-      const principal = await authenticate(route, req, tokens);
-      if (route.body && !req.is('application/json') && req.body === undefined) {
-        throw new HttpProblem(415, 'Unsupported media type', 'Send the body as application/json');
-      }
-      const params = parsePart(route.params, req.params, 'path') ?? {};
-      const query = parsePart(route.query, req.query, 'query') ?? {};
-      const body = parsePart(route.body, req.body, 'body');
-      const result = await route.handler({
-        params,
-        query,
-        body,
-        principal: principal as Principal,
-        req,
-        res,
-      });
-      res.status(result.status).set(result.headers ?? {});
-      if (result.body === undefined) res.end();
-      else if (isStream(result.body)) {
-        // Headers are gone once the first byte is: a failure half-way can only cut the download.
-        res.type(result.contentType ?? 'application/octet-stream');
-        result.body.on('error', (error) => res.destroy(error));
-        result.body.pipe(res);
-      } else if (result.contentType) res.type(result.contentType).send(result.body);
-      else res.json(result.body);
-    });
+    router[route.method](
+      route.path,
+      authenticateFirst(route, tokens),
+      jsonBody(route),
+      async (req, res) => {
+        const principal = res.locals.principal as Principal | undefined;
+        if (route.body && !req.is('application/json') && req.body === undefined) {
+          throw new HttpProblem(415, 'Unsupported media type', 'Send the body as application/json');
+        }
+        const params = parsePart(route.params, req.params, 'path') ?? {};
+        const query = parsePart(route.query, req.query, 'query') ?? {};
+        const body = parsePart(route.body, req.body, 'body');
+        const result = await route.handler({
+          params,
+          query,
+          body,
+          principal: principal as Principal,
+          req,
+          res,
+        });
+        res.status(result.status).set(result.headers ?? {});
+        if (result.body === undefined) res.end();
+        else if (isStream(result.body)) {
+          // Headers are gone once the first byte is: a failure half-way can only cut the download.
+          res.type(result.contentType ?? 'application/octet-stream');
+          result.body.on('error', (error) => res.destroy(error));
+          result.body.pipe(res);
+        } else if (result.contentType) res.type(result.contentType).send(result.body);
+        else res.json(result.body);
+      },
+    );
   }
   answerOtherMethods(router, routes);
 }

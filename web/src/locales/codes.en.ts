@@ -216,6 +216,7 @@ export const codesEn: Record<string, string> = {
   'problem.role_forbidden': 'This operation is for the roles {{roles}}; your role is {{role}}',
   'problem.malformed_json': 'The request body is not valid JSON',
   'problem.payload_too_large': 'The request body exceeds the size limit',
+  'problem.rate_limited': 'Too many requests; try again in {{seconds}} s',
   'problem.unsupported_media_type': 'Send the body as application/json',
   'problem.dependency_unavailable': '{{dependency}} is unavailable; try again in a few seconds',
   'problem.route_not_found': 'No such page in the API: {{method}} {{path}}',

@@ -213,6 +213,7 @@ export const codesRu: Record<string, string> = {
   'problem.role_forbidden': 'Операция доступна ролям {{roles}}; ваша роль — {{role}}',
   'problem.malformed_json': 'Тело запроса — некорректный JSON',
   'problem.payload_too_large': 'Тело запроса больше допустимого размера',
+  'problem.rate_limited': 'Слишком много запросов; повторите через {{seconds}} с',
   'problem.unsupported_media_type': 'Отправьте тело запроса как application/json',
   'problem.dependency_unavailable': '{{dependency}} недоступен, повторите через несколько секунд',
   'problem.route_not_found': 'В API нет такого адреса: {{method}} {{path}}',
