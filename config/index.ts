@@ -68,7 +68,9 @@ const schema = z
      * Port of the worker's health endpoint: GET /healthz answers 200 while the Temporal worker
      * is running, 503 otherwise; GET /metrics has its task slots. Unset = no endpoint.
      */
-    WORKER_HEALTH_PORT: optionalString.pipe(z.coerce.number().int().min(1).max(65535).optional()),
+    WORKER_HEALTH_PORT: optionalString.pipe(
+      z.coerce.number<string | undefined>().int().min(1).max(65535).optional(),
+    ),
 
     TEMPORAL_API_KEY: optionalString,
     TEMPORAL_TLS: z.enum(['true', 'false']).default('false'),
@@ -130,6 +132,30 @@ const schema = z
     /** Extra origins the portal may call from the browser (CSP connect-src), space-separated. */
     CSP_CONNECT_SOURCES: optionalString,
 
+    // --- OpenID Connect sign-in (docs/SIGN-IN.md) ---
+    /** The identity provider whose RS256 access tokens the API accepts; development: the dev IdP. */
+    OIDC_ISSUER: optionalString.pipe(z.url().optional()),
+    /** The audience (`aud`) the API requires in an access token. */
+    OIDC_AUDIENCE: z.string().trim().min(1).default('partner-platform-api'),
+    /** The portal's public client at the identity provider, and the scope it asks for. */
+    OIDC_CLIENT_ID: z.string().trim().min(1).default('partner-portal'),
+    OIDC_SCOPE: z.string().trim().min(1).default('openid profile api'),
+    /** Where the issuer publishes its keys; unset = its discovery document says. */
+    OIDC_JWKS_URL: optionalString.pipe(z.url().optional()),
+    /** Claims that carry the role, the partner's organization and the person's name. */
+    OIDC_ROLE_CLAIM: z.string().trim().min(1).default('role'),
+    OIDC_ORGANIZATION_CLAIM: z.string().trim().min(1).default('org'),
+    OIDC_NAME_CLAIM: z.string().trim().min(1).default('name'),
+    /** How long the API waits for the issuer's keys before answering 503. */
+    OIDC_JWKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2_000),
+    /**
+     * Whether HS256 tokens signed with AUTH_SECRET (`npm run token`) are accepted; unset = yes,
+     * except in production with OIDC_ISSUER set.
+     */
+    AUTH_SHARED_SECRET_TOKENS: z.enum(['true', 'false']).optional(),
+    /** The development identity provider `npm start` runs (never in production). */
+    DEV_IDP_PORT: port(3100),
+
     // --- Traces (docs/OBSERVABILITY.md) ---
     /** OTLP/HTTP collector, e.g. http://localhost:4318; unset = no spans leave the process. */
     OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
@@ -160,6 +186,17 @@ const schema = z
           if (reason)
             ctx.addIssue({ code: 'custom', path: [name], message: `${reason} (production)` });
         }
+      }
+      if (
+        env.NODE_ENV === 'production' &&
+        env.OIDC_ISSUER &&
+        !env.OIDC_ISSUER.startsWith('https://')
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['OIDC_ISSUER'],
+          message: 'must be an https:// URL in production',
+        });
       }
       if (env.COMPANY_REGISTRY_PROVIDER === 'http' && !env.COMPANY_REGISTRY_URL) {
         ctx.addIssue({
@@ -214,7 +251,12 @@ export interface Config {
     tlsCertPath?: string;
     tlsKeyPath?: string;
   };
-  auth: { secret: string; issuer: string };
+  auth: {
+    secret: string;
+    issuer: string;
+    /** Whether HS256 tokens signed with the secret (`npm run token`) are accepted. */
+    acceptSharedSecretTokens: boolean;
+  };
   companyRegistry: { provider: 'offline' | 'http'; url?: string; token?: string };
   notifications: {
     webhookUrl?: string;
@@ -238,6 +280,10 @@ export interface Config {
   referral: { signupUrl: string; publicBaseUrl: string };
   /** Hardened HTTP defaults: headers, rate limits, who may read /metrics and /docs. */
   http: HttpSecurity;
+  /** OpenID Connect sign-in: the identity provider the API trusts and the portal uses. */
+  oidc?: OidcSettings;
+  /** The development identity provider `npm start` runs (development only). */
+  devIdp: { port: number };
   /** Traces: where spans are sent by OTLP/HTTP (none when the endpoint is unset). */
   tracing: TracingConfig;
 }
@@ -248,6 +294,16 @@ export interface TracingConfig {
   otlpHeaders: Record<string, string>;
   sampleRatio: number;
   environment: 'development' | 'test' | 'production';
+}
+
+export interface OidcSettings {
+  issuer: string;
+  audience: string;
+  clientId: string;
+  scope: string;
+  jwksUrl?: string;
+  jwksTimeoutMs: number;
+  claims: { role: string; organization: string; name: string };
 }
 
 export interface HttpSecurity {
@@ -315,7 +371,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tlsCertPath: e.TEMPORAL_TLS_CERT_PATH,
       tlsKeyPath: e.TEMPORAL_TLS_KEY_PATH,
     },
-    auth: { secret: e.AUTH_SECRET ?? DEV_AUTH_SECRET, issuer: e.AUTH_ISSUER },
+    auth: {
+      secret: e.AUTH_SECRET ?? DEV_AUTH_SECRET,
+      issuer: e.AUTH_ISSUER,
+      acceptSharedSecretTokens:
+        (e.AUTH_SHARED_SECRET_TOKENS ??
+          (e.NODE_ENV === 'production' && oidcIssuer(e) ? 'false' : 'true')) === 'true',
+    },
     companyRegistry: {
       provider: e.COMPANY_REGISTRY_PROVIDER,
       url: e.COMPANY_REGISTRY_URL,
@@ -346,11 +408,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     },
     http: httpSecurity(e),
+    oidc: oidcSettings(e),
+    devIdp: { port: e.DEV_IDP_PORT },
     tracing: {
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, ''),
       otlpHeaders: parseHeaderList(e.OTEL_EXPORTER_OTLP_HEADERS),
       sampleRatio: e.TRACE_SAMPLE_RATIO,
       environment: e.NODE_ENV,
+    },
+  };
+}
+
+/** The trusted issuer: OIDC_ISSUER, or in development the dev identity provider. */
+function oidcIssuer(e: z.output<typeof schema>): string | undefined {
+  const issuer =
+    e.OIDC_ISSUER ??
+    (e.NODE_ENV === 'development' ? `http://localhost:${e.DEV_IDP_PORT}` : undefined);
+  return issuer?.replace(/\/+$/, '');
+}
+
+function oidcSettings(e: z.output<typeof schema>): OidcSettings | undefined {
+  const issuer = oidcIssuer(e);
+  if (!issuer) return undefined;
+  return {
+    issuer,
+    audience: e.OIDC_AUDIENCE,
+    clientId: e.OIDC_CLIENT_ID,
+    scope: e.OIDC_SCOPE,
+    jwksUrl: e.OIDC_JWKS_URL,
+    jwksTimeoutMs: e.OIDC_JWKS_TIMEOUT_MS,
+    claims: {
+      role: e.OIDC_ROLE_CLAIM,
+      organization: e.OIDC_ORGANIZATION_CLAIM,
+      name: e.OIDC_NAME_CLAIM,
     },
   };
 }
@@ -364,7 +454,11 @@ function httpSecurity(e: z.output<typeof schema>): HttpSecurity {
   const unbounded = 1_000_000;
   return {
     hsts: production,
-    connectSources: e.CSP_CONNECT_SOURCES?.split(/\s+/).filter(Boolean) ?? [],
+    connectSources: [
+      ...(e.CSP_CONNECT_SOURCES?.split(/\s+/).filter(Boolean) ?? []),
+      // The portal calls the identity provider's discovery and token endpoints.
+      ...[oidcIssuer(e)].filter(Boolean).map((issuer) => new URL(issuer as string).origin),
+    ],
     rateLimit: {
       windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
       perToken: e.RATE_LIMIT_PER_TOKEN ?? (production ? 600 : unbounded),

@@ -15,6 +15,7 @@ import { step, note } from './infra/step';
 import { ensureTemporalCli } from './infra/temporal-cli';
 import { buildWeb } from './infra/web';
 import { startTemporalDevServer } from './infra/temporal-dev-server';
+import { DEV_IDP_PASSWORD } from './infra/dev-idp';
 
 /**
  * `npm start`: the whole system on this machine. Provisions what is missing, starts the
@@ -81,6 +82,26 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<unknown> {
   throw new Error(
     `The API did not report healthy within ${timeoutMs / 1000} s: ${JSON.stringify(last)}`,
   );
+}
+
+/** The dev IdP's issuer when this start runs it: development, OIDC_ISSUER not elsewhere. */
+function devIdpIssuer(config: Config): string | undefined {
+  const own = `http://localhost:${config.devIdp.port}`;
+  return config.env === 'development' && config.oidc?.issuer === own ? own : undefined;
+}
+
+async function waitForIssuer(issuer: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await fetch(`${issuer}/.well-known/openid-configuration`).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (Date.now() > deadline)
+      throw new Error(`${issuer} did not answer within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
 }
 
 async function main(): Promise<void> {
@@ -167,6 +188,16 @@ async function main(): Promise<void> {
     await killStale(path.join(localDir, 'run', `${name}.pid`), `${name}/main.ts`);
   }
   await step('web portal', buildWeb);
+  // The development identity provider the portal signs in with (docs/SIGN-IN.md), unless
+  // OIDC_ISSUER names another one.
+  const devIdp = devIdpIssuer(config);
+  if (devIdp) {
+    await killStale(path.join(localDir, 'run', 'dev-idp.pid'), 'scripts/dev-idp.ts');
+    await step('development identity provider', async () => {
+      runChild('dev-idp', 'scripts/dev-idp.ts', env);
+      await waitForIssuer(devIdp, 30_000);
+    });
+  }
   await step('worker', () => Promise.resolve(runChild('worker', 'worker/main.ts', env)));
   const apiUrl = `http://localhost:${config.port}`;
   await step('API', async () => {
@@ -192,6 +223,11 @@ async function main(): Promise<void> {
     `  API            ${apiUrl}/v1`,
     `  API docs       ${apiUrl}/docs  (OpenAPI: ${apiUrl}/openapi.json)`,
     `  Health         ${apiUrl}/healthz`,
+    ...(devIdp
+      ? [
+          `  Sign-in (dev)  ${devIdp}  (development identity provider; every user's password: ${DEV_IDP_PASSWORD})`,
+        ]
+      : []),
     `  Metrics        ${apiUrl}/metrics`,
     `  Temporal UI    ${uiUrl ?? '(external cluster)'}`,
     `  Temporal gRPC  ${temporalAddress}`,
@@ -205,7 +241,7 @@ async function main(): Promise<void> {
     fs.writeFileSync(path.join(localDir, 'dev-tokens.json'), JSON.stringify(issued, null, 2));
     lines.push(
       '',
-      `Sign in to the portal as any of these (the sign-in page lists them), or use a token:`,
+      `Sign in to the portal with "Sign in" (the identity provider lists these users), or use a token:`,
       '',
       'Development tokens (also in .local/dev-tokens.json; valid 30 days):',
     );
