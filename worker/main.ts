@@ -1,14 +1,30 @@
 import { loadConfig, loadEnvFile } from '../config';
+import { startWorkerHealthServer, type ObservedWorker } from './health';
 import { startWorker } from './worker';
 
 /** Entry point of the worker process (`npm run worker`). */
 async function main(): Promise<void> {
   loadEnvFile();
-  const running = await startWorker(loadConfig());
+  const config = loadConfig();
+  // The health endpoint answers 503 until the worker runs, and again once it has stopped.
+  const started: { worker?: ObservedWorker } = {};
+  const health =
+    config.workerHealthPort === undefined
+      ? undefined
+      : await startWorkerHealthServer({
+          port: config.workerHealthPort,
+          worker: () => started.worker,
+        });
+  const running = await startWorker(config);
+  started.worker = running.worker;
   const stop = () => void running.shutdown();
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  await running.done;
+  try {
+    await running.done;
+  } finally {
+    await health?.close();
+  }
 }
 
 main().catch((error: unknown) => {
