@@ -5,7 +5,7 @@ import swaggerUi from 'swagger-ui-express';
 import type { MetricsRepository } from '../prisma/repositories/metrics.repository';
 import { createMetrics } from './http/metrics';
 import { temporalWorkflowUrl } from './http/temporal-links';
-import { sessionRoutes } from './features/session/session.routes';
+import { sessionRoutes, type SignInSettings } from './features/session/session.routes';
 import { randomUUID } from 'node:crypto';
 import { monthInMoscow } from '../domain/settlement/periods';
 import {
@@ -111,6 +111,8 @@ export interface AppDeps {
     referralSignupUrl: string;
     /** Development identities with tokens at /v1/dev/identities (never in production). */
     developmentSignIn: boolean;
+    /** The OpenID Connect issuer and client the portal signs in with (GET /v1/session/config). */
+    oidc?: SignInSettings;
     publicBaseUrl: string;
     recipients: { managers: string; supervisors: string };
     /** Deal and project registrations: review SLA (business days) and deal term (months). */
@@ -238,6 +240,7 @@ export function createApp(deps: AppDeps): Express {
     ...sessionRoutes({
       tokens: deps.tokens,
       developmentSignIn: deps.settings.developmentSignIn,
+      oidc: deps.settings.oidc,
     }),
     ...applicationRoutes(applications),
     ...reviewQueueRoutes(
@@ -355,7 +358,11 @@ export function createApp(deps: AppDeps): Express {
       tags: ['Operations'],
       roles: 'public',
       usesDependencies: false,
-      responses: { 200: { description: 'Prometheus text exposition format' } },
+      responses: {
+        200: { description: 'Prometheus text exposition format' },
+        401: { description: 'METRICS_TOKEN is set and the bearer token is not it' },
+        404: { description: 'Closed: METRICS_PUBLIC is false and no METRICS_TOKEN is set' },
+      },
       handler: () => Promise.resolve({ status: 200 as const }),
     }),
     defineRoute({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isYearMonth } from '../domain/settlement/dates';
 import { DEVELOPMENT_AUTH_SECRET, weakSecretReason } from './known-secrets';
+import { parseCodecKeys, type PayloadEncryptionSettings } from './payload-codec';
 
 /**
  * The one place that reads the environment. Everything else receives a typed Config.
@@ -163,6 +164,26 @@ const schema = z
     OTEL_EXPORTER_OTLP_HEADERS: optionalString,
     /** Share of new traces recorded, 0..1 (a trace started upstream keeps its caller's choice). */
     TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
+
+    // --- Payload encryption in Temporal (docs/PAYLOAD-ENCRYPTION.md) ---
+    /**
+     * AES-256 keys for workflow and activity payloads, `id:base64key` separated by commas
+     * (`openssl rand -base64 32`); keep retired keys listed so older histories still decode.
+     * Required in production; `npm start` makes one per clone under .local; unset elsewhere =
+     * payloads stay plain (the test suite).
+     */
+    TEMPORAL_CODEC_KEYS: optionalString,
+    /** The key new payloads are encrypted with; unset = the only key listed. */
+    TEMPORAL_CODEC_KEY_ID: optionalString,
+    /** Origins of the Temporal Web UI allowed to call /codec (CORS); unset = TEMPORAL_UI_URL's. */
+    TEMPORAL_CODEC_CORS_ORIGINS: optionalString,
+    /** Roles whose bearer token may decode payloads at /codec, separated by commas. */
+    TEMPORAL_CODEC_ROLES: z.string().trim().min(1).default('manager,finance'),
+    /**
+     * /codec without a token for callers on this machine (the local Web UI cannot send one);
+     * unset = yes in development only. Refused in production.
+     */
+    TEMPORAL_CODEC_LOCAL_ANONYMOUS: z.enum(['true', 'false']).optional(),
   })
   // Cross-field rules run even when a field failed, so one start-up lists every problem.
   .superRefine(
@@ -219,6 +240,9 @@ const schema = z
           message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together',
         });
       }
+      payloadEncryptionIssues(env, (path, message) =>
+        ctx.addIssue({ code: 'custom', path: [path], message }),
+      );
     },
     { when: () => true },
   );
@@ -286,6 +310,18 @@ export interface Config {
   devIdp: { port: number };
   /** Traces: where spans are sent by OTLP/HTTP (none when the endpoint is unset). */
   tracing: TracingConfig;
+  /** Encryption of Temporal payloads (none when no keys are set), and the Web UI's /codec. */
+  payloadEncryption?: PayloadEncryptionSettings;
+  codecEndpoint: CodecEndpointSettings;
+}
+
+export interface CodecEndpointSettings {
+  /** Origins (the Temporal Web UI) whose browser calls to /codec are allowed. */
+  corsOrigins: string[];
+  /** Roles whose token may decode or encode payloads. */
+  roles: string[];
+  /** Callers on the loopback interface need no token (development). */
+  localAnonymous: boolean;
 }
 
 export interface TracingConfig {
@@ -416,6 +452,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sampleRatio: e.TRACE_SAMPLE_RATIO,
       environment: e.NODE_ENV,
     },
+    payloadEncryption: payloadEncryption(e),
+    codecEndpoint: {
+      corsOrigins: codecCorsOrigins(e),
+      roles: e.TEMPORAL_CODEC_ROLES.split(',')
+        .map((role) => role.trim())
+        .filter(Boolean),
+      localAnonymous:
+        (e.TEMPORAL_CODEC_LOCAL_ANONYMOUS ?? (e.NODE_ENV === 'development' ? 'true' : 'false')) ===
+        'true',
+    },
   };
 }
 
@@ -464,7 +510,7 @@ function httpSecurity(e: z.output<typeof schema>): HttpSecurity {
       perToken: e.RATE_LIMIT_PER_TOKEN ?? (production ? 600 : unbounded),
       perAddress: e.RATE_LIMIT_PER_ADDRESS ?? (production ? 1200 : unbounded),
       authFailuresPerAddress:
-        e.RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS ?? (production ? 30 : unbounded),
+        e.RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS ?? (production ? 100 : unbounded),
     },
     metrics: {
       public: (e.METRICS_PUBLIC ?? (production ? 'false' : 'true')) === 'true',
@@ -483,4 +529,65 @@ function parseHeaderList(list: string | undefined): Record<string, string> {
     headers[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim());
   }
   return headers;
+}
+
+/**
+ * Payload encryption's rules: keys well formed, the encrypting one among them; production
+ * refuses to start without keys, with keys published in the repository or weaker than 256
+ * bits, and with an anonymous /codec.
+ */
+function payloadEncryptionIssues(
+  env: Partial<z.output<typeof schema>>,
+  issue: (path: string, message: string) => void,
+): void {
+  const production = env.NODE_ENV === 'production';
+  if (!env.TEMPORAL_CODEC_KEYS) {
+    if (production) {
+      issue(
+        'TEMPORAL_CODEC_KEYS',
+        'must be set in production: workflow histories carry bank details and contacts (`openssl rand -base64 32`, docs/PAYLOAD-ENCRYPTION.md)',
+      );
+    }
+    if (env.TEMPORAL_CODEC_KEY_ID) issue('TEMPORAL_CODEC_KEY_ID', 'needs TEMPORAL_CODEC_KEYS');
+    return;
+  }
+  const { keys, problems } = parseCodecKeys(env.TEMPORAL_CODEC_KEYS);
+  for (const problem of problems) issue('TEMPORAL_CODEC_KEYS', problem);
+  if (keys.length === 0 && problems.length === 0) issue('TEMPORAL_CODEC_KEYS', 'lists no key');
+  if (production) {
+    for (const { id, key } of keys) {
+      const reason = weakSecretReason(key.toString('base64'));
+      if (reason) issue('TEMPORAL_CODEC_KEYS', `key "${id}" ${reason} (production)`);
+    }
+    if (env.TEMPORAL_CODEC_LOCAL_ANONYMOUS === 'true') {
+      issue('TEMPORAL_CODEC_LOCAL_ANONYMOUS', 'must not be true in production');
+    }
+  }
+  const chosen = env.TEMPORAL_CODEC_KEY_ID;
+  if (chosen && keys.length > 0 && !keys.some((key) => key.id === chosen)) {
+    issue('TEMPORAL_CODEC_KEY_ID', `"${chosen}" is not among TEMPORAL_CODEC_KEYS`);
+  }
+  if (!chosen && keys.length > 1) {
+    issue('TEMPORAL_CODEC_KEY_ID', 'must name the encrypting key when several keys are listed');
+  }
+}
+
+function payloadEncryption(e: z.output<typeof schema>): PayloadEncryptionSettings | undefined {
+  if (!e.TEMPORAL_CODEC_KEYS) return undefined;
+  const { keys } = parseCodecKeys(e.TEMPORAL_CODEC_KEYS);
+  return { keys, encryptingKeyId: e.TEMPORAL_CODEC_KEY_ID ?? (keys[0]?.id as string) };
+}
+
+/** The Web UI's origins; a UI on this machine is reached as localhost and as 127.0.0.1. */
+function codecCorsOrigins(e: z.output<typeof schema>): string[] {
+  if (e.TEMPORAL_CODEC_CORS_ORIGINS)
+    return e.TEMPORAL_CODEC_CORS_ORIGINS.split(/[\s,]+/).filter(Boolean);
+  const ui = new URL(e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`);
+  const origins = [ui.origin];
+  if (ui.hostname === 'localhost' || ui.hostname === '127.0.0.1') {
+    for (const host of ['localhost', '127.0.0.1']) {
+      origins.push(`${ui.protocol}//${host}${ui.port ? `:${ui.port}` : ''}`);
+    }
+  }
+  return [...new Set(origins)];
 }

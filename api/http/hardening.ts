@@ -26,7 +26,7 @@ export const OPEN_HTTP_SECURITY: HttpSecurity = {
 };
 
 /** Paths never limited: load balancers and orchestrators poll them. */
-const EXEMPT_PATHS = new Set(['/healthz']);
+export const RATE_LIMIT_EXEMPT_PATHS: ReadonlySet<string> = new Set(['/healthz']);
 
 /**
  * CSP, frame-ancestors 'none', nosniff, referrer policy, and HSTS in production. The portal is
@@ -117,7 +117,7 @@ export function rateLimits(settings: HttpSecurity): RequestHandler[] {
     standardHeaders: 'draft-6' as const,
     legacyHeaders: false,
   };
-  const exempt = (req: Request) => EXEMPT_PATHS.has(req.path);
+  const exempt = (req: Request) => RATE_LIMIT_EXEMPT_PATHS.has(req.path);
   return [
     rateLimit({
       ...common,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AnyRoute } from './route';
 import { problemSchema } from './problem';
+import { RATE_LIMIT_EXEMPT_PATHS } from './hardening';
 
 /**
  * Builds the OpenAPI 3.1 document from the route declarations, so the document and the
@@ -126,6 +127,11 @@ function frameworkResponses(route: AnyRoute): Record<string, unknown> {
       'PostgreSQL or Temporal cannot be reached now (`errors` names which); try again later',
       { 'Retry-After': 'Seconds to wait before trying again' },
     );
+  }
+  if (!RATE_LIMIT_EXEMPT_PATHS.has(route.path)) {
+    responses['429'] = problem('Too many requests from this token or address (docs/SECURITY.md)', {
+      'Retry-After': 'Seconds until the limit resets',
+    });
   }
   responses['500'] = problem('Unexpected error (logged)');
   return responses;

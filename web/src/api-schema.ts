@@ -18,6 +18,23 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/v1/session/config': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How the portal signs in: the OpenID Connect issuer and client */
+    get: operations['signInConfig'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/session': {
     parameters: {
       query?: never;
@@ -2647,6 +2664,57 @@ export interface operations {
       };
     };
   };
+  signInConfig: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Sign-in settings */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description null: no identity provider is configured */
+            oidc: {
+              /** @description The OpenID Connect issuer the portal signs in with */
+              issuer: string;
+              /** @description The portal’s public client (authorization code + PKCE) */
+              clientId: string;
+              scope: string;
+            } | null;
+            /** @description Development and tests: the portal also offers to paste a bearer token */
+            tokenSignIn: boolean;
+          };
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error (logged) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   whoAmI: {
     parameters: {
       query?: never;
@@ -2691,6 +2759,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -2727,6 +2806,17 @@ export interface operations {
               token: string;
             }[];
           };
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description Unexpected error (logged) */
@@ -2827,6 +2917,17 @@ export interface operations {
       /** @description The token’s role may not call this operation */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -2948,6 +3049,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -3022,6 +3134,17 @@ export interface operations {
       /** @description No such application (or not your organization’s) */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -3172,6 +3295,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -3288,6 +3422,17 @@ export interface operations {
       /** @description The input breaks a business rule; `errors` names the fields */
       422: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -3411,6 +3556,17 @@ export interface operations {
       /** @description The input breaks a business rule; `errors` names the fields */
       422: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -3554,6 +3710,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -3690,6 +3857,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -3806,6 +3984,17 @@ export interface operations {
       /** @description The input breaks a business rule; `errors` names the fields */
       422: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -3938,6 +4127,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -4060,6 +4260,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -4168,6 +4379,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -4243,6 +4465,17 @@ export interface operations {
       /** @description The token’s role may not call this operation */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -4356,6 +4589,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -4419,6 +4663,17 @@ export interface operations {
       /** @description The organization is not a partner (yet) */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -4530,6 +4785,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -4601,6 +4867,17 @@ export interface operations {
       /** @description The token’s role may not call this operation */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -4687,6 +4964,17 @@ export interface operations {
       /** @description The token’s role may not call this operation */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -4825,6 +5113,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -4928,6 +5227,17 @@ export interface operations {
       /** @description No open notice, or past its date */
       409: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -5053,6 +5363,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -5162,6 +5483,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -5249,6 +5581,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -5328,6 +5671,17 @@ export interface operations {
       /** @description The token’s role may not call this operation */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -5444,6 +5798,17 @@ export interface operations {
       /** @description The month is outside the closable range: from the program’s first month (PROGRAM_FIRST_MONTH) to the last full month in Moscow time */
       422: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -5578,6 +5943,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -5705,6 +6081,17 @@ export interface operations {
       /** @description The month is before the program’s first month */
       422: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -5852,6 +6239,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -5967,6 +6365,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -6030,6 +6439,17 @@ export interface operations {
       /** @description Your organization is not a partner */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -6110,6 +6530,17 @@ export interface operations {
       /** @description No such invoice (or not yours) */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -6207,6 +6638,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -6290,6 +6732,17 @@ export interface operations {
       /** @description The month is before the program’s first month */
       422: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -6388,6 +6841,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -6471,6 +6935,17 @@ export interface operations {
       /** @description The month is before the program’s first month */
       422: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -6566,6 +7041,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -6649,6 +7135,17 @@ export interface operations {
       /** @description The month is before the program’s first month */
       422: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -6744,6 +7241,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -6820,6 +7328,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -6888,6 +7407,17 @@ export interface operations {
       /** @description The token’s role may not call this operation */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -6969,6 +7499,17 @@ export interface operations {
       /** @description The organization is not a partner */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -7148,6 +7689,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -7225,6 +7777,17 @@ export interface operations {
       /** @description No such partner */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -7332,6 +7895,17 @@ export interface operations {
       /** @description The token’s role may not call this operation */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -7498,6 +8072,17 @@ export interface operations {
       /** @description The account’s control key does not match the BIK */
       422: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -7672,6 +8257,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -7764,6 +8360,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -7850,6 +8457,17 @@ export interface operations {
       /** @description The organization is not a partner */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -8000,6 +8618,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -8080,6 +8709,17 @@ export interface operations {
       /** @description The organization is not a partner */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -8174,6 +8814,17 @@ export interface operations {
       /** @description The token’s role may not call this operation */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -8285,6 +8936,17 @@ export interface operations {
       /** @description No such application (or not yours) */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -8457,6 +9119,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -8594,6 +9267,17 @@ export interface operations {
       /** @description The reason is empty */
       422: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -8742,6 +9426,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -8816,6 +9511,17 @@ export interface operations {
       /** @description The organization is not a partner */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -8953,6 +9659,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -9040,6 +9757,17 @@ export interface operations {
       /** @description The organization is not a partner */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -9141,6 +9869,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -9236,6 +9975,17 @@ export interface operations {
       /** @description No such partner (or not yours) */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -9392,6 +10142,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -9537,6 +10298,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -9636,6 +10408,17 @@ export interface operations {
       /** @description No such partner (or not yours) */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -9800,6 +10583,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -9893,6 +10687,17 @@ export interface operations {
       /** @description No such partner (or not yours) */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -10050,6 +10855,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -10159,6 +10975,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -10250,6 +11077,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -10315,6 +11153,17 @@ export interface operations {
       /** @description The organization is not a partner */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -10446,6 +11295,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -10513,6 +11373,17 @@ export interface operations {
       /** @description The token’s role may not call this operation */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -10639,6 +11510,17 @@ export interface operations {
       /** @description No such request (or not yours) */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -10772,6 +11654,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -10879,6 +11772,17 @@ export interface operations {
       /** @description The body is not application/json */
       415: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -11010,6 +11914,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -11135,6 +12050,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -11200,6 +12126,17 @@ export interface operations {
       /** @description Your organization is not a partner */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -11275,6 +12212,17 @@ export interface operations {
       /** @description The token’s role may not call this operation */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -11411,6 +12359,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -11535,6 +12494,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -11648,6 +12618,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -11746,6 +12727,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -11824,6 +12816,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -11877,6 +12880,17 @@ export interface operations {
       /** @description No such link, or the partner no longer refers customers */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -12025,6 +13039,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -12098,6 +13123,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -12165,6 +13201,17 @@ export interface operations {
       /** @description Your organization is not a partner */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -12249,6 +13296,17 @@ export interface operations {
       /** @description No such resource (or not yours) */
       404: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -12367,6 +13425,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -12405,6 +13474,35 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description METRICS_TOKEN is set and the bearer token is not it */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Closed: METRICS_PUBLIC is false and no METRICS_TOKEN is set */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Unexpected error (logged) */
       500: {
         headers: {
@@ -12431,6 +13529,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description Unexpected error (logged) */
       500: {
