@@ -14,6 +14,8 @@ export const KNOWN_SECRETS: readonly string[] = [
   DEVELOPMENT_AUTH_SECRET,
   // docker-compose.yml's former fallback for AUTH_SECRET.
   'local-compose-only-insecure-auth-secret-change-me',
+  // A key the sign-in tests use as another deployment's.
+  'not-the-secret-of-this-deployment-at-all-0123456789',
   'postgres',
   'changeme',
   'change-me',
