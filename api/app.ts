@@ -76,6 +76,7 @@ import {
   securityHeaders,
 } from './http/hardening';
 import { answerOtherMethods, defineRoute, mountRoutes, type AnyRoute } from './http/route';
+import { codecCors, codecRoutes, type CodecEndpointDeps } from './features/codec/codec.routes';
 
 export interface AppDeps {
   workflows: WorkflowClient;
@@ -125,6 +126,8 @@ export interface AppDeps {
   tokens: TokenService;
   /** Security headers, rate limits, /metrics and /docs access; unset = open (development). */
   security?: HttpSecurity;
+  /** The Temporal Web UI's remote codec at /codec (docs/PAYLOAD-ENCRYPTION.md); unset = none. */
+  payloadCodec?: CodecEndpointDeps;
   healthChecks: HealthCheck[];
   logger: Logger;
 }
@@ -217,6 +220,7 @@ export function createApp(deps: AppDeps): Express {
   });
   // Limits come before any body is read or token verified (docs/SECURITY.md).
   app.use(rateLimits(security));
+  if (deps.payloadCodec) app.use(codecCors(deps.payloadCodec.settings));
 
   const workflowUrl = (workflowId: string) =>
     temporalWorkflowUrl(deps.settings.temporalUiUrl, deps.settings.namespace, workflowId);
@@ -237,6 +241,7 @@ export function createApp(deps: AppDeps): Express {
     ...healthRoutes(deps.healthChecks, (dependency, error) =>
       deps.logger.warn({ err: error, dependency }, 'health check failing'),
     ),
+    ...(deps.payloadCodec ? codecRoutes(deps.payloadCodec) : []),
     ...sessionRoutes({
       tokens: deps.tokens,
       developmentSignIn: deps.settings.developmentSignIn,

@@ -1,5 +1,6 @@
 import { createPresaleRepository } from '../prisma/repositories/presale.repository';
 import { requestIdClientInterceptor } from './http/request-context';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { Server } from 'node:http';
 import {
   Client,
@@ -10,6 +11,7 @@ import {
 import type { Config } from '../config';
 import { createLogger } from '../config/logger';
 import { temporalConnectionOptions } from '../config/temporal';
+import { temporalDataConverter } from '../config/payload-codec';
 import { createDatabase } from '../prisma/client';
 import {
   listenForApplicationChanges,
@@ -33,6 +35,7 @@ import { createRegistrationRepository } from '../prisma/repositories/registratio
 import { createCompanyRegistry } from '../activities/registry/company-registry';
 import { createApp } from './app';
 import { createTokenService } from './http/auth';
+import { createOidcVerifier } from './http/oidc';
 
 export interface RunningApi {
   url: string;
@@ -67,10 +70,16 @@ export async function startApi(
       ),
     ],
   });
+  // Personal data leaves for Temporal encrypted (docs/PAYLOAD-ENCRYPTION.md).
+  const dataConverter = temporalDataConverter(config.payloadEncryption);
   const client = new Client({
     connection,
     namespace: config.temporal.namespace,
-    interceptors: { workflow: [requestIdClientInterceptor] },
+    dataConverter,
+    // The request id, and the trace context (a StartWorkflow/SignalWorkflow… span per call).
+    interceptors: {
+      workflow: [requestIdClientInterceptor, new OpenTelemetryWorkflowClientInterceptor()],
+    },
   });
   const settlementChanges = listenForSettlementChanges(config.databaseUrl, {
     onError: (error) =>
@@ -114,6 +123,7 @@ export async function startApi(
       programFirstMonth: config.programFirstMonth,
       referralSignupUrl: config.referral.signupUrl,
       developmentSignIn: config.env !== 'production',
+      oidc: config.oidc,
       publicBaseUrl: config.referral.publicBaseUrl,
       recipients: {
         managers: config.notifications.managerRecipient,
@@ -124,8 +134,16 @@ export async function startApi(
       temporalUiUrl: config.temporal.uiUrl,
       namespace: config.temporal.namespace,
     },
-    tokens: createTokenService(config.auth),
+    tokens: createTokenService({
+      ...config.auth,
+      verifyAccessToken: config.oidc ? createOidcVerifier(config.oidc) : undefined,
+    }),
     security: config.http,
+    payloadCodec: {
+      codec: dataConverter?.payloadCodecs?.[0],
+      namespace: config.temporal.namespace,
+      settings: config.codecEndpoint,
+    },
     logger,
     healthChecks: [
       { name: 'database', check: async () => void (await db.$queryRaw`SELECT 1`) },

@@ -10,6 +10,7 @@ import {
 import type { Config } from '../config';
 import { createLogger, type Logger } from '../config/logger';
 import { temporalConnectionOptions } from '../config/temporal';
+import { temporalDataConverter } from '../config/payload-codec';
 import { createActivities } from '../activities';
 import { createDatabase, type Database } from '../prisma/client';
 import { createPresaleRepository } from '../prisma/repositories/presale.repository';
@@ -18,6 +19,7 @@ import { Client, Connection } from '@temporalio/client';
 import { ensureMonthCloseSchedule } from './schedules';
 import { startMissingWorkflows } from './sweep';
 import { workflowCode } from './bundle';
+import { tracingActivityInterceptors, workflowSpanSinks } from './tracing';
 
 export interface RunningWorker {
   worker: Worker;
@@ -80,6 +82,8 @@ export async function startWorker(
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
+    // Workflow and activity payloads encrypted (docs/PAYLOAD-ENCRYPTION.md).
+    dataConverter: temporalDataConverter(config.payloadEncryption),
     taskQueue: config.temporal.taskQueue,
     ...('workflowBundle' in code
       ? { workflowBundle: code.workflowBundle }
@@ -88,8 +92,10 @@ export async function startWorker(
     interceptors: {
       // A pre-built bundle has the workflow interceptors in it already.
       workflowModules: 'workflowBundle' in code ? [] : code.interceptorModules,
-      activity: [activityLogInterceptors(logger)],
+      // Tracing first: its RunActivity span is active while the log line is written.
+      activity: [tracingActivityInterceptors, activityLogInterceptors(logger)],
     },
+    sinks: workflowSpanSinks(),
   });
   const housekeeping = options.schedules ?? config.temporal.schedules;
   if (housekeeping) {
@@ -100,6 +106,7 @@ export async function startWorker(
       const client = new Client({
         connection: clientConnection,
         namespace: config.temporal.namespace,
+        dataConverter: temporalDataConverter(config.payloadEncryption),
       });
       const outcome = await ensureMonthCloseSchedule(client, config.temporal.taskQueue);
       logger.info({ scheduleId: 'var-month-close', outcome }, 'month-close schedule');
@@ -138,7 +145,11 @@ function startSweeper(config: Config, db: Database, logger: Logger): { stop(): P
       temporalConnectionOptions(config, config.temporal.address as string),
     );
     const outcome = await startMissingWorkflows({
-      client: new Client({ connection, namespace: config.temporal.namespace }),
+      client: new Client({
+        connection,
+        namespace: config.temporal.namespace,
+        dataConverter: temporalDataConverter(config.payloadEncryption),
+      }),
       taskQueue: config.temporal.taskQueue,
       registrations: createRegistrationRepository(db),
       presales: createPresaleRepository(db),
