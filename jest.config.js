@@ -17,10 +17,14 @@ module.exports = {
   testSequencer: '<rootDir>/test/support/sequencer.js',
   projects: [
     {
-      // Pure business rules: no services needed.
+      // Pure business rules, and the setup scripts' downloads: no services needed.
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/test/domain/**/*.test.ts', '<rootDir>/test/config/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/test/domain/**/*.test.ts',
+        '<rootDir>/test/config/**/*.test.ts',
+        '<rootDir>/test/scripts/**/*.test.ts',
+      ],
     },
     {
       // Real PostgreSQL, the time-skipping test server and the Temporal dev server, started
@@ -28,7 +32,11 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['<rootDir>/test/domain/', '<rootDir>/test/config/'],
+      testPathIgnorePatterns: [
+        '<rootDir>/test/domain/',
+        '<rootDir>/test/config/',
+        '<rootDir>/test/scripts/',
+      ],
       setupFiles: [
         '<rootDir>/test/support/quiet-sdk.ts',
         '<rootDir>/test/support/prebuilt-workflows.ts',

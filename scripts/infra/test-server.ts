@@ -1,17 +1,45 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { checksumBeside, downloadToCache, fetchBytes, hostPlatform } from './download';
 import { projectRoot, toolCacheDir } from './paths';
 import { spawn } from 'node:child_process';
 import { freePort, run, waitForPort, which } from './process';
 import { note } from './step';
 
-/** Version of io.temporal:temporal-test-server fetched from Maven Central. */
+/**
+ * Version of the time-skipping test server: the native build fetched through temporal.download
+ * and io.temporal:temporal-test-server from Maven Central are the same release, so the
+ * download and the Maven fallback behave the same.
+ */
 export const TEST_SERVER_VERSION = '1.38.0';
 
 /**
- * Provides the Temporal time-skipping test server: TEMPORAL_TEST_SERVER_PATH if set,
- * otherwise the Java server's jars fetched once per machine with Maven plus a small launcher
- * that the SDK's TestWorkflowEnvironment starts as an existing executable.
+ * The host the SDK asks where a test server release lives (it answers with the archive's URL);
+ * TEMPORAL_TEST_SERVER_DOWNLOAD_URL replaces it.
+ */
+export const TEST_SERVER_DOWNLOAD_HOST = 'https://temporal.download';
+
+/**
+ * SHA-256 of the native test server archives, by file name. Temporal publishes no checksum
+ * for them: the SDK downloads them unverified, and the sdk-java releases carry no checksum
+ * file. The Linux x86-64 value below is the one another public project pins for this release
+ * file; it could not be confirmed from a machine with internet while writing this. A value
+ * that does not match is refused (the archive is never run or cached), so a wrong entry costs
+ * the fallback below, never safety. An archive without an entry here is used only when its
+ * host serves a `<archive>.sha256` beside it; otherwise it is refused. Add the values for
+ * other platforms after checking them with `sha256sum` on the downloaded release files.
+ */
+export const TEST_SERVER_ARCHIVE_SHA256: Readonly<Record<string, string>> = {
+  'temporal-test-server_1.38.0_linux_amd64.tar.gz':
+    '41df834fe8e1ac59619e13908f41b63e4d1054f37634a2f89033d8cf6af71b96',
+};
+
+/**
+ * Provides the Temporal time-skipping test server, in this order: TEMPORAL_TEST_SERVER_PATH →
+ * `temporal-test-server` on PATH → the per-machine cache (the native build, or the Maven jars
+ * when Java is installed) → the native build the SDK downloads (temporal.download), checked
+ * against a known SHA-256 → the Java server's jars fetched with Maven plus a small launcher.
+ * The SDK's TestWorkflowEnvironment starts the result as an existing executable.
  */
 export async function ensureTimeSkippingServer(): Promise<string> {
   const configured = process.env.TEMPORAL_TEST_SERVER_PATH;
@@ -22,24 +50,51 @@ export async function ensureTimeSkippingServer(): Promise<string> {
     note(`using TEMPORAL_TEST_SERVER_PATH=${configured}`);
     return configured;
   }
+  const onPath = which('temporal-test-server');
+  if (onPath) {
+    note(`using temporal-test-server from PATH: ${onPath}`);
+    return onPath;
+  }
+  const nativeHome = path.join(
+    toolCacheDir(),
+    `temporal-test-server-native-${TEST_SERVER_VERSION}`,
+  );
+  const native = path.join(
+    nativeHome,
+    process.platform === 'win32' ? 'temporal-test-server.exe' : 'temporal-test-server',
+  );
+  if (fs.existsSync(native)) {
+    note(`cached: ${native}`);
+    return native;
+  }
   const home = path.join(toolCacheDir(), `temporal-test-server-${TEST_SERVER_VERSION}`);
   const launcher = path.join(home, 'temporal-test-server');
-  if (fs.existsSync(launcher)) {
+  const java = which('java');
+  if (fs.existsSync(launcher) && java) {
     note(`cached: ${launcher}`);
     writeLauncher(home);
     await ensureClassArchive(home);
     return launcher;
   }
-  const java = which('java');
+  let downloadFailure: string | undefined;
+  try {
+    await downloadNativeTestServer(nativeHome, path.basename(native));
+    note(`downloaded: ${native}`);
+    return native;
+  } catch (error) {
+    downloadFailure = (error as Error).message;
+    note(`download failed: ${downloadFailure}`);
+  }
   const mvn = which('mvn');
   if (!java || !mvn) {
     throw new Error(
-      'The time-skipping test server needs Java 11+ and Maven to fetch its jars ' +
-        '(or set TEMPORAL_TEST_SERVER_PATH to a temporal-test-server executable).',
+      `The time-skipping test server could not be downloaded (${downloadFailure}), and ` +
+        'fetching its jars instead needs Java 11+ and Maven. Connect to the internet, install ' +
+        'Java and Maven, or set TEMPORAL_TEST_SERVER_PATH to a temporal-test-server executable.',
     );
   }
   note(
-    `fetching io.temporal:temporal-test-server:${TEST_SERVER_VERSION} and its dependencies from Maven Central`,
+    `fetching io.temporal:temporal-test-server:${TEST_SERVER_VERSION} and its dependencies from Maven Central instead`,
   );
   const staging = `${home}.partial-${process.pid}`;
   fs.mkdirSync(staging, { recursive: true });
@@ -63,6 +118,47 @@ export async function ensureTimeSkippingServer(): Promise<string> {
   await ensureClassArchive(home);
   note(`ready: ${launcher}`);
   return launcher;
+}
+
+/**
+ * Asks the download host where this platform's native test server of TEST_SERVER_VERSION
+ * lives (as the SDK does: `/temporal-test-server/<version>?arch=…&platform=…` answers
+ * `{ archiveUrl, fileToExtract }`), downloads it and keeps the executable in `home`.
+ */
+async function downloadNativeTestServer(home: string, binary: string): Promise<void> {
+  const platform = hostPlatform();
+  if (!platform) throw new Error(`no native test server for ${process.platform}/${process.arch}`);
+  const base = (process.env.TEMPORAL_TEST_SERVER_DOWNLOAD_URL || TEST_SERVER_DOWNLOAD_HOST).replace(
+    /\/+$/,
+    '',
+  );
+  const query = new URLSearchParams({ arch: platform.arch, platform: platform.os });
+  const infoUrl = `${base}/temporal-test-server/${TEST_SERVER_VERSION}?${query.toString()}`;
+  note(`asking ${infoUrl}`);
+  const info = JSON.parse((await fetchBytes(infoUrl)).toString('utf8')) as {
+    archiveUrl?: unknown;
+    fileToExtract?: unknown;
+  };
+  if (typeof info.archiveUrl !== 'string' || typeof info.fileToExtract !== 'string') {
+    throw new Error(`${infoUrl} did not answer with an archiveUrl and a fileToExtract`);
+  }
+  const archiveName = path.posix.basename(new URL(info.archiveUrl).pathname);
+  const pinned = TEST_SERVER_ARCHIVE_SHA256[archiveName];
+  const sha256 = pinned ?? (await checksumBeside(info.archiveUrl));
+  if (!sha256) {
+    throw new Error(
+      `no known SHA-256 for ${archiveName} (none pinned in scripts/infra/test-server.ts and ` +
+        `no ${archiveName}.sha256 beside it); refusing to run an unverified download`,
+    );
+  }
+  note(`downloading ${info.archiveUrl}`);
+  await downloadToCache({
+    url: info.archiveUrl,
+    sha256,
+    files: { [info.fileToExtract]: binary },
+    dest: home,
+  });
+  note(`SHA-256 ${sha256} matches ${pinned ? 'the pinned value' : `${archiveName}.sha256`}`);
 }
 
 /**
