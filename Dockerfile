@@ -7,7 +7,8 @@
 #   command override    npm run db:migrate   (one-shot: applies prisma/migrations to DATABASE_URL)
 # Configuration comes from the environment only (see config/index.ts and .env.example).
 
-FROM node:20-bookworm-slim AS base
+# An exact Node release (like every image of docker-compose.yml): a rebuild gets the same Node.
+FROM node:20.20.2-bookworm-slim AS base
 WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \

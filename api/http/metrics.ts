@@ -4,8 +4,9 @@ import type { MetricsRepository } from '../../prisma/repositories/metrics.reposi
 
 /**
  * Prometheus metrics of the API (SPEC: the operators' view): HTTP latency by route, and —
- * read from the database at each scrape — applications per status, review SLA breaches, and
- * the recent closes' duration, consumption lines settled and invoices issued.
+ * read from the database at each scrape — applications per status, review SLA breaches, the
+ * recent closes' duration, consumption lines settled, invoices issued and reconciliation
+ * difference, closes still running, and leavers' final payouts held for bank details.
  */
 export function createMetrics(source: MetricsRepository, now: () => Date = () => new Date()) {
   const registry = new Registry();
@@ -92,6 +93,49 @@ export function createMetrics(source: MetricsRepository, now: () => Date = () =>
     'Invoices issued for each of the newest closed months',
     (c) => c.invoices,
   );
+  closeGauge(
+    'partner_month_close_reconciliation_difference',
+    'Consumption minus billed minus pending of each newest completed close (0 unless a line was lost)',
+    (c) => c.difference,
+  );
+  new Gauge({
+    name: 'partner_month_close_running_seconds',
+    help: 'How long each close still running has been running',
+    labelNames: ['month'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await source.runningCloses(now());
+      this.reset();
+      for (const c of rows) this.set({ month: c.month }, c.seconds);
+    },
+  });
+  // One read serves both payout gauges of a scrape.
+  let payouts: {
+    at: number;
+    value: ReturnType<MetricsRepository['finalPayoutsAwaitingBankDetails']>;
+  } | null = null;
+  const heldPayouts = () => {
+    if (!payouts || Date.now() - payouts.at > 1000) {
+      payouts = { at: Date.now(), value: source.finalPayoutsAwaitingBankDetails(now()) };
+    }
+    return payouts.value;
+  };
+  new Gauge({
+    name: 'partner_final_payouts_awaiting_bank_details',
+    help: 'Final payouts of leaving partners held until valid bank details are given',
+    registers: [registry],
+    async collect() {
+      this.set((await heldPayouts()).held);
+    },
+  });
+  new Gauge({
+    name: 'partner_final_payouts_awaiting_bank_details_overdue',
+    help: 'Final payouts held for bank details past their due date',
+    registers: [registry],
+    async collect() {
+      this.set((await heldPayouts()).overdue);
+    },
+  });
 
   /** Times every request; the route label is the matched pattern, never the raw path. */
   const middleware: RequestHandler = (req, res, next) => {

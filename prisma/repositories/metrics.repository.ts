@@ -33,8 +33,31 @@ export function createMetricsRepository(db: Database) {
             where: { seq: { gt: c.previousWatermark, lte: c.watermark } },
           }),
           invoices: await db.invoice.count({ where: { month: c.month } }),
+          // Consumption − billed − pending at completion: zero unless a line was lost.
+          difference: c.reconciliationDifference ? Number(c.reconciliationDifference) : 0,
         })),
       );
+    },
+
+    /** Closes still running, and for how long: one running for hours is stuck. */
+    async runningCloses(now: Date): Promise<{ month: string; seconds: number }[]> {
+      const rows = await db.monthClose.findMany({
+        where: { status: 'running' },
+        select: { month: true, startedAt: true },
+      });
+      return rows.map((r) => ({
+        month: r.month,
+        seconds: Math.max(0, (now.getTime() - r.startedAt.getTime()) / 1000),
+      }));
+    },
+
+    /** Leavers' final payouts held for bank details, and those of them past their due date. */
+    async finalPayoutsAwaitingBankDetails(now: Date): Promise<{ held: number; overdue: number }> {
+      const [held, overdue] = await Promise.all([
+        db.finalPayout.count({ where: { status: 'awaiting_bank_details' } }),
+        db.finalPayout.count({ where: { status: 'awaiting_bank_details', dueAt: { lte: now } } }),
+      ]);
+      return { held, overdue };
     },
   };
 }
