@@ -1,4 +1,7 @@
+// First: tracing must start before http, express and pg are loaded.
+import './instrument';
 import { loadConfig, loadEnvFile } from '../config';
+import { activeTracing } from '../config/tracing';
 import { startApi } from './server';
 
 /** Entry point of the API process (`npm run api`). */
@@ -9,10 +12,13 @@ async function main(): Promise<void> {
   const stop = () => {
     if (closing) return;
     closing = true;
-    api.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    api
+      .close()
+      .then(() => activeTracing().shutdown())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

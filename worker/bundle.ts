@@ -2,9 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 
-/** The project's workflows and the workflow interceptors the worker runs them with. */
+/**
+ * The project's workflows and the workflow interceptors the worker runs them with: the request
+ * id, and OpenTelemetry's (a RunWorkflow span per run, StartActivity spans, the trace context
+ * passed on to activities). The tracing interceptors are always in the bundle — they only add
+ * headers, never commands — and their spans go nowhere unless tracing is on (worker.ts).
+ */
 export const WORKFLOWS_PATH = require.resolve('../workflows');
-export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('../workflows/interceptors')];
+export const WORKFLOW_INTERCEPTOR_MODULES = [
+  require.resolve('../workflows/interceptors'),
+  require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
+];
 
 /**
  * Bundles the workflows (with their interceptors) into one file, as the worker would at every

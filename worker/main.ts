@@ -1,4 +1,7 @@
+// First: tracing must start before http and pg are loaded.
+import './instrument';
 import { loadConfig, loadEnvFile } from '../config';
+import { activeTracing } from '../config/tracing';
 import { startWorkerHealthServer, type ObservedWorker } from './health';
 import { startWorker } from './worker';
 
@@ -25,6 +28,7 @@ async function main(): Promise<void> {
   } finally {
     await health?.close();
   }
+  await activeTracing().shutdown();
 }
 
 main().catch((error: unknown) => {

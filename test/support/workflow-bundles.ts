@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../worker/bundle';
 
 /**
  * The workflow code bundled once per `npm test` instead of once per worker. Bundling the
@@ -13,12 +14,14 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 export const BUNDLES_ENV = 'TEST_WORKFLOW_BUNDLES';
 
 const workflowsPath = require.resolve('../../workflows');
-const interceptorsPath = require.resolve('../../workflows/interceptors');
 
 /** The variants, by the workflow interceptor modules the worker asks for. */
 const VARIANTS = {
   plain: [] as string[],
-  intercepted: [interceptorsPath],
+  // The worker's own list: the request id and OpenTelemetry (worker/bundle.ts).
+  intercepted: WORKFLOW_INTERCEPTOR_MODULES,
+  // The request id alone (test/e2e/operations.e2e.test.ts).
+  requestId: [require.resolve('../../workflows/interceptors')],
 };
 type Variant = keyof typeof VARIANTS;
 

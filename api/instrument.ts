@@ -1,0 +1,14 @@
+import { loadConfig, loadEnvFile } from '../config';
+import { startTracing } from '../config/tracing';
+
+/**
+ * The API's first import (api/main.ts): starts tracing as `partner-api` before `http`,
+ * `express` and `pg` are loaded, so their spans are recorded. A configuration error is left
+ * for main to report with every other problem.
+ */
+try {
+  loadEnvFile();
+  startTracing(loadConfig().tracing, 'partner-api');
+} catch {
+  // main.ts loads the configuration again and reports what is wrong.
+}

@@ -1,0 +1,89 @@
+import type { IncomingMessage } from 'node:http';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { Resource } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import {
+  BatchSpanProcessor,
+  NoopSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { TracingConfig } from './index';
+
+/** The names the two processes' spans carry (the `service.name` resource attribute). */
+export type TracedService = 'partner-api' | 'partner-worker';
+
+export interface Tracing {
+  /** True when spans are recorded and sent to an OTLP collector. */
+  exporting: boolean;
+  /** Who the spans come from; the worker hands it to the workflow span exporter. */
+  resource: Resource;
+  /** Where finished spans go; the workflow spans (made inside the sandbox) join them here. */
+  spanProcessor: SpanProcessor;
+  /** Sends the spans still queued; called once when the process stops. */
+  shutdown(): Promise<void>;
+}
+
+/** Paths whose requests are not traced: probes and scrapes every few seconds. */
+const UNTRACED_PATHS = /^\/(healthz|readyz|livez|metrics)(\/|\?|$)/;
+
+const OFF: Tracing = {
+  exporting: false,
+  resource: Resource.empty(),
+  spanProcessor: new NoopSpanProcessor(),
+  shutdown: () => Promise.resolve(),
+};
+
+let current: Tracing = OFF;
+
+/**
+ * Starts OpenTelemetry for this process when an OTLP endpoint is configured: HTTP, Express and
+ * PostgreSQL (pg) spans, W3C trace-context propagation, and a batching OTLP/HTTP exporter.
+ * It must run before `http`, `express` and `pg` are first loaded (api/instrument.ts and
+ * worker/instrument.ts are the entry points' first imports). Without an endpoint nothing is
+ * started: no exporter, no network attempts, and the Temporal interceptors see a no-op tracer.
+ */
+export function startTracing(config: TracingConfig, service: TracedService): Tracing {
+  if (current !== OFF || !config.otlpEndpoint) return current;
+  const resource = new Resource({
+    [ATTR_SERVICE_NAME]: service,
+    'deployment.environment': config.environment,
+  });
+  const spanProcessor = new BatchSpanProcessor(
+    new OTLPTraceExporter({
+      url: `${config.otlpEndpoint}/v1/traces`,
+      headers: config.otlpHeaders,
+    }),
+  );
+  const sdk = new NodeSDK({
+    resource,
+    autoDetectResources: false,
+    spanProcessors: [spanProcessor],
+    // Logs stay in pino on stdout; without this the SDK would set up an OTLP log exporter.
+    logRecordProcessors: [],
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request: IncomingMessage) =>
+          UNTRACED_PATHS.test(request.url ?? ''),
+      }),
+      new ExpressInstrumentation(),
+      // Statement text only (Prisma binds values as parameters, which are not recorded); no
+      // spans for the background LISTEN connections and pool upkeep outside any request.
+      new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false }),
+    ],
+  });
+  sdk.start();
+  current = { exporting: true, resource, spanProcessor, shutdown: () => sdk.shutdown() };
+  return current;
+}
+
+/** This process's tracing: what startTracing started, or the no-op one. */
+export function activeTracing(): Tracing {
+  return current;
+}
