@@ -137,7 +137,7 @@ const schema = z
     /** The identity provider whose RS256 access tokens the API accepts; development: the dev IdP. */
     OIDC_ISSUER: optionalString.pipe(z.url().optional()),
     /** The audience (`aud`) the API requires in an access token. */
-    OIDC_AUDIENCE: z.string().trim().min(1).default('partner-platform-api'),
+    OIDC_AUDIENCE: z.string().trim().min(1).default('urn:partner-platform:api'),
     /** The portal's public client at the identity provider, and the scope it asks for. */
     OIDC_CLIENT_ID: z.string().trim().min(1).default('partner-portal'),
     OIDC_SCOPE: z.string().trim().min(1).default('openid profile api'),

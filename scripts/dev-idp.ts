@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     port: Number(new URL(issuer).port) || config.devIdp.port,
     clientId: config.oidc?.clientId ?? 'partner-portal',
     redirectUris: [`${portal}/`],
-    audience: config.oidc?.audience ?? 'partner-platform-api',
+    audience: config.oidc?.audience ?? 'urn:partner-platform:api',
     apiScope: 'api',
     accounts,
     keysFile: path.join(localDir, 'dev-idp', 'keys.json'),

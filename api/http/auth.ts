@@ -1,10 +1,11 @@
-import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
+import { decodeProtectedHeader, jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { DomainError } from '../../domain/errors';
 
 /**
- * Bearer-token authentication. Tokens are JWTs signed with AUTH_SECRET (HS256) carrying
- * the role and, for partners, the one organization they act for. Production can swap the
- * verifier for an identity provider's JWKS without touching the routes.
+ * Bearer-token authentication. Two kinds of JWT carry the role and, for partners, the one
+ * organization they act for: access tokens of the OpenID Connect provider (RS256, checked
+ * against its published keys by the verifier given here, api/http/oidc.ts), and tokens signed
+ * with AUTH_SECRET (HS256, `npm run token`, for scripts and tests) where they are accepted.
  */
 export const ROLES = ['partner', 'manager', 'finance', 'billing-system', 'presale'] as const;
 export type Role = (typeof ROLES)[number];
@@ -24,10 +25,32 @@ export interface TokenService {
   issue(principal: Principal, ttlSeconds?: number): Promise<string>;
 }
 
-export function createTokenService(options: { secret: string; issuer: string }): TokenService {
+export function createTokenService(options: {
+  secret: string;
+  issuer: string;
+  /** Whether HS256 tokens signed with the secret are accepted (default yes). */
+  acceptSharedSecretTokens?: boolean;
+  /** Checks the identity provider's RS256 access tokens; none = only HS256 tokens. */
+  verifyAccessToken?: (token: string) => Promise<Principal>;
+}): TokenService {
   const key = new TextEncoder().encode(options.secret);
   return {
     async verify(token) {
+      let algorithm: string | undefined;
+      try {
+        algorithm = decodeProtectedHeader(token).alg;
+      } catch {
+        throw new AuthenticationError('the token is not valid');
+      }
+      if (algorithm !== 'HS256') {
+        if (!options.verifyAccessToken) throw new AuthenticationError('the token is not valid');
+        return options.verifyAccessToken(token);
+      }
+      if (options.acceptSharedSecretTokens === false) {
+        throw new AuthenticationError(
+          'tokens signed with the shared secret are not accepted here; sign in with the identity provider',
+        );
+      }
       try {
         const { payload } = await jwtVerify(token, key, {
           issuer: options.issuer,

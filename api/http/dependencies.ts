@@ -5,11 +5,12 @@ import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@tempora
  * it is answered at once with 503 and a Retry-After, naming the dependency (never its
  * address); the error itself goes to the server log.
  */
-export type Dependency = 'database' | 'temporal';
+export type Dependency = 'database' | 'temporal' | 'identity-provider';
 
 export const DEPENDENCY_NAMES: Record<Dependency, string> = {
   database: 'The database',
   temporal: 'The workflow service (Temporal)',
+  'identity-provider': 'The identity provider',
 };
 
 /** Seconds a client is asked to wait before it tries again. */

@@ -127,6 +127,12 @@ function frameworkResponses(route: AnyRoute): Record<string, unknown> {
       'PostgreSQL or Temporal cannot be reached now (`errors` names which); try again later',
       { 'Retry-After': 'Seconds to wait before trying again' },
     );
+  } else if (route.roles !== 'public') {
+    // The token is checked against the identity provider's published keys (docs/SIGN-IN.md).
+    responses['503'] = problem(
+      'The identity provider cannot be reached to check the token; try again later',
+      { 'Retry-After': 'Seconds to wait before trying again' },
+    );
   }
   if (!RATE_LIMIT_EXEMPT_PATHS.has(route.path)) {
     responses['429'] = problem('Too many requests from this token or address (docs/SECURITY.md)', {

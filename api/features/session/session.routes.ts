@@ -9,16 +9,59 @@ const principalView = z.object({
   name: z.string().nullable(),
 });
 
+const signInConfig = z.object({
+  oidc: z
+    .object({
+      issuer: z.string().describe('The OpenID Connect issuer the portal signs in with'),
+      clientId: z.string().describe('The portal’s public client (authorization code + PKCE)'),
+      scope: z.string(),
+    })
+    .nullable()
+    .describe('null: no identity provider is configured'),
+  tokenSignIn: z
+    .boolean()
+    .describe('Development and tests: the portal also offers to paste a bearer token'),
+});
+
+/** What the portal needs to sign in: the identity provider, its client and scope. */
+export interface SignInSettings {
+  issuer: string;
+  clientId: string;
+  scope: string;
+}
+
 /**
- * Who the bearer of a token is (the web portal asks after sign-in), and — in development
- * only — the development identities with fresh tokens, so a person can sign in to the portal
- * without an identity provider. Production has no such route.
+ * How the portal signs in (its one build learns the identity provider here), who the bearer
+ * of a token is (the portal asks after sign-in), and — in development only — the development
+ * identities with fresh tokens for the developer's paste-a-token sign-in. Production has no
+ * such route.
  */
 export function sessionRoutes(deps: {
   tokens: TokenService;
   developmentSignIn: boolean;
+  oidc?: SignInSettings;
 }): AnyRoute[] {
   const routes: AnyRoute[] = [
+    defineRoute({
+      method: 'get',
+      path: '/v1/session/config',
+      operationId: 'signInConfig',
+      summary: 'How the portal signs in: the OpenID Connect issuer and client',
+      tags: ['Session'],
+      roles: 'public',
+      usesDependencies: false,
+      responses: { 200: { description: 'Sign-in settings', schema: signInConfig } },
+      handler: () =>
+        Promise.resolve({
+          status: 200 as const,
+          body: {
+            oidc: deps.oidc
+              ? { issuer: deps.oidc.issuer, clientId: deps.oidc.clientId, scope: deps.oidc.scope }
+              : null,
+            tokenSignIn: deps.developmentSignIn,
+          },
+        }),
+    }),
     defineRoute({
       method: 'get',
       path: '/v1/session',
