@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -12,7 +12,7 @@ import {
   TraceIdRatioBasedSampler,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { ATTR_HTTP_ROUTE, ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { TracingConfig } from './index';
 
 /** The names the two processes' spans carry (the `service.name` resource attribute). */
@@ -71,7 +71,15 @@ export function startTracing(config: TracingConfig, service: TracedService): Tra
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request: IncomingMessage) =>
           UNTRACED_PATHS.test(request.url ?? ''),
+        applyCustomAttributesOnSpan: (span, request) => {
+          const route = expressRoute(request);
+          if (!route) return;
+          span.setAttribute(ATTR_HTTP_ROUTE, route);
+          span.updateName(`${request.method ?? 'GET'} ${route}`);
+        },
       }),
+      // Patches Express 4 only in this version; with Express 5 the HTTP server span takes the
+      // route from the hook above instead (`POST /v1/applications/:applicationId/cancel`).
       new ExpressInstrumentation(),
       // Statement text only (Prisma binds values as parameters, which are not recorded); no
       // spans for the background LISTEN connections and pool upkeep outside any request.
@@ -81,6 +89,16 @@ export function startTracing(config: TracingConfig, service: TracedService): Tra
   sdk.start();
   current = { exporting: true, resource, spanProcessor, shutdown: () => sdk.shutdown() };
   return current;
+}
+
+/**
+ * The route Express matched for a request it served (the path pattern, so span names stay few:
+ * `/v1/applications/:applicationId`, never an id), or undefined (no route, or an outgoing call).
+ */
+function expressRoute(request: ClientRequest | IncomingMessage): string | undefined {
+  const { route, baseUrl } = request as { route?: { path?: unknown }; baseUrl?: unknown };
+  if (typeof route?.path !== 'string') return undefined;
+  return `${typeof baseUrl === 'string' ? baseUrl : ''}${route.path}`;
 }
 
 /** This process's tracing: what startTracing started, or the no-op one. */

@@ -218,6 +218,7 @@ describe('traces from the API through Temporal to PostgreSQL', () => {
           s.attributes['http.target'] === '/v1/applications',
       ),
     );
+    expect(server.name).toBe('POST /v1/applications');
     const inTrace = () => collector.spans.filter((s) => s.traceId === server.traceId);
     const named = (pattern: RegExp, service: string) => () =>
       inTrace().find((s) => pattern.test(s.name) && s.service === service);
