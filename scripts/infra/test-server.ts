@@ -133,12 +133,20 @@ async function downloadNativeTestServer(home: string, binary: string): Promise<v
     '',
   );
   const query = new URLSearchParams({ arch: platform.arch, platform: platform.os });
-  const infoUrl = `${base}/temporal-test-server/${TEST_SERVER_VERSION}?${query.toString()}`;
-  note(`asking ${infoUrl}`);
-  const info = JSON.parse((await fetchBytes(infoUrl)).toString('utf8')) as {
-    archiveUrl?: unknown;
-    fileToExtract?: unknown;
-  };
+  // The host names sdk-java releases; accept the version with or without its tag's `v`.
+  let info: { archiveUrl?: unknown; fileToExtract?: unknown } | undefined;
+  let infoUrl = '';
+  for (const version of [TEST_SERVER_VERSION, `v${TEST_SERVER_VERSION}`]) {
+    infoUrl = `${base}/temporal-test-server/${version}?${query.toString()}`;
+    note(`asking ${infoUrl}`);
+    try {
+      info = JSON.parse((await fetchBytes(infoUrl)).toString('utf8')) as typeof info;
+      break;
+    } catch (error) {
+      if (!/ answered 4\d\d /.test((error as Error).message)) throw error;
+    }
+  }
+  if (!info) throw new Error(`${base} knows no test server release ${TEST_SERVER_VERSION}`);
   if (typeof info.archiveUrl !== 'string' || typeof info.fileToExtract !== 'string') {
     throw new Error(`${infoUrl} did not answer with an archiveUrl and a fileToExtract`);
   }

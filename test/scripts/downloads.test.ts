@@ -331,6 +331,23 @@ describe('time-skipping test server from the SDK’s download host', () => {
     expect(cacheListing(cache)).toEqual([]);
   });
 
+  it('finds the release when the host names it by its tag (with a v)', async () => {
+    const archive = await tarGz({ [inside]: script });
+    const archivePath = describeArchive('temporal-test-server_stand-in.tar.gz');
+    standIn.routes.set(`${infoPath.replace(/\/([^/]+)$/, '/v$1')}`, standIn.routes.get(infoPath)!);
+    standIn.routes.delete(infoPath);
+    standIn.routes.set(archivePath, archive);
+    standIn.routes.set(`${archivePath}.sha256`, Buffer.from(sha256(archive)));
+
+    const server = await ensureTimeSkippingServer();
+
+    expect(output(server)).toBe('test server on port');
+    expect(standIn.requests.slice(0, 2)).toEqual([
+      infoPath,
+      `/temporal-download/temporal-test-server/v${TEST_SERVER_VERSION}`,
+    ]);
+  });
+
   it('says what to install when the download host cannot be reached', async () => {
     process.env.TEMPORAL_TEST_SERVER_DOWNLOAD_URL = await unreachable();
 
