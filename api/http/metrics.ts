@@ -54,6 +54,17 @@ export function createMetrics(source: MetricsRepository, now: () => Date = () =>
       this.set((await source.reviewSla(now())).escalated);
     },
   });
+  new Gauge({
+    name: 'partner_sla_breaches',
+    help: 'Requests past their deadline without a decision, by process (application, registration, specialization, presale)',
+    labelNames: ['process'] as const,
+    registers: [registry],
+    async collect() {
+      const breaches = await source.slaBreaches(now());
+      this.reset();
+      for (const [process, count] of Object.entries(breaches)) this.set({ process }, count);
+    },
+  });
   // One read of the recent closes serves the three gauges of a scrape (they collect at once).
   let closes: { at: number; rows: ReturnType<MetricsRepository['recentCloses']> } | null = null;
   const recentCloses = () => {

@@ -17,6 +17,29 @@ export function createMetricsRepository(db: Database) {
       return { overdue, escalated };
     },
 
+    /**
+     * Requests past their deadline with nobody's decision yet, per process: applications in
+     * review, deal/project registrations pending, specialization applications open, and
+     * presale requests without a first answer.
+     */
+    async slaBreaches(now: Date): Promise<Record<SlaProcess, number>> {
+      const [application, registration, specialization, presale] = await Promise.all([
+        db.application.count({ where: { status: 'in_review', reviewDeadline: { lte: now } } }),
+        db.registration.count({ where: { status: 'pending', reviewDeadline: { lte: now } } }),
+        db.specializationApplication.count({
+          where: { status: 'open', reviewDeadline: { lte: now } },
+        }),
+        db.presaleRequest.count({
+          where: {
+            status: { in: ['new', 'assigned', 'in_progress'] },
+            firstAnsweredAt: null,
+            slaDeadline: { lte: now },
+          },
+        }),
+      ]);
+      return { application, registration, specialization, presale };
+    },
+
     /** The newest completed closes: duration, consumption lines settled and invoices issued. */
     async recentCloses(limit = 12) {
       const closes = await db.monthClose.findMany({
@@ -61,5 +84,7 @@ export function createMetricsRepository(db: Database) {
     },
   };
 }
+
+export type SlaProcess = 'application' | 'registration' | 'specialization' | 'presale';
 
 export type MetricsRepository = ReturnType<typeof createMetricsRepository>;

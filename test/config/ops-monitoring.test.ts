@@ -47,6 +47,8 @@ const queryPanels = dashboardPanels.filter((panel) => panel.type !== 'row');
 const figures: MetricsRepository = {
   applicationsByStatus: () => Promise.resolve([{ status: 'in_review', count: 2 }]),
   reviewSla: () => Promise.resolve({ overdue: 1, escalated: 1 }),
+  slaBreaches: () =>
+    Promise.resolve({ application: 1, registration: 0, specialization: 2, presale: 3 }),
   recentCloses: () =>
     Promise.resolve([{ month: '2026-10', seconds: 42, lines: 10, invoices: 3, difference: 0 }]),
   runningCloses: () => Promise.resolve([{ month: '2026-11', seconds: 9000 }]),
@@ -108,7 +110,7 @@ describe('ops/prometheus/alerts.yml', () => {
   it('covers SLA breaches, stuck and unreconciled closes, the 5xx rate and held payouts', () => {
     expect(rules.map((rule) => rule.alert)).toEqual(
       expect.arrayContaining([
-        'PartnerReviewSlaBreached',
+        'PartnerSlaBreached',
         'PartnerMonthCloseStuck',
         'PartnerMonthCloseNotReconciled',
         'PartnerApi5xxRate',
@@ -196,7 +198,7 @@ describe('ops/grafana/dashboards/partner-platform.json', () => {
       'partner_month_close_duration_seconds',
       'partner_month_close_running_seconds',
       'partner_month_close_reconciliation_difference',
-      'partner_review_sla_breaches',
+      'partner_sla_breaches',
       'partner_final_payouts_awaiting_bank_details',
       'partner_worker_task_slots_used',
       'partner_worker_task_slots_available',
@@ -216,7 +218,7 @@ describe('ops/grafana/dashboards/partner-platform.json', () => {
 });
 
 describe('the metrics behind the alerts', () => {
-  it('reports closes still running, reconciliation differences and held payouts', async () => {
+  it('reports SLA breaches per process, closes still running, reconciliation differences and held payouts', async () => {
     const api = createMetrics(figures, () => new Date('2026-11-30T12:00:00Z'));
     const text = await api.registry.metrics();
     const lines = text.split('\n');
@@ -227,6 +229,9 @@ describe('the metrics behind the alerts', () => {
         'partner_final_payouts_awaiting_bank_details 2',
         'partner_final_payouts_awaiting_bank_details_overdue 1',
         'partner_review_sla_breaches 1',
+        'partner_sla_breaches{process="application"} 1',
+        'partner_sla_breaches{process="specialization"} 2',
+        'partner_sla_breaches{process="presale"} 3',
       ].filter((line) => !lines.includes(line)),
     ).toEqual([]);
   });
