@@ -91,11 +91,11 @@ export class EncryptionCodec implements PayloadCodec {
   }
 
   encode(payloads: Payload[]): Promise<Payload[]> {
-    return Promise.resolve(payloads.map((payload) => this.seal(payload)));
+    return settle(() => payloads.map((payload) => this.seal(payload)));
   }
 
   decode(payloads: Payload[]): Promise<Payload[]> {
-    return Promise.resolve(payloads.map((payload) => this.open(payload)));
+    return settle(() => payloads.map((payload) => this.open(payload)));
   }
 
   private seal(payload: Payload): Payload {
@@ -153,6 +153,15 @@ export class EncryptionCodec implements PayloadCodec {
     }
     const inner = temporal.api.common.v1.Payload.decode(plain);
     return { metadata: inner.metadata, data: inner.data };
+  }
+}
+
+/** The work's result as a promise: a failure rejects it rather than throwing at the caller. */
+function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }
 

@@ -251,7 +251,13 @@ describe('/metrics and /docs in production', () => {
   });
 
   it('closes both by default in production, with HSTS and limits on', () => {
-    const config = loadConfig({ NODE_ENV: 'production', AUTH_SECRET: strongSecret() });
+    // Production also needs payload encryption keys (docs/PAYLOAD-ENCRYPTION.md).
+    const codecKeys = `k1:${randomBytes(32).toString('base64')}`;
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      AUTH_SECRET: strongSecret(),
+      TEMPORAL_CODEC_KEYS: codecKeys,
+    });
     expect(config.http).toMatchObject({
       hsts: true,
       metrics: { public: false },
@@ -262,6 +268,7 @@ describe('/metrics and /docs in production', () => {
     const open = loadConfig({
       NODE_ENV: 'production',
       AUTH_SECRET: strongSecret(),
+      TEMPORAL_CODEC_KEYS: codecKeys,
       METRICS_PUBLIC: 'true',
       DOCS_PUBLIC: 'true',
     });
