@@ -138,7 +138,10 @@ beforeEach(async () => {
 
 afterEach(async () => {
   jest.restoreAllMocks();
-  process.env = { ...savedEnv };
+  for (const name of Object.keys(process.env)) {
+    if (!(name in savedEnv)) delete process.env[name];
+  }
+  Object.assign(process.env, savedEnv);
   await standIn.close();
   fs.rmSync(work, { recursive: true, force: true });
 });
