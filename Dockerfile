@@ -1,10 +1,11 @@
 # syntax=docker/dockerfile:1
 
-# One image for the three processes of the partner platform (the API also serves the web portal). TypeScript runs through tsx (a
-# runtime dependency), so there is no compile step:
-#   default             npm run api          (HTTP API on PORT, default 3000)
-#   command override    npm run worker       (Temporal worker)
-#   command override    npm run db:migrate   (one-shot: applies prisma/migrations to DATABASE_URL)
+# One image for the three processes of the partner platform (the API also serves the web portal).
+# API and worker run compiled (`npm run build` → dist/app) under plain node: no TypeScript loader
+# in memory at run time. One-shot scripts (migrations) run through tsx, a runtime dependency:
+#   default             npm run api:compiled      (HTTP API on PORT, default 3000)
+#   command override    npm run worker:compiled   (Temporal worker)
+#   command override    npm run db:migrate        (one-shot: applies prisma/migrations to DATABASE_URL)
 # Configuration comes from the environment only (see config/index.ts and .env.example).
 
 # An exact Node release (like every image of docker-compose.yml): a rebuild gets the same Node.
@@ -31,6 +32,10 @@ RUN npm ci \
 COPY web ./web
 RUN npm run web:build \
  && test -f web/dist/index.html
+# API and worker compiled to JavaScript (TypeScript is a dev dependency).
+COPY . .
+RUN npx tsc -p tsconfig.build.json \
+ && test -f dist/app/worker/main.js && test -f dist/app/api/main.js
 # Drop dev dependencies; tsx is a runtime dependency and stays. The embedded PostgreSQL
 # binaries (optional dependencies) only serve `npm start` outside containers.
 RUN npm prune --omit=dev --ignore-scripts \
@@ -47,6 +52,7 @@ COPY --from=builder /app/node_modules ./node_modules
 COPY . .
 COPY --from=builder /app/prisma/generated ./prisma/generated
 COPY --from=builder /app/web/dist ./web/dist
+COPY --from=builder /app/dist/app ./dist/app
 # The workflows bundled once, here: the worker loads the file instead of running webpack at
 # every start (less CPU and memory at start; the same code the worker would bundle).
 RUN npm run workflows:build -- dist/workflow-bundle.js \
@@ -54,4 +60,4 @@ RUN npm run workflows:build -- dist/workflow-bundle.js \
 ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 USER node
 EXPOSE 3000
-CMD ["npm", "run", "api"]
+CMD ["npm", "run", "api:compiled"]

@@ -76,8 +76,8 @@ const PROFILED: Record<string, string> = {
 /** The npm script each app service runs, and what breaks when it is wrong. */
 const APP_COMMANDS: Record<(typeof APP_SERVICES)[number], string> = {
   migrate: 'db:migrate',
-  worker: 'worker',
-  api: 'api',
+  worker: 'worker:compiled',
+  api: 'api:compiled',
 };
 
 /** Start-up order: [service, dependency, condition, what goes wrong without it]. */
@@ -1159,8 +1159,8 @@ describe('Dockerfile', () => {
   it('starts the API by default', () => {
     const cmd = (finalStage?.instructions ?? []).filter((i) => i.keyword === 'CMD').at(-1);
     const command = cmd ? execText(cmd.args) : '';
-    expect(command).toBe('npm run api');
-    expect(packageJson.scripts?.api).toBeDefined();
+    expect(command).toBe('npm run api:compiled');
+    expect(packageJson.scripts?.['api:compiled']).toBeDefined();
   });
 });
 
