@@ -17,13 +17,13 @@ module.exports = {
   testSequencer: '<rootDir>/test/support/sequencer.js',
   projects: [
     {
-      // Pure business rules, and the setup scripts' downloads: no services needed.
+      // Pure business rules, and the setup's tool downloads (test/setup): no services needed.
       ...common,
       displayName: 'unit',
       testMatch: [
         '<rootDir>/test/domain/**/*.test.ts',
         '<rootDir>/test/config/**/*.test.ts',
-        '<rootDir>/test/scripts/**/*.test.ts',
+        '<rootDir>/test/setup/**/*.test.ts',
       ],
     },
     {
@@ -35,7 +35,7 @@ module.exports = {
       testPathIgnorePatterns: [
         '<rootDir>/test/domain/',
         '<rootDir>/test/config/',
-        '<rootDir>/test/scripts/',
+        '<rootDir>/test/setup/',
       ],
       setupFiles: [
         '<rootDir>/test/support/quiet-sdk.ts',
