@@ -10,8 +10,9 @@ import { bundleWorkflowCode } from '@temporalio/worker';
  */
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 export const WORKFLOW_INTERCEPTOR_MODULES = [
-  require.resolve('../workflows/interceptors'),
+  // First, so the workflow's own log lines are written inside its span and carry the trace id.
   require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
+  require.resolve('../workflows/interceptors'),
 ];
 
 /**

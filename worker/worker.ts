@@ -51,8 +51,18 @@ function installRuntime(logger: Logger, level: string): void {
     Runtime.install({
       logger: new DefaultLogger(SDK_LEVELS[level] ?? 'INFO', (entry) => {
         const method = entry.level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';
-        const requestId = (entry.meta as { requestId?: unknown } | undefined)?.requestId;
-        logger[method]({ ...(requestId ? { requestId } : {}), sdk: entry.meta }, entry.message);
+        const meta = entry.meta as { requestId?: unknown; trace_id?: unknown } | undefined;
+        const requestId = meta?.requestId;
+        // Workflow and activity lines inside a traced run: the trace id where the API puts it.
+        const traceId = meta?.trace_id;
+        logger[method](
+          {
+            ...(requestId ? { requestId } : {}),
+            ...(traceId ? { trace_id: traceId } : {}),
+            sdk: entry.meta,
+          },
+          entry.message,
+        );
       }),
       telemetryOptions: {
         logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },

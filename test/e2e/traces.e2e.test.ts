@@ -285,5 +285,10 @@ describe('traces from the API through Temporal to PostgreSQL', () => {
       ),
     );
     expect(activityLine).toMatchObject({ trace_id: server.traceId });
+    // And the workflow's own line (through the SDK's workflow logger).
+    const workflowLine = logs.find(
+      (l) => l.msg === 'workflow started' && l.requestId === requestId,
+    );
+    expect(workflowLine).toMatchObject({ trace_id: server.traceId });
   }, 120_000);
 });
