@@ -84,8 +84,8 @@ async function downloadTemporalCli(binDir: string, binary: string): Promise<void
   const format = platform.os === 'windows' ? 'zip' : 'tar.gz';
   const archive = `temporal_cli_${version}_${platform.os}_${platform.arch}.${format}`;
   const release = `${base}/${TEMPORAL_CLI_VERSION}`;
-  note(`downloading ${release}/${archive}`);
   const sha256 = await publishedChecksum(`${release}/checksums.txt`, archive);
+  note(`downloading ${release}/${archive}`);
   await downloadToCache({
     url: `${release}/${archive}`,
     format,
