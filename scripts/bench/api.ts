@@ -14,6 +14,7 @@ import {
 import pg from 'pg';
 import { generateDemoMonth } from '../demo';
 import { startWorkerProcess, type BenchInfra } from './infra';
+import { BENCH_CODEC_KEYS, benchDataConverter } from './codec';
 
 export interface StartFigures {
   applications: number;
@@ -35,6 +36,8 @@ function benchConfig(infra: BenchInfra, taskQueue: string): Config {
     ...process.env,
     DATABASE_URL: infra.databaseUrl,
     TEMPORAL_ADDRESS: infra.temporalAddress,
+    TEMPORAL_CODEC_KEYS: BENCH_CODEC_KEYS,
+    TEMPORAL_CODEC_KEY_ID: 'bench',
     LOG_LEVEL: 'silent',
   });
   return { ...base, temporal: { ...base.temporal, taskQueue } };
@@ -65,7 +68,12 @@ export async function benchOnboardingStarts(
   const taskQueue = `bench-onb-${randomUUID().slice(0, 8)}`;
   const config = benchConfig(infra, taskQueue);
   const worker = await startWorkerProcess(
-    { DATABASE_URL: infra.databaseUrl, TEMPORAL_ADDRESS: infra.temporalAddress },
+    {
+      DATABASE_URL: infra.databaseUrl,
+      TEMPORAL_ADDRESS: infra.temporalAddress,
+      TEMPORAL_CODEC_KEYS: BENCH_CODEC_KEYS,
+      TEMPORAL_CODEC_KEY_ID: 'bench',
+    },
     taskQueue,
   );
   const api = await startApi(config, { port: 0 });
@@ -87,7 +95,7 @@ export async function benchOnboardingStarts(
       if (res.status !== 201) throw new Error(`start answered ${res.status}`);
       await res.arrayBuffer();
     });
-    const client = new Client({ connection });
+    const client = new Client({ connection, dataConverter: benchDataConverter });
     const rawPerSecond = await throughput(count, 20, async (i) => {
       const organizationId = `org-r-${stamp}-${i}`;
       await client.workflow.start(ONBOARDING_WORKFLOW_TYPE, {
@@ -160,7 +168,12 @@ export async function benchLatency(infra: BenchInfra, seconds: number): Promise<
   await generateDemoMonth(db, { partners: 1, customers: 20, days: 28, month });
   await db.end();
   const worker = await startWorkerProcess(
-    { DATABASE_URL: infra.databaseUrl, TEMPORAL_ADDRESS: infra.temporalAddress },
+    {
+      DATABASE_URL: infra.databaseUrl,
+      TEMPORAL_ADDRESS: infra.temporalAddress,
+      TEMPORAL_CODEC_KEYS: BENCH_CODEC_KEYS,
+      TEMPORAL_CODEC_KEY_ID: 'bench',
+    },
     taskQueue,
   );
   const api = await startApi(config, { port: 0 });

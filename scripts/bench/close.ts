@@ -7,6 +7,7 @@ import {
 } from '../../workflows/month-close.contracts';
 import { generateDemoMonth } from '../demo';
 import { startWorkerProcess, type BenchInfra } from './infra';
+import { BENCH_CODEC_KEYS, benchDataConverter } from './codec';
 
 /** Lines the demo generator writes per partner for a 30-day month with 20 customers. */
 export const LINES_PER_PARTNER = 1680;
@@ -73,7 +74,12 @@ export async function benchClose(
     const processes = await Promise.all(
       Array.from({ length: workers }, () =>
         startWorkerProcess(
-          { DATABASE_URL: infra.databaseUrl, TEMPORAL_ADDRESS: infra.temporalAddress },
+          {
+            DATABASE_URL: infra.databaseUrl,
+            TEMPORAL_ADDRESS: infra.temporalAddress,
+            TEMPORAL_CODEC_KEYS: BENCH_CODEC_KEYS,
+            TEMPORAL_CODEC_KEY_ID: 'bench',
+          },
           taskQueue,
         ),
       ),
@@ -81,7 +87,7 @@ export async function benchClose(
     const peak = () => Math.max(...processes.map((p) => p.peakMiB()));
     const connection = await Connection.connect({ address: infra.temporalAddress });
     try {
-      const temporal = new Client({ connection });
+      const temporal = new Client({ connection, dataConverter: benchDataConverter });
       const workerStartMiB = peak();
       started = performance.now();
       const handle = await temporal.workflow.start(MONTH_CLOSE_WORKFLOW_TYPE, {
