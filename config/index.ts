@@ -159,7 +159,7 @@ const schema = z
 
     // --- Traces (docs/OBSERVABILITY.md) ---
     /** OTLP/HTTP collector, e.g. http://localhost:4318; unset = no spans leave the process. */
-    OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
     /** Headers for the collector, `name=value` pairs separated by commas (e.g. an API key). */
     OTEL_EXPORTER_OTLP_HEADERS: optionalString,
     /** Share of new traces recorded, 0..1 (a trace started upstream keeps its caller's choice). */
