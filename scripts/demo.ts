@@ -4,6 +4,8 @@ import { Client, Connection } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { loadConfig, loadEnvFile } from '../config';
 import { temporalConnectionOptions } from '../config/temporal';
+import { temporalDataConverter } from '../config/payload-codec';
+import { payloadEncryptionFor } from './infra/codec-key';
 import { formatMoney } from '../domain/money';
 import { previousMonthInMoscow } from '../domain/settlement/periods';
 import {
@@ -195,7 +197,11 @@ async function main(): Promise<void> {
     );
 
     const connection = await Connection.connect(temporalConnectionOptions(config, temporalAddress));
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const client = new Client({
+      connection,
+      namespace: config.temporal.namespace,
+      dataConverter: temporalDataConverter(payloadEncryptionFor(config)),
+    });
     const closeStarted = Date.now();
     let result: MonthCloseResult;
     if (options.via === 'schedule') {

@@ -16,6 +16,7 @@ import { ensureTemporalCli } from './infra/temporal-cli';
 import { buildWeb } from './infra/web';
 import { startTemporalDevServer } from './infra/temporal-dev-server';
 import { DEV_IDP_PASSWORD } from './infra/dev-idp';
+import { developmentCodecKeys } from './infra/codec-key';
 
 /**
  * `npm start`: the whole system on this machine. Provisions what is missing, starts the
@@ -146,6 +147,8 @@ async function main(): Promise<void> {
         namespace: config.temporal.namespace,
         logFile: path.join(localDir, 'logs', 'temporal.log'),
         searchAttributes: SEARCH_ATTRIBUTES,
+        // The Web UI shows the encrypted payloads decoded by the API (docs/PAYLOAD-ENCRYPTION.md).
+        codecEndpoint: `http://localhost:${config.port}/codec`,
         onStarted: (pid) => writePid(pidFile, pid),
       }),
     );
@@ -184,6 +187,11 @@ async function main(): Promise<void> {
     TEMPORAL_UI_URL: uiUrl,
     PORT: String(config.port),
   };
+  // Payloads in Temporal are encrypted in development too, under this clone's own key.
+  if (config.env === 'development' && !config.payloadEncryption) {
+    env.TEMPORAL_CODEC_KEYS = developmentCodecKeys();
+    delete env.TEMPORAL_CODEC_KEY_ID;
+  }
   for (const name of ['worker', 'api']) {
     await killStale(path.join(localDir, 'run', `${name}.pid`), `${name}/main.ts`);
   }

@@ -14,6 +14,8 @@ export interface DevServerOptions {
   logFile: string;
   /** Custom search attributes to register at start (name=Type). */
   searchAttributes?: Record<string, string>;
+  /** The remote codec the Web UI decodes payloads with (the API's /codec). */
+  codecEndpoint?: string;
   /** Called with the server's pid once it is spawned. */
   onStarted?: (pid: number) => void;
 }
@@ -48,6 +50,9 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   ];
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
   else args.push('--headless');
+  if (options.uiPort && options.codecEndpoint) {
+    args.push('--ui-codec-endpoint', options.codecEndpoint);
+  }
   if (options.dbFile) {
     fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);
