@@ -54,6 +54,13 @@ export async function servedOpenApi(): Promise<OpenAPI3> {
       if (key === 'taskQueue') return 'openapi-types';
       if (key === 'healthChecks') return [];
       if (key === 'security') return undefined; // the open development defaults
+      // The Web UI's codec endpoint as production has it: staff roles, no anonymous callers.
+      if (key === 'payloadCodec') {
+        return {
+          namespace: 'default',
+          settings: { corsOrigins: [], roles: ['manager', 'finance'], localAnonymous: false },
+        };
+      }
       if (key === 'logger')
         return { info: () => undefined, error: () => undefined, warn: () => undefined };
       return unused(String(key));

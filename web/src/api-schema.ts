@@ -18,6 +18,46 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/codec/decode': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Temporal Web UI remote codec: decrypts workflow payloads
+     * @description For the roles manager, finance (TEMPORAL_CODEC_ROLES). X-Namespace, when sent, must be the platform’s namespace. Payloads encrypted with a key that is not configured, or altered, are refused with 400.
+     */
+    post: operations['codecDecode'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/codec/encode': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Temporal Web UI remote codec: encrypts payloads (signals sent from the UI)
+     * @description For the roles manager, finance (TEMPORAL_CODEC_ROLES). X-Namespace, when sent, must be the platform’s namespace. Payloads encrypted with a key that is not configured, or altered, are refused with 400.
+     */
+    post: operations['codecEncode'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/session/config': {
     parameters: {
       query?: never;
@@ -2664,6 +2704,246 @@ export interface operations {
       };
     };
   };
+  codecDecode: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          payloads: {
+            /** @description Metadata values in base64, e.g. encoding */
+            metadata?: {
+              [key: string]: string;
+            };
+            /** @description The payload bytes in base64 */
+            data?: string;
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description The same payloads, decoded or encoded */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            payloads: {
+              /** @description Metadata values in base64, e.g. encoding */
+              metadata?: {
+                [key: string]: string;
+              };
+              /** @description The payload bytes in base64 */
+              data?: string;
+            }[];
+          };
+        };
+      };
+      /** @description Invalid input (or malformed JSON), with field-level `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired bearer token */
+      401: {
+        headers: {
+          /** @description Bearer */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token’s role may not call this operation */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error (logged) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The identity provider cannot be reached to check the token; try again later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  codecEncode: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          payloads: {
+            /** @description Metadata values in base64, e.g. encoding */
+            metadata?: {
+              [key: string]: string;
+            };
+            /** @description The payload bytes in base64 */
+            data?: string;
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description The same payloads, decoded or encoded */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            payloads: {
+              /** @description Metadata values in base64, e.g. encoding */
+              metadata?: {
+                [key: string]: string;
+              };
+              /** @description The payload bytes in base64 */
+              data?: string;
+            }[];
+          };
+        };
+      };
+      /** @description Invalid input (or malformed JSON), with field-level `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired bearer token */
+      401: {
+        headers: {
+          /** @description Bearer */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token’s role may not call this operation */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this token or address (docs/SECURITY.md) */
+      429: {
+        headers: {
+          /** @description Seconds until the limit resets */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error (logged) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The identity provider cannot be reached to check the token; try again later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   signInConfig: {
     parameters: {
       query?: never;
@@ -2773,6 +3053,17 @@ export interface operations {
       /** @description Unexpected error (logged) */
       500: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The identity provider cannot be reached to check the token; try again later */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: string;
           [name: string]: unknown;
         };
         content: {
