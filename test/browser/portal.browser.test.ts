@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { FIXTURE_INN } from '../../activities/registry/fixtures';
-import { createTokenService } from '../../api/http/auth';
+import { createTokenService, type Principal } from '../../api/http/auth';
 import { startApi, type RunningApi } from '../../api/server';
 import { monthInMoscow } from '../../domain/settlement/periods';
 import type { Database } from '../../prisma/client';
 import { startWorker, type RunningWorker } from '../../worker/worker';
 import { testConfig, testDatabase, uniqueTaskQueue } from '../support/env';
 import { apiClient, createPartner, type PartnerFixture } from '../support/fixtures';
-import { expectText, launchBrowser, shot, signIn } from '../support/browser';
+import { expectText, launchBrowser, shot, signInThroughIdp, WIDTHS } from '../support/browser';
+import { reserveIssuer, startIdp, withIdp, type TestIdp } from '../support/identity-provider';
 
 /**
  * The portal in a real headless Chromium (Debian's, driven by playwright-core) against the
- * API and worker on the dev server. Screenshots of the main pages go to
- * test-results/screenshots/.
+ * API and worker on the dev server. Everyone signs in as a person does: "Sign in", the
+ * development identity provider's login page, back in the portal with an access token held in
+ * memory only. Screenshots of the main pages go to test-results/screenshots/.
  */
 const NBSP = '\u00a0';
 
@@ -25,10 +27,33 @@ describe('the portal in the browser', () => {
   let api: RunningApi;
   let db: Database;
   let browser: Browser;
+  let idp: TestIdp;
   let reseller: PartnerFixture;
   let other: PartnerFixture;
   let otherInvoiceId: string;
-  const tokens = { manager: '', applicant: '', reseller: '', other: '' };
+  const tokens = { applicant: '' };
+  /** The people of this file, known to its identity provider (filled in once partners exist). */
+  const people: Record<
+    'manager' | 'applicant' | 'reseller' | 'other' | 'finance' | 'russian',
+    Principal
+  > = {
+    manager: { subject: 'user-maria', role: 'manager', name: 'Maria' },
+    applicant: {
+      subject: 'user-new',
+      role: 'partner',
+      organizationId: `org-br-new-${stamp}`,
+      name: 'Nikolai',
+    },
+    reseller: { subject: 'user-vitrina', role: 'partner', name: 'Vera' },
+    other: { subject: 'user-sosedi', role: 'partner', name: 'Semyon' },
+    finance: { subject: 'user-fedor', role: 'finance', name: 'Fedor' },
+    russian: {
+      subject: 'user-ru',
+      role: 'partner',
+      organizationId: `org-br-ru-${stamp}`,
+      name: 'Ruslan',
+    },
+  };
   const call = apiClient(() => api.url);
 
   beforeAll(async () => {
@@ -65,33 +90,24 @@ describe('the portal in the browser', () => {
       },
     });
     worker = await startWorker(config, { schedules: false });
-    api = await startApi(config, { port: 0 });
-    const issuer = createTokenService(config.auth);
-    tokens.manager = await issuer.issue({ subject: 'user-maria', role: 'manager', name: 'Maria' });
-    tokens.applicant = await issuer.issue({
-      subject: 'user-new',
-      role: 'partner',
-      organizationId: `org-br-new-${stamp}`,
-      name: 'Nikolai',
+    people.reseller.organizationId = reseller.organizationId;
+    people.other.organizationId = other.organizationId;
+    const issuerUrl = await reserveIssuer();
+    api = await startApi(withIdp(config, issuerUrl), { port: 0 });
+    idp = await startIdp({
+      issuer: issuerUrl,
+      accounts: Object.values(people),
+      portalUrl: api.url,
     });
-    tokens.reseller = await issuer.issue({
-      subject: 'user-vitrina',
-      role: 'partner',
-      organizationId: reseller.organizationId,
-      name: 'Vera',
-    });
-    tokens.other = await issuer.issue({
-      subject: 'user-sosedi',
-      role: 'partner',
-      organizationId: other.organizationId,
-      name: 'Semyon',
-    });
+    // What the test itself sends to the API goes with a shared-secret token.
+    tokens.applicant = await createTokenService(config.auth).issue(people.applicant);
     browser = await launchBrowser();
   }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
     await api?.close();
+    await idp?.stop();
     await worker?.shutdown();
     await db?.$disconnect();
   });
@@ -100,11 +116,77 @@ describe('the portal in the browser', () => {
   // can take over a minute; a slow machine must not fail it, a hung page still does.
   jest.setTimeout(180_000);
 
-  /** A fresh browser profile signed in with the token, in English. */
-  const signedIn = (token: string): Promise<Page> => signIn(browser, api.url, token);
+  /** A fresh browser profile signed in through the identity provider, in English. */
+  const signedIn = (person: Principal): Promise<Page> =>
+    signInThroughIdp(browser, api.url, person.subject);
+
+  it('signs in through the identity provider, keeps no token in storage, comes back after a reload and signs out of the provider too', async () => {
+    // The sign-in page and the provider's login page as a person sees them, in both languages.
+    for (const language of ['en', 'ru'] as const) {
+      for (const [label, width] of Object.entries(WIDTHS)) {
+        const page = await signInThroughIdp(browser, api.url, people.manager.subject, {
+          language,
+          width,
+          onSignInPage: (p) => shot(p, `sign-in-${language}-${label}`),
+          onLoginPage: async (p) => {
+            const text = (await p.locator('main').textContent()) ?? '';
+            expect(text).toContain(
+              language === 'ru' ? 'Вход для разработки' : 'Development sign-in',
+            );
+            expect(text).toContain('dev');
+            expect(text).toContain('Maria');
+            await shot(p, `sign-in-provider-${language}-${label}`);
+          },
+        });
+        expect(await page.getByTestId('who').textContent()).toBe('Maria');
+        await page.context().close();
+      }
+    }
+
+    const page = await signedIn(people.applicant);
+    const origin = new URL(api.url).origin;
+    expect(new URL(page.url()).origin).toBe(origin);
+    // The code and state are gone from the address; no token is in the browser's storage.
+    expect(new URL(page.url()).search).toBe('');
+    const stored = await page.evaluate<string>(
+      'JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])',
+    );
+    expect(stored).not.toMatch(/eyJ/);
+
+    // A reload signs in again through the provider's session, on the same page, unasked.
+    const visited: string[] = [];
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) visited.push(frame.url());
+    });
+    await page.goto(`${api.url}/#/partner/application`);
+    await page.getByTestId('start-application').waitFor();
+    await page.reload();
+    await page.getByTestId('start-application').waitFor();
+    expect(new URL(page.url()).hash).toBe('#/partner/application');
+    // (The provider answered with a redirect at once: only the way back shows, with a code.)
+    expect(visited.some((url) => url.includes('?code='))).toBe(true);
+    expect(visited.some((url) => url.includes('/interaction/'))).toBe(false);
+
+    // Signing out ends the provider's session: the next "Sign in" asks for the user again.
+    visited.length = 0;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    for (let i = 0; i < 100; i++) {
+      const ended = visited.some((url) => url.startsWith(`${idp.issuer}/session/end`));
+      if (ended && new URL(page.url()).origin === origin) break;
+      await page.waitForTimeout(100);
+    }
+    await page.getByTestId('sign-in').waitFor();
+    expect(await page.getByTestId('who').count()).toBe(0);
+    await page.reload();
+    await page.getByTestId('sign-in').waitFor();
+    expect(await page.getByTestId('who').count()).toBe(0);
+    await page.getByTestId('sign-in').click();
+    await page.locator('input[name=password]').waitFor();
+    await page.context().close();
+  });
 
   it('takes an applicant through the application, a manager approves from the queue, and the partner sees partner status', async () => {
-    const applicant = await signedIn(tokens.applicant);
+    const applicant = await signedIn(people.applicant);
     await applicant.goto(`${api.url}/#/partner/application`);
     await applicant.getByTestId('start-application').waitFor();
     await applicant.locator('select[name=identityMethod]').selectOption('new_id');
@@ -164,7 +246,7 @@ describe('the portal in the browser', () => {
     await shot(applicant, 'partner-application');
     await applicant.context().close();
 
-    const manager = await signedIn(tokens.manager);
+    const manager = await signedIn(people.manager);
     await manager.getByTestId('review-queue').waitFor();
     const row = manager.getByTestId('queue-row').filter({ hasText: FIXTURE_INN.active }).first();
     await row.waitFor();
@@ -176,7 +258,7 @@ describe('the portal in the browser', () => {
     await expectText(manager, 'application-status', 'Approved');
     await manager.context().close();
 
-    const partner = await signedIn(tokens.applicant);
+    const partner = await signedIn(people.applicant);
     await expectText(partner, 'partner-status-value', 'Partner');
     await shot(partner, 'partner-overview');
     await partner.context().close();
@@ -205,7 +287,7 @@ describe('the portal in the browser', () => {
         month: '2025-12',
       },
     });
-    const page = await signedIn(tokens.reseller);
+    const page = await signedIn(people.reseller);
     await page.goto(`${api.url}/#/partner/rebates`);
     // 10 000.00 of customer consumption less the 10% bonus: 9 000.00 payable.
     await expectText(page, 'rebate-balance', '2,500.00 ₽');
@@ -229,13 +311,13 @@ describe('the portal in the browser', () => {
   });
 
   it('keeps a partner out of another partner’s pages and out of the consoles', async () => {
-    const owner = await signedIn(tokens.other);
+    const owner = await signedIn(people.other);
     await owner.goto(`${api.url}/#/partner/invoices/${otherInvoiceId}`);
     await owner.getByTestId('invoice-detail').waitFor();
     await shot(owner, 'partner-invoice');
     await owner.context().close();
 
-    const intruder = await signedIn(tokens.reseller);
+    const intruder = await signedIn(people.reseller);
     await intruder.goto(`${api.url}/#/partner/invoices/${otherInvoiceId}`);
     const alert = intruder.getByRole('alert');
     await alert.waitFor();
@@ -248,7 +330,7 @@ describe('the portal in the browser', () => {
   });
 
   it('shows an unknown address as not found, with the way back to the partner’s overview', async () => {
-    const page = await signedIn(tokens.reseller);
+    const page = await signedIn(people.reseller);
     for (const path of ['partner/no-such-page', 'no-such-area']) {
       await page.goto(`${api.url}/#/${path}`);
       const notFound = page.getByTestId('not-found');
@@ -265,13 +347,11 @@ describe('the portal in the browser', () => {
   });
 
   it('offers finance the closes and managers the partners', async () => {
-    const finance = await signedIn(
-      await createTokenService(config.auth).issue({ subject: 'user-fedor', role: 'finance' }),
-    );
+    const finance = await signedIn(people.finance);
     await finance.getByTestId('closes').waitFor();
     await shot(finance, 'finance-closes');
     await finance.context().close();
-    const manager = await signedIn(tokens.manager);
+    const manager = await signedIn(people.manager);
     await manager.goto(`${api.url}/#/manager/partners`);
     await manager.getByTestId('partners').getByText('ООО «Витрина»').waitFor();
     await shot(manager, 'manager-partners');
@@ -292,7 +372,9 @@ describe('the portal in the browser', () => {
         amount: '-15000.00',
       },
     });
-    const owner = await signIn(browser, api.url, tokens.other, { language: 'ru' });
+    const owner = await signInThroughIdp(browser, api.url, people.other.subject, {
+      language: 'ru',
+    });
     expect(await owner.locator('html').getAttribute('lang')).toBe('ru');
     await expectText(owner, 'partner-status-value', 'Партнёр');
     await owner.goto(`${api.url}/#/partner/invoices/${otherInvoiceId}`);
@@ -314,17 +396,9 @@ describe('the portal in the browser', () => {
     await owner.context().close();
 
     // A new applicant's company INN with a wrong check digit: the problem under the form's label.
-    const applicant = await signIn(
-      browser,
-      api.url,
-      await createTokenService(config.auth).issue({
-        subject: 'user-ru',
-        role: 'partner',
-        organizationId: `org-br-ru-${stamp}`,
-        name: 'Ruslan',
-      }),
-      { language: 'ru' },
-    );
+    const applicant = await signInThroughIdp(browser, api.url, people.russian.subject, {
+      language: 'ru',
+    });
     await applicant.goto(`${api.url}/#/partner/application`);
     await applicant.getByTestId('start-application').waitFor();
     await applicant.locator('select[name=identityMethod]').selectOption('new_id');
@@ -353,14 +427,12 @@ describe('the portal in the browser', () => {
       const context = await browser.newContext({ locale });
       const page = await context.newPage();
       await page.goto(`${api.url}/`);
-      await page.locator('form button[type=submit]').first().waitFor();
+      await page.getByTestId('sign-in').waitFor();
       expect({ locale, lang: await page.locator('html').getAttribute('lang') }).toEqual({
         locale,
         lang: language,
       });
-      expect(await page.locator('form button[type=submit]').first().textContent()).toBe(
-        signInLabel,
-      );
+      expect(await page.getByTestId('sign-in').textContent()).toBe(signInLabel);
       await context.close();
     }
   });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { IDP_PASSWORD } from './identity-provider';
 
 /**
  * What the browser tests share: the project's Chromium (process.env.CHROMIUM_PATH, set by the
@@ -21,7 +22,8 @@ export async function launchBrowser(): Promise<Browser> {
 
 /**
  * A fresh browser profile signed in with the token: the language is picked in the header's
- * select and the token pasted into the sign-in form, as a person would.
+ * select and the token pasted into the developers' sign-in form (development and tests only).
+ * The portal's own way in is `signInThroughIdp`.
  */
 export async function signIn(
   browser: Browser,
@@ -36,8 +38,45 @@ export async function signIn(
   await page.goto(`${url}/`);
   // The header's select is labelled in the language the page opened in (the browser's).
   await page.getByLabel(/^(Язык|Language)$/).selectOption(options.language ?? 'en');
+  await page.getByTestId('token-sign-in').locator('summary').click();
   await page.locator('textarea[name=token]').fill(token);
   await page.locator('form button[type=submit]').first().click();
+  await page.getByTestId('who').waitFor();
+  return page;
+}
+
+/**
+ * A fresh browser profile signed in as a person does: the language picked in the header, then
+ * "Sign in", the identity provider's login page (the user chosen, the development password
+ * typed), and back in the portal. The hooks run on the portal's sign-in page and on the
+ * provider's login page (screenshots, checks).
+ */
+export async function signInThroughIdp(
+  browser: Browser,
+  url: string,
+  subject: string,
+  options: {
+    language?: Language;
+    width?: number;
+    onSignInPage?: (page: Page) => Promise<void>;
+    onLoginPage?: (page: Page) => Promise<void>;
+  } = {},
+): Promise<Page> {
+  const context: BrowserContext = await browser.newContext({
+    viewport: { width: options.width ?? WIDTHS.desktop, height: 900 },
+  });
+  const page = await context.newPage();
+  await page.goto(`${url}/`);
+  await page.getByLabel(/^(Язык|Language)$/).selectOption(options.language ?? 'en');
+  await page.getByTestId('sign-in').waitFor();
+  await options.onSignInPage?.(page);
+  await page.getByTestId('sign-in').click();
+  const password = page.locator('input[name=password]');
+  await password.waitFor();
+  await options.onLoginPage?.(page);
+  await page.locator(`input[name=user][value="${subject}"]`).check();
+  await password.fill(IDP_PASSWORD);
+  await page.locator('form button[type=submit]').click();
   await page.getByTestId('who').waitFor();
   return page;
 }

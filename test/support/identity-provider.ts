@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Principal } from '../../api/http/auth';
+import type { Config } from '../../config';
 import { freePort } from '../../scripts/infra/process';
 
 /**
@@ -21,6 +22,25 @@ export const IDP_CLIENT_ID = 'partner-portal';
 export const IDP_AUDIENCE = 'urn:partner-platform:api';
 /** The password of every development user (said on the provider's login page). */
 export const IDP_PASSWORD = 'dev';
+
+/**
+ * The configuration of an API that trusts the provider at `issuer`, and whose portal may call
+ * it from the browser (CSP connect-src).
+ */
+export function withIdp(config: Config, issuer: string): Config {
+  return {
+    ...config,
+    oidc: {
+      issuer,
+      audience: IDP_AUDIENCE,
+      clientId: IDP_CLIENT_ID,
+      scope: 'openid profile api',
+      jwksTimeoutMs: 2_000,
+      claims: { role: 'role', organization: 'org', name: 'name' },
+    },
+    http: { ...config.http, connectSources: [...config.http.connectSources, issuer] },
+  };
+}
 
 /** A free port for the provider, so the API can be configured before either starts. */
 export async function reserveIssuer(): Promise<string> {

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Navigate, NavLink, Route, Routes, useNavigate, useParams } from 'react-router';
 import { api, session, type Principal, type Role } from './api';
+import { signOut, startSignIn, type SignInConfig } from './auth';
 import { changeLanguage, useLanguage, useT, type Language } from './i18n';
 import { NotFound, type NavItem } from './routing';
 import { SignIn } from './pages/SignIn';
@@ -15,19 +16,34 @@ export function App() {
   const language = useLanguage();
   const [principal, setPrincipal] = useState<Principal | null>(null);
   const [checked, setChecked] = useState(false);
+  const [signInConfig, setSignInConfig] = useState<SignInConfig | null>(null);
   const navigate = useNavigate();
   const queries = useQueryClient();
 
+  // The identity provider sends the browser back here after sign-in; a reload signs in again
+  // through its session. Until then nothing shows (no flash of the sign-in page).
   useEffect(() => {
-    if (!session.token()) {
+    let cancelled = false;
+    const start = async () => {
+      const { config, resumed } = await startSignIn();
+      if (cancelled) return;
+      setSignInConfig(config);
+      if (resumed === 'redirecting') return;
+      if (resumed === 'signed-in') {
+        try {
+          const p = await api.get<Principal>('/v1/session');
+          if (cancelled) return;
+          setPrincipal(p);
+        } catch {
+          session.signOut();
+        }
+      }
       setChecked(true);
-      return;
-    }
-    api
-      .get<Principal>('/v1/session')
-      .then(setPrincipal)
-      .catch(() => session.signOut())
-      .finally(() => setChecked(true));
+    };
+    void start();
+    return () => {
+      cancelled = true;
+    };
   }, []);
 
   return (
@@ -37,17 +53,19 @@ export function App() {
         language={language}
         onLanguage={changeLanguage}
         onSignOut={() => {
-          session.signOut();
           // Nothing loaded for this person stays in the cache for whoever signs in next.
           queries.clear();
           setPrincipal(null);
           void navigate('/');
+          // After a sign-in through the identity provider, its session ends too.
+          void signOut();
         }}
       >
         {!checked ? null : principal ? (
           <Console principal={principal} />
         ) : (
           <SignIn
+            config={signInConfig ?? { oidc: null, tokenSignIn: false }}
             onSignedIn={(p) => {
               queries.removeQueries();
               setPrincipal(p);

@@ -4,8 +4,6 @@
  */
 import type { components, paths } from './api-schema';
 
-const TOKEN_KEY = 'partner-platform.token';
-
 /** Parameters of a code the API sends (problem, field problem, next action, invoice line). */
 export type CodeParams = Record<string, string | number>;
 
@@ -30,10 +28,17 @@ export class ApiError extends Error {
   }
 }
 
+/** The bearer token, in memory only (never in localStorage): a reload signs in again (auth.ts). */
+let currentToken: string | null = null;
+
 export const session = {
-  token: (): string | null => localStorage.getItem(TOKEN_KEY),
-  signIn: (token: string) => localStorage.setItem(TOKEN_KEY, token),
-  signOut: () => localStorage.removeItem(TOKEN_KEY),
+  token: (): string | null => currentToken,
+  signIn: (token: string) => {
+    currentToken = token;
+  },
+  signOut: () => {
+    currentToken = null;
+  },
 };
 
 async function request(method: string, path: string, body?: unknown, headers?: HeadersInit) {

@@ -1,13 +1,57 @@
 import { useEffect, useState } from 'react';
 import { api, session, type Identity, type Principal } from '../api';
-import { useT } from '../i18n';
+import { signInWithProvider, type SignInConfig } from '../auth';
+import { useLanguage, useT } from '../i18n';
 import { Card, ErrorBox, Field, useAction } from '../ui';
 
 /**
- * Sign-in with a bearer token (production: the identity provider issues it). In development
- * the API lists development identities with fresh tokens; the list is absent in production.
+ * The sign-in page: "Sign in" goes to the identity provider (OpenID Connect). In development
+ * and tests a developer may also paste a bearer token (`npm run token`) or pick a development
+ * identity; production has neither.
  */
-export function SignIn({ onSignedIn }: { onSignedIn: (p: Principal) => void }) {
+export function SignIn({
+  config,
+  onSignedIn,
+}: {
+  config: SignInConfig;
+  onSignedIn: (p: Principal) => void;
+}) {
+  const t = useT();
+  const language = useLanguage();
+  const [redirecting, setRedirecting] = useState(false);
+
+  return (
+    <div className="grid">
+      <Card title={t('signIn')}>
+        {config.oidc ? (
+          <>
+            <p>{t('signInHelp')}</p>
+            <button
+              type="button"
+              className="primary"
+              data-testid="sign-in"
+              disabled={redirecting}
+              onClick={() => {
+                setRedirecting(true);
+                signInWithProvider(config, language).catch(() => setRedirecting(false));
+              }}
+            >
+              {t('signInWithProvider')}
+            </button>
+          </>
+        ) : (
+          <p className="muted" data-testid="sign-in-unconfigured">
+            {t('signInUnconfigured')}
+          </p>
+        )}
+      </Card>
+      {config.tokenSignIn && <TokenSignIn onSignedIn={onSignedIn} />}
+    </div>
+  );
+}
+
+/** Development only: sign in with a pasted token or as a development identity. */
+function TokenSignIn({ onSignedIn }: { onSignedIn: (p: Principal) => void }) {
   const t = useT();
   const [token, setToken] = useState('');
   const [identities, setIdentities] = useState<Identity[]>([]);
@@ -32,8 +76,9 @@ export function SignIn({ onSignedIn }: { onSignedIn: (p: Principal) => void }) {
     });
 
   return (
-    <div className="grid">
-      <Card title={t('signIn')}>
+    <Card title={t('developerSignIn')}>
+      <details data-testid="token-sign-in">
+        <summary>{t('developerSignInHelp')}</summary>
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -51,25 +96,26 @@ export function SignIn({ onSignedIn }: { onSignedIn: (p: Principal) => void }) {
           </Field>
           <p className="muted">{t('tokenHelp')}</p>
           <button type="submit" disabled={action.busy || !token.trim()}>
-            {t('signIn')}
+            {t('signInWithToken')}
           </button>
         </form>
         <ErrorBox error={action.error} />
-      </Card>
-      {identities.length > 0 && (
-        <Card title={t('devIdentities')}>
-          <p className="muted">{t('devIdentitiesHelp')}</p>
-          <ul className="plain">
-            {identities.map((identity) => (
-              <li key={identity.subject}>
-                <button onClick={() => void signInWith(identity.token)}>
-                  {identity.name ?? identity.subject}
-                </button>
-              </li>
-            ))}
-          </ul>
-        </Card>
-      )}
-    </div>
+        {identities.length > 0 && (
+          <>
+            <h3>{t('devIdentities')}</h3>
+            <p className="muted">{t('devIdentitiesHelp')}</p>
+            <ul className="plain">
+              {identities.map((identity) => (
+                <li key={identity.subject}>
+                  <button type="button" onClick={() => void signInWith(identity.token)}>
+                    {identity.name ?? identity.subject}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </details>
+    </Card>
   );
 }
