@@ -72,6 +72,12 @@ export function startTracing(config: TracingConfig, service: TracedService): Tra
         ignoreIncomingRequestHook: (request: IncomingMessage) =>
           UNTRACED_PATHS.test(request.url ?? ''),
         applyCustomAttributesOnSpan: (span, request) => {
+          if ('url' in request && request.url?.includes('?')) {
+            // Query strings can hold what a user searched for: keep only the path.
+            const target = request.url.slice(0, request.url.indexOf('?'));
+            span.setAttribute('http.target', target);
+            span.setAttribute('http.url', `//${request.headers.host ?? ''}${target}`);
+          }
           const route = expressRoute(request);
           if (!route) return;
           span.setAttribute(ATTR_HTTP_ROUTE, route);

@@ -291,4 +291,20 @@ describe('traces from the API through Temporal to PostgreSQL', () => {
     );
     expect(workflowLine).toMatchObject({ trace_id: server.traceId });
   }, 120_000);
+
+  it('keeps query strings (what a user searched for) out of the spans', async () => {
+    const agent = `traces-test-${suffix}`;
+    const res = await fetch(`${apiUrl}/openapi.json?search=anna%40example.com`, {
+      headers: { 'User-Agent': agent },
+    });
+    expect(res.status).toBe(200);
+    const span = await until('the request span', () =>
+      collector.spans.find(
+        (s) => s.service === 'partner-api' && s.attributes['http.user_agent'] === agent,
+      ),
+    );
+    expect(span.name).toBe('GET /openapi.json');
+    expect(span.attributes['http.target']).toBe('/openapi.json');
+    expect(JSON.stringify(span.attributes)).not.toMatch(/anna|search=/);
+  }, 60_000);
 });
