@@ -88,6 +88,10 @@ export default async function globalSetup(globalConfig?: {
   process.env.TEMPORAL_TEST_SERVER_PATH = testServerPath;
   process.env.CHROMIUM_PATH = chromium;
   process.env.NODE_ENV = 'test';
+  // The suite's clients and workers all run without payload encryption, whatever the shell
+  // exports; the encryption tests give their own API and worker keys (docs/PAYLOAD-ENCRYPTION.md).
+  delete process.env.TEMPORAL_CODEC_KEYS;
+  delete process.env.TEMPORAL_CODEC_KEY_ID;
   process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'silent';
 
   const services: TestServices = {
