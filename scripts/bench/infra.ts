@@ -101,22 +101,18 @@ export async function startWorkerProcess(
   const profile = process.env.BENCH_CPU_PROFILE
     ? ['--cpu-prof', '--cpu-prof-dir', path.join(localDir, 'bench', 'profiles')]
     : [];
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...profile, build.worker],
-    {
-      cwd: projectRoot,
-      env: {
-        ...process.env,
-        ...env,
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        WORKER_SCHEDULES: 'false',
-        LOG_LEVEL: 'warn',
-        WORKFLOW_BUNDLE_PATH: build.workflowBundle,
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
+  const child: ChildProcess = spawn(process.execPath, [...profile, build.worker], {
+    cwd: projectRoot,
+    env: {
+      ...process.env,
+      ...env,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      WORKER_SCHEDULES: 'false',
+      LOG_LEVEL: 'warn',
+      WORKFLOW_BUNDLE_PATH: build.workflowBundle,
     },
-  );
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   // The worker logs nothing at warn level when it starts: give it a moment to poll.
   await new Promise((resolve) => setTimeout(resolve, 3000));
   if (child.exitCode !== null) throw new Error(`the worker exited with ${child.exitCode}`);
