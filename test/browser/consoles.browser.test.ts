@@ -1,4 +1,4 @@
-import { createTokenService } from '../../api/http/auth';
+import { createTokenService, type Principal } from '../../api/http/auth';
 import { startApi, type RunningApi } from '../../api/server';
 import { FIXTURE_INN } from '../../activities/registry/fixtures';
 import { moscowDateOf } from '../../domain/calendar/production-calendar';
@@ -10,9 +10,10 @@ import {
   accessibilityProblems,
   launchBrowser,
   shot,
-  signIn,
+  signInThroughIdp,
   type Language,
 } from '../support/browser';
+import { reserveIssuer, startIdp, withIdp, type TestIdp } from '../support/identity-provider';
 import { testConfig, testDatabase, uniqueTaskQueue } from '../support/env';
 import { apiClient, consumeLine, createPartner, type PartnerFixture } from '../support/fixtures';
 
@@ -43,6 +44,20 @@ describe('every console page in the browser: both widths, both languages, access
   let browser: Browser;
   let partner: PartnerFixture;
   const tokens = { partner: '', manager: '', finance: '', presale: '', applicant: '' };
+  /** The people of this file: they sign in through its identity provider. */
+  const people: Record<keyof typeof tokens, Principal> = {
+    manager: { subject: 'user-maria', role: 'manager', name: 'Maria' },
+    finance: { subject: 'user-fedor', role: 'finance', name: 'Fedor' },
+    presale: { subject: 'user-pavel', role: 'presale', name: 'Pavel' },
+    partner: { subject: 'user-konsol', role: 'partner', name: 'Kira' },
+    applicant: {
+      subject: 'user-applicant',
+      role: 'partner',
+      organizationId: `org-br-cons-new-${stamp}`,
+      name: 'Nikolai',
+    },
+  };
+  let idp: TestIdp;
   const ids = { invoice: '', application: '', registration: '', presale: '' };
   const call = apiClient(() => api.url);
 
@@ -88,23 +103,19 @@ describe('every console page in the browser: both widths, both languages, access
       },
     });
     worker = await startWorker(config, { schedules: false });
-    api = await startApi(config, { port: 0 });
+    people.partner.organizationId = partner.organizationId;
+    const issuerUrl = await reserveIssuer();
+    api = await startApi(withIdp(config, issuerUrl), { port: 0 });
+    idp = await startIdp({
+      issuer: issuerUrl,
+      accounts: Object.values(people),
+      portalUrl: api.url,
+    });
+    // What the test itself sends to the API goes with shared-secret tokens of the same people.
     const issuer = createTokenService(config.auth);
-    tokens.manager = await issuer.issue({ subject: 'user-maria', role: 'manager', name: 'Maria' });
-    tokens.finance = await issuer.issue({ subject: 'user-fedor', role: 'finance', name: 'Fedor' });
-    tokens.presale = await issuer.issue({ subject: 'user-pavel', role: 'presale', name: 'Pavel' });
-    tokens.partner = await issuer.issue({
-      subject: 'user-konsol',
-      role: 'partner',
-      organizationId: partner.organizationId,
-      name: 'Kira',
-    });
-    tokens.applicant = await issuer.issue({
-      subject: 'user-applicant',
-      role: 'partner',
-      organizationId: `org-br-cons-new-${stamp}`,
-      name: 'Nikolai',
-    });
+    for (const key of Object.keys(people) as (keyof typeof people)[]) {
+      tokens[key] = await issuer.issue(people[key]);
+    }
 
     // The month's close makes the invoice the partner, the manager and finance open.
     expect((await call('POST', '/v1/closes', tokens.finance, { month: MONTH })).status).toBe(202);
@@ -187,6 +198,7 @@ describe('every console page in the browser: both widths, both languages, access
   afterAll(async () => {
     await browser?.close();
     await api?.close();
+    await idp?.stop();
     await worker?.shutdown();
     await db?.$disconnect();
   });
@@ -197,10 +209,13 @@ describe('every console page in the browser: both widths, both languages, access
    * Opens each page in one signed-in profile per language, and at each width saves it, checks
    * its width and runs axe-core; every problem found is listed, page by page.
    */
-  async function visitAll(role: string, token: string, visits: Visit[]): Promise<void> {
+  async function visitAll(role: string, person: Principal, visits: Visit[]): Promise<void> {
     const problems: string[] = [];
     for (const language of LANGUAGES) {
-      const page = await signIn(browser, api.url, token, { language, width: WIDTHS.desktop });
+      const page = await signInThroughIdp(browser, api.url, person.subject, {
+        language,
+        width: WIDTHS.desktop,
+      });
       // axe-core is loaded with every page of this profile rather than injected on each check.
       await page.context().addInitScript({ path: require.resolve('axe-core') });
       for (const visit of visits) {
@@ -228,13 +243,16 @@ describe('every console page in the browser: both widths, both languages, access
     await page.reload();
     await page.locator('main .card').first().waitFor();
     if (visit.ready) await page.locator(visit.ready).first().waitFor();
-    await page.waitForFunction(
-      `!Array.from(document.querySelectorAll('main p.muted')).some((p) => ${JSON.stringify(LOADING)}.includes(p.textContent.trim()))`,
-    );
+    // A locator, not a script evaluated in the page: the portal's CSP forbids eval.
+    await page
+      .locator('main p.muted')
+      .filter({ hasText: new RegExp(`^\\s*(${LOADING.join('|')})\\s*$`) })
+      .first()
+      .waitFor({ state: 'hidden' });
   }
 
   it('shows the partner’s pages', async () => {
-    await visitAll('partner', tokens.partner, [
+    await visitAll('partner', people.partner, [
       { name: 'overview', path: 'partner', ready: '[data-testid=running-payable]' },
       { name: 'application', path: 'partner/application' },
       { name: 'invoices', path: 'partner/invoices', ready: '[data-testid=invoices] tbody tr' },
@@ -260,7 +278,7 @@ describe('every console page in the browser: both widths, both languages, access
 
   it('shows the manager’s pages', async () => {
     const tabs = ['overview', 'deals', 'invoices', 'rebates', 'customers', 'specializations'];
-    await visitAll('manager', tokens.manager, [
+    await visitAll('manager', people.manager, [
       { name: 'queue', path: 'manager', ready: '[data-testid=queue-row]' },
       {
         name: 'applications',
@@ -279,7 +297,7 @@ describe('every console page in the browser: both widths, both languages, access
   });
 
   it('shows finance’s pages', async () => {
-    await visitAll('finance', tokens.finance, [
+    await visitAll('finance', people.finance, [
       { name: 'closes', path: 'finance', ready: '[data-testid=closes]' },
       {
         name: 'month',
@@ -296,7 +314,7 @@ describe('every console page in the browser: both widths, both languages, access
   });
 
   it('shows the presale desk and a request', async () => {
-    await visitAll('presale', tokens.presale, [
+    await visitAll('presale', people.presale, [
       { name: 'desk', path: 'presale', ready: '[data-testid=queue-row]' },
       {
         name: 'request',
@@ -306,7 +324,9 @@ describe('every console page in the browser: both widths, both languages, access
     ]);
   });
   it('registers a deal with the keyboard alone, the focused button showing an outline', async () => {
-    const page = await signIn(browser, api.url, tokens.partner, { language: 'en' });
+    const page = await signInThroughIdp(browser, api.url, people.partner.subject, {
+      language: 'en',
+    });
     await page.goto(`${api.url}/#/partner/registrations`);
     await page.reload();
     await page.getByTestId('deal-form').waitFor();
