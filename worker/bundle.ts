@@ -24,6 +24,11 @@ export async function buildWorkflowBundle(file: string): Promise<{ bytes: number
   const { code } = await bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
     workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    // The worker needs an inline source map to map workflow stack traces back to the sources,
+    // but not the sources themselves (two thirds of the file; only the stack-trace query with
+    // showStackTraceSources, which is off, would send them): without them the worker holds
+    // a 2.3 MB bundle instead of 4.3 MB, twice over while it loads it.
+    webpackConfigHook: (config) => ({ ...config, devtool: 'inline-nosources-source-map' }),
   });
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, code);

@@ -103,7 +103,7 @@ export async function startWorker(
       // A pre-built bundle has the workflow interceptors in it already.
       workflowModules: 'workflowBundle' in code ? [] : code.interceptorModules,
       // Tracing first: its RunActivity span is active while the log line is written.
-      activity: [tracingActivityInterceptors, activityLogInterceptors(logger)],
+      activity: [...tracingActivityInterceptors(), activityLogInterceptors(logger)],
     },
     sinks: workflowSpanSinks(),
   });
