@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { buildWorkflowBundle } from '../../worker/bundle';
 import { localDir, projectRoot } from '../infra/paths';
 import { startPostgres, type LocalPostgres } from '../infra/postgres';
-import { freePort, run } from '../infra/process';
+import { freePort } from '../infra/process';
+import { compileProductionBuild, type ProductionBuild } from '../infra/build';
 import { ensureTemporalCli } from '../infra/temporal-cli';
 import { startTemporalDevServer, type DevServer } from '../infra/temporal-dev-server';
 import { recreateDatabase } from '../infra/database';
@@ -62,28 +62,9 @@ export interface WorkerProcess {
  * (`npm run build`): the compiled worker, run by plain node, and the pre-built workflow
  * bundle it loads instead of running webpack at start.
  */
-interface ProductionBuild {
-  worker: string;
-  workflowBundle: string;
-}
 let productionBuild: Promise<ProductionBuild> | undefined;
 function buildForProduction(): Promise<ProductionBuild> {
-  const dir = path.join(localDir, 'bench', `build-${process.pid}`);
-  productionBuild ??= (async () => {
-    const tsc = path.join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-    await run(process.execPath, [
-      tsc,
-      '-p',
-      path.join(projectRoot, 'tsconfig.build.json'),
-      // The same files `npm run build` writes; the types are checked by `npm run check`.
-      '--noCheck',
-      '--outDir',
-      path.join(dir, 'app'),
-    ]);
-    const workflowBundle = path.join(dir, 'workflow-bundle.js');
-    await buildWorkflowBundle(workflowBundle);
-    return { worker: path.join(dir, 'app', 'worker', 'main.js'), workflowBundle };
-  })();
+  productionBuild ??= compileProductionBuild(path.join(localDir, 'bench', `build-${process.pid}`));
   return productionBuild;
 }
 
@@ -103,18 +84,22 @@ export async function startWorkerProcess(
   const profile = process.env.BENCH_CPU_PROFILE
     ? ['--cpu-prof', '--cpu-prof-dir', path.join(localDir, 'bench', 'profiles')]
     : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, build.worker], {
-    cwd: projectRoot,
-    env: {
-      ...process.env,
-      ...env,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      WORKER_SCHEDULES: 'false',
-      LOG_LEVEL: 'warn',
-      WORKFLOW_BUNDLE_PATH: build.workflowBundle,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...profile, path.join(build.app, 'worker', 'main.js')],
+    {
+      cwd: projectRoot,
+      env: {
+        ...process.env,
+        ...env,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        WORKER_SCHEDULES: 'false',
+        LOG_LEVEL: 'warn',
+        WORKFLOW_BUNDLE_PATH: build.workflowBundle,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   // The worker logs nothing at warn level when it starts: give it a moment to poll.
   await new Promise((resolve) => setTimeout(resolve, 3000));
   if (child.exitCode !== null) throw new Error(`the worker exited with ${child.exitCode}`);

@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { promisify } from 'node:util';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import { buildWorkflowBundle } from '../../worker/bundle';
 import { startWorker } from '../../worker/worker';
@@ -14,6 +13,7 @@ import {
 } from '../../workflows/interim-invoice.contracts';
 import { testConfig, uniqueTaskQueue } from '../support/env';
 import { freePort, waitForPort } from '../../scripts/infra/process';
+import { compileProductionBuild } from '../../scripts/infra/build';
 import { projectRoot } from '../../config/paths';
 
 /**
@@ -71,17 +71,7 @@ describe('the compiled build', () => {
   const children: ChildProcess[] = [];
 
   beforeAll(async () => {
-    const tsc = path.join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-    await promisify(execFile)(process.execPath, [
-      tsc,
-      '-p',
-      path.join(projectRoot, 'tsconfig.build.json'),
-      // The same files `npm run build` writes; the types are checked by `npm run check`.
-      '--noCheck',
-      '--outDir',
-      path.join(out, 'app'),
-    ]);
-    await buildWorkflowBundle(bundle);
+    await compileProductionBuild(out);
   }, 180_000);
 
   afterAll(async () => {
